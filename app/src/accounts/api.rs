@@ -1,0 +1,255 @@
+//! Accounts server functions, at stable paths under `/api/`.
+
+use super::*;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod imp {
+    pub use super::super::{ctx::Ctx, queries, session};
+    pub use crate::error::{respond, AppResult, ErrorCode};
+    pub use crate::state::{app_state, AppState};
+
+    /// Issues a fresh session (a new id at every sign-in) and sets its cookie.
+    pub async fn start_session(state: &AppState, user: &super::UserId) -> AppResult<()> {
+        // Drop whatever session the browser had before.
+        if let Some(old) = Ctx::resolve().await? {
+            session::delete(&state.db, &old.session_hash).await?;
+        }
+        let org = queries::default_org(&state.db, user).await?;
+        let mut tx = state.db.begin_write().await?;
+        let token = session::create(&mut tx, &user.0, org.as_deref(), state.clock.now_ms()).await?;
+        tx.commit().await?;
+        set_cookie(&session::cookie_header(&token, state.secure_cookies));
+        Ok(())
+    }
+
+    pub fn set_cookie(value: &str) {
+        if let (Some(opts), Ok(v)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(value),
+        ) {
+            opts.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+}
+
+/// The signed-in user with their organizations, or `None` when signed out.
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let Some(ctx) = Ctx::resolve().await? else { return Ok(None) };
+            let orgs = queries::orgs_of(&state.db, &ctx.user_id).await?;
+            let current = ctx.org.as_ref().and_then(|m| orgs.iter().find(|o| o.id == m.org_id).cloned());
+            Ok(Some(Me {
+                user_id: ctx.user_id,
+                email: ctx.email,
+                display_name: ctx.display_name,
+                is_operator: ctx.is_operator,
+                current,
+                orgs,
+            }))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "sign_up")]
+pub async fn sign_up(
+    email: String,
+    display_name: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let email = Email::parse(&email)?;
+            let name = DisplayName::parse(&display_name)?;
+            let password = NewPassword::parse(&password)?;
+            let user = queries::create_user(&state.db, &email, &name, &password, state.clock.now_ms()).await?;
+            start_session(&state, &user).await?;
+            leptos_axum::redirect(&safe_return_path(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let user = queries::check_credentials(&state.db, &email, &password).await?;
+            start_session(&state, &user).await?;
+            leptos_axum::redirect(&safe_return_path(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            if let Some(ctx) = Ctx::resolve().await? {
+                session::delete(&state.db, &ctx.session_hash).await?;
+            }
+            set_cookie(&session::cookie_header("", state.secure_cookies));
+            leptos_axum::redirect("/sign-in");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "switch_org")]
+pub async fn switch_org(org_id: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            // Only an organization the caller belongs to; others are "not found".
+            if queries::membership(&state.db, &ctx.user_id.0, &org_id).await?.is_none() {
+                return Err(AppError::new(ErrorCode::NotFound));
+            }
+            session::set_current_org(&state.db, &ctx.session_hash, &org_id).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "create_org")]
+pub async fn create_org(name: String) -> Result<OrgId, AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            let name = OrgName::parse(&name)?;
+            let id = queries::create_org(&state.db, &ctx, &name, state.clock.now_ms()).await?;
+            session::set_current_org(&state.db, &ctx.session_hash, &id.0).await?;
+            leptos_axum::redirect("/");
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "list_members")]
+pub async fn list_members() -> Result<Vec<MemberView>, AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            queries::members(&state.db, &ctx).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "add_member")]
+pub async fn add_member(email: String, role: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            ctx.org_admin()?;
+            let email = Email::parse(&email)?;
+            let role = Role::parse(&role)?;
+            queries::add_member(&state.db, &ctx, &email, role, state.clock.now_ms()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "change_role")]
+pub async fn change_role(user_id: String, role: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            ctx.org_admin()?;
+            let role = Role::parse(&role)?;
+            queries::change_role(&state.db, &ctx, &UserId(user_id), role, state.clock.now_ms()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "remove_member")]
+pub async fn remove_member(user_id: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            queries::remove_member(&state.db, &ctx, &UserId(user_id), state.clock.now_ms()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "operator_orgs")]
+pub async fn operator_orgs() -> Result<Vec<OrgCertView>, AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            queries::all_orgs(&state.db, &ctx).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "set_certification")]
+pub async fn set_certification(org_id: String, level: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            ctx.operator()?;
+            let level = CertLevel::parse(&level)?;
+            queries::set_certification(&state.db, &ctx, &OrgId(org_id), level, state.clock.now_ms()).await
+        }
+        .await,
+    )
+}
+
+/// Remembers the interface language in a cookie (works signed out too).
+#[server(prefix = "/api", endpoint = "set_language")]
+pub async fn set_language(lang: String) -> Result<Lang, AppError> {
+    use imp::*;
+    respond(
+        async {
+            let lang = Lang::parse(&lang).ok_or_else(|| AppError::new(ErrorCode::InvalidInput))?;
+            let state = app_state()?;
+            let secure = if state.secure_cookies { "; Secure" } else { "" };
+            set_cookie(&format!(
+                "{}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
+                Lang::COOKIE,
+                lang.code()
+            ));
+            Ok(lang)
+        }
+        .await,
+    )
+}

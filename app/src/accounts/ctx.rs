@@ -1,0 +1,89 @@
+//! The caller's context: resolved first by every server function, passed to
+//! every query. The organization always comes from here, never from arguments.
+
+use super::{session, CertLevel, OrgId, Role, UserId};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::state::{app_state, AppState};
+
+#[derive(Clone, Debug)]
+pub struct Membership {
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub role: Role,
+    pub cert: CertLevel,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub is_operator: bool,
+    pub session_hash: String,
+    /// The current organization, re-checked against memberships on every request.
+    pub org: Option<Membership>,
+}
+
+impl Ctx {
+    /// The caller of the current request, if signed in.
+    pub async fn resolve() -> AppResult<Option<Ctx>> {
+        let state = app_state()?;
+        let parts = leptos::prelude::use_context::<http::request::Parts>()
+            .ok_or_else(|| AppError::internal("request parts missing"))?;
+        let Some(token) = session::cookie_value(&parts.headers, session::COOKIE) else {
+            return Ok(None);
+        };
+        Self::from_token(&state, &token).await
+    }
+
+    pub async fn from_token(state: &AppState, token: &str) -> AppResult<Option<Ctx>> {
+        let now = state.clock.now_ms();
+        let Some(s) = session::resolve(&state.db, token, now).await? else {
+            return Ok(None);
+        };
+        let user: Option<(String, String, i64)> =
+            sqlx::query_as("SELECT email, display_name, is_operator FROM users WHERE id = $1")
+                .bind(&s.user_id)
+                .fetch_optional(&state.db.pool)
+                .await?;
+        let Some((email, display_name, is_operator)) = user else {
+            return Ok(None);
+        };
+        let org = match &s.current_org {
+            Some(org_id) => super::queries::membership(&state.db, &s.user_id, org_id).await?,
+            None => None,
+        };
+        Ok(Some(Ctx {
+            user_id: UserId(s.user_id),
+            email,
+            display_name,
+            is_operator: is_operator != 0,
+            session_hash: s.id_hash,
+            org,
+        }))
+    }
+
+    /// The signed-in caller, or "please sign in".
+    pub async fn require() -> AppResult<Ctx> {
+        Self::resolve().await?.ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))
+    }
+
+    pub fn org(&self) -> AppResult<&Membership> {
+        self.org.as_ref().ok_or_else(|| AppError::new(ErrorCode::NoOrg))
+    }
+
+    pub fn org_admin(&self) -> AppResult<&Membership> {
+        let m = self.org()?;
+        if m.role != Role::Admin {
+            return Err(AppError::new(ErrorCode::AdminOnly));
+        }
+        Ok(m)
+    }
+
+    pub fn operator(&self) -> AppResult<()> {
+        if !self.is_operator {
+            return Err(AppError::new(ErrorCode::OperatorOnly));
+        }
+        Ok(())
+    }
+}

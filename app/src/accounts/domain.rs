@@ -1,0 +1,281 @@
+//! Values of the accounts domain, parsed once at the edge and trusted after.
+
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::i18n::K;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UserId(pub String);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OrgId(pub String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> AppResult<Role> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "member" => Ok(Role::Member),
+            _ => Err(AppError::new(ErrorCode::InvalidRole)),
+        }
+    }
+
+    pub fn label(self) -> K {
+        match self {
+            Role::Admin => K::RoleAdmin,
+            Role::Member => K::RoleMember,
+        }
+    }
+}
+
+/// ISV certification granted by the platform operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertLevel {
+    None,
+    Basic,
+    Intermediate,
+    Advanced,
+}
+
+impl CertLevel {
+    pub const ALL: [CertLevel; 4] = [
+        CertLevel::None,
+        CertLevel::Basic,
+        CertLevel::Intermediate,
+        CertLevel::Advanced,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertLevel::None => "none",
+            CertLevel::Basic => "basic",
+            CertLevel::Intermediate => "intermediate",
+            CertLevel::Advanced => "advanced",
+        }
+    }
+
+    pub fn parse(s: &str) -> AppResult<CertLevel> {
+        CertLevel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| AppError::new(ErrorCode::InvalidCert))
+    }
+
+    /// Only intermediate certification or above may distribute apps.
+    pub fn may_distribute(self) -> bool {
+        self >= CertLevel::Intermediate
+    }
+
+    pub fn label(self) -> K {
+        match self {
+            CertLevel::None => K::CertNone,
+            CertLevel::Basic => K::CertBasic,
+            CertLevel::Intermediate => K::CertIntermediate,
+            CertLevel::Advanced => K::CertAdvanced,
+        }
+    }
+}
+
+/// A lower-cased, plausibly deliverable email address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> AppResult<Email> {
+        let s = raw.trim().to_lowercase();
+        let bad = || AppError::new(ErrorCode::InvalidEmail);
+        if s.is_empty() || s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad());
+        }
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        if local.is_empty()
+            || local.len() > 64
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
+            || s.contains(['<', '>', '"', '\'', ',', ';', '\\'])
+        {
+            return Err(bad());
+        }
+        Ok(Email(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn bounded_text(raw: &str, max: usize, code: ErrorCode) -> AppResult<String> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n == 0 || n > max || s.chars().any(char::is_control) {
+        return Err(AppError::new(code));
+    }
+    Ok(s.to_string())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX: usize = 50;
+    pub fn parse(raw: &str) -> AppResult<DisplayName> {
+        bounded_text(raw, Self::MAX, ErrorCode::InvalidDisplayName).map(DisplayName)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgName(String);
+
+impl OrgName {
+    pub const MAX: usize = 100;
+    pub fn parse(raw: &str) -> AppResult<OrgName> {
+        bounded_text(raw, Self::MAX, ErrorCode::InvalidOrgName).map(OrgName)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: 8–128 characters. Not trimmed: spaces are allowed.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub fn parse(raw: &str) -> AppResult<NewPassword> {
+        let n = raw.chars().count();
+        if !(8..=128).contains(&n) {
+            return Err(AppError::new(ErrorCode::InvalidPassword));
+        }
+        Ok(NewPassword(raw.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where to go after signing in: only a path on this site, never another host.
+pub fn safe_return_path(next: Option<&str>) -> String {
+    match next {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.starts_with("/\\")
+                && !p.contains(['\r', '\n', '\\'])
+                && !p.starts_with("/api/")
+                && p.len() <= 2000 =>
+        {
+            p.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// One organization as its member sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgView {
+    pub id: OrgId,
+    pub name: String,
+    pub role: Role,
+    pub cert: CertLevel,
+}
+
+/// The signed-in user, for the header and the Workbench.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub is_operator: bool,
+    pub current: Option<OrgView>,
+    pub orgs: Vec<OrgView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// An organization as the platform operator sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgCertView {
+    pub id: OrgId,
+    pub name: String,
+    pub cert: CertLevel,
+    pub members: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lowercased() {
+        assert_eq!(Email::parse("  Admin@North.Example ").unwrap().as_str(), "admin@north.example");
+    }
+
+    #[test]
+    fn bad_emails_are_refused() {
+        for bad in ["", "a", "a@b", "@north.example", "a@@b.c", "a b@c.d", "a@.c", "a@c.", "a@b..c", "<a>@b.c"] {
+            assert_eq!(Email::parse(bad).unwrap_err().code, ErrorCode::InvalidEmail, "{bad}");
+        }
+        assert!(Email::parse(&format!("{}@b.c", "x".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn names_are_bounded_in_characters_not_bytes() {
+        assert!(DisplayName::parse(&"张".repeat(50)).is_ok());
+        assert_eq!(DisplayName::parse(&"张".repeat(51)).unwrap_err().code, ErrorCode::InvalidDisplayName);
+        assert_eq!(DisplayName::parse("   ").unwrap_err().code, ErrorCode::InvalidDisplayName);
+        assert_eq!(OrgName::parse(" 北风贸易 🚢 ").unwrap().as_str(), "北风贸易 🚢");
+        assert!(OrgName::parse(&"a".repeat(101)).is_err());
+        assert!(OrgName::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn passwords_need_eight_to_128_chars() {
+        assert!(NewPassword::parse("1234567").is_err());
+        assert!(NewPassword::parse("12345678").is_ok());
+        assert!(NewPassword::parse(&"p".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn roles_and_levels_parse_only_known_values() {
+        assert_eq!(Role::parse("admin").unwrap(), Role::Admin);
+        assert_eq!(Role::parse("owner").unwrap_err().code, ErrorCode::InvalidRole);
+        assert_eq!(CertLevel::parse("intermediate").unwrap(), CertLevel::Intermediate);
+        assert!(CertLevel::parse("gold").is_err());
+        assert!(!CertLevel::Basic.may_distribute());
+        assert!(CertLevel::Intermediate.may_distribute() && CertLevel::Advanced.may_distribute());
+    }
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(safe_return_path(Some("/l/abc?x=1")), "/l/abc?x=1");
+        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/api/sign_out"] {
+            assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_return_path(None), "/");
+    }
+}

@@ -1,0 +1,14 @@
+//! Accounts: users, organizations, memberships, sessions and the caller's context.
+
+pub mod api;
+pub mod domain;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod ctx;
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+pub use domain::*;

@@ -1,0 +1,282 @@
+//! Accounts pages: sign-in, sign-up, new organization, members, operator.
+
+use super::api::{AddMember, ChangeRole, RemoveMember, SetCertification};
+use super::{CertLevel, Me, Role};
+use crate::i18n::{t, use_lang, K};
+use crate::shell::use_session;
+use crate::ui::{error_note, submit_button, SignedIn};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+fn next_param() -> impl Fn() -> Option<String> + Send + Sync + Copy + 'static {
+    let query = use_query_map();
+    move || query.read().get("next").filter(|n| !n.is_empty())
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = use_session().sign_in;
+    let next = next_param();
+    let pending = move || action.pending().get();
+    let sign_up_href = move || match next() {
+        Some(n) => format!("/sign-up?next={}", crate::ui::urlencode(&n)),
+        None => "/sign-up".into(),
+    };
+    view! {
+        <section class="card narrow">
+            <h1>{t(K::SignIn)}</h1>
+            <ActionForm action attr:class="stack" attr:data-testid="sign-in-form">
+                {error_note(move || action.value().get().and_then(|r| r.err()))}
+                <label>
+                    {t(K::Email)}
+                    <input type="email" name="email" autocomplete="username" required maxlength="254" />
+                </label>
+                <label>
+                    {t(K::Password)}
+                    <input type="password" name="password" autocomplete="current-password" required maxlength="128" />
+                </label>
+                {move || next().map(|n| view! { <input type="hidden" name="next" value=n /> })}
+                {submit_button(K::SignIn, K::SigningIn, pending)}
+            </ActionForm>
+            <p class="muted">{t(K::NoAccount)} " " <A href=sign_up_href>{t(K::SignUp)}</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = use_session().sign_up;
+    let next = next_param();
+    let pending = move || action.pending().get();
+    view! {
+        <section class="card narrow">
+            <h1>{t(K::SignUp)}</h1>
+            <ActionForm action attr:class="stack" attr:data-testid="sign-up-form">
+                {error_note(move || action.value().get().and_then(|r| r.err()))}
+                <label>
+                    {t(K::Email)}
+                    <input type="email" name="email" autocomplete="email" required maxlength="254" />
+                </label>
+                <label>
+                    {t(K::DisplayName)}
+                    <input type="text" name="display_name" autocomplete="name" required maxlength="50" />
+                </label>
+                <label>
+                    {t(K::Password)}
+                    <input type="password" name="password" autocomplete="new-password" required minlength="8" maxlength="128" />
+                    <small class="muted">{t(K::PasswordHint)}</small>
+                </label>
+                {move || next().map(|n| view! { <input type="hidden" name="next" value=n /> })}
+                {submit_button(K::CreateAccount, K::SigningUp, pending)}
+            </ActionForm>
+            <p class="muted">{t(K::HaveAccount)} " " <A href="/sign-in">{t(K::SignIn)}</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn NewOrgPage() -> impl IntoView {
+    let action = use_session().create_org;
+    let pending = move || action.pending().get();
+    view! {
+        <SignedIn children=move |_me: Me| view! {
+            <section class="card narrow">
+                <h1>{t(K::CreateOrg)}</h1>
+                <ActionForm action attr:class="stack" attr:data-testid="create-org-form">
+                    {error_note(move || action.value().get().and_then(|r| r.err()))}
+                    <label>
+                        {t(K::OrgName)}
+                        <input type="text" name="name" required maxlength="100" />
+                    </label>
+                    {submit_button(K::Create, K::Creating, pending)}
+                </ActionForm>
+            </section>
+        } />
+    }
+}
+
+fn role_select(name: &'static str, selected: Role) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <select name=name aria-label=t(K::Role)>
+            {[Role::Member, Role::Admin]
+                .into_iter()
+                .map(|r| view! {
+                    <option value=r.as_str() selected=r == selected>{move || r.label().text(lang.get())}</option>
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    view! { <SignedIn children=move |me: Me| view! { <Members me /> } /> }
+}
+
+#[component]
+fn Members(me: Me) -> impl IntoView {
+    let add = ServerAction::<AddMember>::new();
+    let change = ServerAction::<ChangeRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let members = Resource::new(
+        move || (add.version().get(), change.version().get(), remove.version().get()),
+        |_| super::api::list_members(),
+    );
+    let me_id = me.user_id.clone();
+    let org_name = me.current.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+    let add_pending = move || add.pending().get();
+    view! {
+        <section class="card">
+            <h1>{t(K::Members)} <span class="muted">" · " {org_name}</span></h1>
+            {error_note(move || change.value().get().and_then(|r| r.err()))}
+            {error_note(move || remove.value().get().and_then(|r| r.err()))}
+            <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+                {move || {
+                    let me_id = me_id.clone();
+                    Suspend::new(async move {
+                        match members.await {
+                            Err(e) => error_note(move || Some(e.clone())).into_any(),
+                            Ok(list) => view! {
+                                <table class="table" data-testid="members">
+                                    <thead>
+                                        <tr>
+                                            <th>{t(K::Name)}</th>
+                                            <th>{t(K::Email)}</th>
+                                            <th>{t(K::Role)}</th>
+                                            <th>{t(K::Actions)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|m| {
+                                                let is_me = m.user_id == me_id;
+                                                let uid = m.user_id.0.clone();
+                                                let uid2 = uid.clone();
+                                                view! {
+                                                    <tr data-email=m.email.clone()>
+                                                        <td>{m.display_name.clone()} {is_me.then(|| view! { <span class="muted">{t(K::You)}</span> })}</td>
+                                                        <td>{m.email.clone()}</td>
+                                                        <td>
+                                                            <ActionForm action=change attr:class="inline">
+                                                                <input type="hidden" name="user_id" value=uid />
+                                                                {role_select("role", m.role)}
+                                                                <button type="submit" class="secondary">{t(K::Save)}</button>
+                                                            </ActionForm>
+                                                        </td>
+                                                        <td>
+                                                            <ActionForm action=remove attr:class="inline">
+                                                                <input type="hidden" name="user_id" value=uid2 />
+                                                                <button type="submit" class="danger">{t(K::Remove)}</button>
+                                                            </ActionForm>
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                            .into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+        <section class="card">
+            <h2>{t(K::AddMember)}</h2>
+            <ActionForm action=add attr:class="row" attr:data-testid="add-member-form">
+                <label class="grow">
+                    <span class="sr-only">{t(K::Email)}</span>
+                    <input type="email" name="email" required maxlength="254" placeholder=move || K::AddMemberHint.text(use_lang().get()) />
+                </label>
+                {role_select("role", Role::Member)}
+                {submit_button(K::Add, K::Adding, add_pending)}
+            </ActionForm>
+            {error_note(move || add.value().get().and_then(|r| r.err()))}
+        </section>
+    }
+}
+
+#[component]
+pub fn OperatorPage() -> impl IntoView {
+    view! {
+        <SignedIn children=move |me: Me| {
+            if me.is_operator {
+                view! { <Operator /> }.into_any()
+            } else {
+                view! {
+                    <section class="card narrow">
+                        <p class="error" role="alert" data-code="operator_only">{t(K::ErrOperatorOnly)}</p>
+                    </section>
+                }
+                .into_any()
+            }
+        } />
+    }
+}
+
+#[component]
+fn Operator() -> impl IntoView {
+    let set = ServerAction::<SetCertification>::new();
+    let orgs = Resource::new(move || set.version().get(), |_| super::api::operator_orgs());
+    let lang = use_lang();
+    view! {
+        <section class="card">
+            <h1>{t(K::Operator)} " · " {t(K::Organizations)}</h1>
+            {error_note(move || set.value().get().and_then(|r| r.err()))}
+            <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match orgs.await {
+                        Err(e) => error_note(move || Some(e.clone())).into_any(),
+                        Ok(list) => view! {
+                            <table class="table" data-testid="orgs">
+                                <thead>
+                                    <tr>
+                                        <th>{t(K::Organization)}</th>
+                                        <th>{t(K::Members)}</th>
+                                        <th>{t(K::Certification)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|o| {
+                                            let cert = o.cert;
+                                            view! {
+                                                <tr data-org=o.name.clone()>
+                                                    <td>{o.name.clone()}</td>
+                                                    <td>{o.members}</td>
+                                                    <td>
+                                                        <ActionForm action=set attr:class="inline">
+                                                            <input type="hidden" name="org_id" value=o.id.0.clone() />
+                                                            <select name="level" aria-label=t(K::Certification)>
+                                                                {CertLevel::ALL
+                                                                    .into_iter()
+                                                                    .map(|c| view! {
+                                                                        <option value=c.as_str() selected=c == cert>
+                                                                            {move || c.label().text(lang.get())}
+                                                                        </option>
+                                                                    })
+                                                                    .collect_view()}
+                                                            </select>
+                                                            <button type="submit" class="secondary">{t(K::Save)}</button>
+                                                            <span class="muted" data-testid="cert-label">{move || cert.label().text(lang.get())}</span>
+                                                        </ActionForm>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

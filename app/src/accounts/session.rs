@@ -1,0 +1,101 @@
+//! Server-side sessions: the cookie holds a random token, the database holds
+//! its hash. A new token is issued at every sign-in.
+
+use crate::db::{Db, Tx};
+use sha2::{Digest, Sha256};
+
+pub const COOKIE: &str = "fenfa_session";
+/// A session unused for this long is over.
+pub const IDLE_MS: i64 = 7 * 24 * 3600 * 1000;
+/// No session lives longer than this, however active.
+pub const ABSOLUTE_MS: i64 = 30 * 24 * 3600 * 1000;
+/// Last-seen is written at most this often, to keep reads cheap.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Creates a session and returns the token for the cookie.
+pub async fn create(tx: &mut Tx, user_id: &str, current_org: Option<&str>, now: i64) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, current_org, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(current_org)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(token)
+}
+
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: String,
+    pub current_org: Option<String>,
+}
+
+/// The live session behind a token, if any; expired ones are deleted.
+pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow>, sqlx::Error> {
+    let id_hash = hash_token(token);
+    let row: Option<(String, Option<String>, i64, i64)> =
+        sqlx::query_as("SELECT user_id, current_org, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+            .bind(&id_hash)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some((user_id, current_org, created_at, last_seen_at)) = row else {
+        return Ok(None);
+    };
+    if now - last_seen_at > IDLE_MS || now - created_at > ABSOLUTE_MS {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&id_hash).execute(&db.pool).await?;
+        return Ok(None);
+    }
+    if now - last_seen_at > TOUCH_EVERY_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&id_hash)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Some(SessionRow { id_hash, user_id, current_org }))
+}
+
+pub async fn delete(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&db.pool).await?;
+    Ok(())
+}
+
+pub async fn set_current_org(db: &Db, id_hash: &str, org: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET current_org = $1 WHERE id_hash = $2")
+        .bind(org)
+        .bind(id_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value for a session token; an empty token clears it.
+pub fn cookie_header(token: &str, secure: bool) -> String {
+    let max_age = if token.is_empty() { 0 } else { ABSOLUTE_MS / 1000 };
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// One cookie's value from the request headers.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}

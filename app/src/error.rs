@@ -1,0 +1,147 @@
+//! The one error type of every server function: a stable code and a message
+//! in the caller's language. Causes are logged on the server, never sent.
+
+use crate::i18n::{Lang, K};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    OperatorOnly,
+    AdminOnly,
+    NotFound,
+    BadCredentials,
+    EmailTaken,
+    InvalidEmail,
+    InvalidDisplayName,
+    InvalidPassword,
+    InvalidOrgName,
+    InvalidRole,
+    InvalidCert,
+    UserNotFound,
+    AlreadyMember,
+    LastAdmin,
+    NoOrg,
+    InvalidInput,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn key(self) -> K {
+        use ErrorCode::*;
+        match self {
+            Unauthenticated => K::ErrUnauthenticated,
+            Forbidden => K::ErrForbidden,
+            OperatorOnly => K::ErrOperatorOnly,
+            AdminOnly => K::ErrAdminOnly,
+            NotFound => K::ErrNotFound,
+            BadCredentials => K::ErrBadCredentials,
+            EmailTaken => K::ErrEmailTaken,
+            InvalidEmail => K::ErrInvalidEmail,
+            InvalidDisplayName => K::ErrInvalidDisplayName,
+            InvalidPassword => K::ErrInvalidPassword,
+            InvalidOrgName => K::ErrInvalidOrgName,
+            InvalidRole => K::ErrInvalidRole,
+            InvalidCert => K::ErrInvalidCert,
+            UserNotFound => K::ErrUserNotFound,
+            AlreadyMember => K::ErrAlreadyMember,
+            LastAdmin => K::ErrLastAdmin,
+            NoOrg => K::ErrNoOrg,
+            InvalidInput => K::ErrInvalidInput,
+            Internal => K::ErrInternal,
+        }
+    }
+
+    /// HTTP status for API callers outside the browser.
+    pub fn status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            Unauthenticated | BadCredentials => 401,
+            Forbidden | OperatorOnly | AdminOnly => 403,
+            NotFound | UserNotFound => 404,
+            EmailTaken | AlreadyMember | LastAdmin => 409,
+            Internal => 500,
+            _ => 400,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl AppError {
+    /// An error in the language of the current request.
+    pub fn new(code: ErrorCode) -> Self {
+        Self::in_lang(code, crate::i18n::initial_lang())
+    }
+
+    pub fn in_lang(code: ErrorCode, lang: Lang) -> Self {
+        AppError { code, message: code.key().text(lang).to_string() }
+    }
+
+    /// An unexpected failure: the cause goes to the log, the caller gets a code.
+    #[track_caller]
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        let at = std::panic::Location::caller();
+        tracing::error!(%cause, %at, "internal error");
+        Self::new(ErrorCode::Internal)
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Malformed arguments are the caller's mistake: say so, plainly.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::MissingArg(_) => {
+                tracing::debug!(error = %value, "bad server function input");
+                Self::new(ErrorCode::InvalidInput)
+            }
+            other => {
+                tracing::error!(error = %other, "server function failure");
+                Self::new(ErrorCode::Internal)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    #[track_caller]
+    fn from(e: sqlx::Error) -> Self {
+        AppError::internal(e)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Finishes a server function: a failure also sets the HTTP status, so that
+/// callers outside the browser see 4xx for their mistakes and 5xx for ours.
+#[cfg(feature = "ssr")]
+pub fn respond<T>(result: AppResult<T>) -> AppResult<T> {
+    if let Err(e) = &result {
+        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(http::StatusCode::from_u16(e.code.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+        }
+    }
+    result
+}

@@ -1,0 +1,78 @@
+//! The HTTP surface: routes, request guards and response headers.
+
+use crate::i18n::{lang_from_headers, K};
+use crate::state::AppState;
+use crate::{shell, App};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use http::{header, HeaderValue, Method, StatusCode};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// 200 when the database answers.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Whether a state-changing request comes from another site. Browsers send
+/// Sec-Fetch-Site and/or Origin on such requests; scripts without them pass.
+pub fn is_cross_site(req: &http::request::Parts) -> bool {
+    let h = &req.headers;
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site != "same-origin" && site != "none" {
+            return true;
+        }
+    }
+    if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+        let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if origin == "null" || origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host) {
+            return true;
+        }
+    }
+    false
+}
+
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let (parts, body) = req.into_parts();
+        if is_cross_site(&parts) {
+            tracing::warn!(path = %parts.uri.path(), "refused a cross-site request");
+            let lang = lang_from_headers(&parts.headers);
+            return (StatusCode::FORBIDDEN, K::ErrCrossSite.text(lang)).into_response();
+        }
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    next.run(req).await
+}
+
+async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    res
+}

@@ -1,0 +1,22 @@
+//! Fenfa: the UI, routes, server functions and domain types. Database code is
+//! compiled only with the `ssr` feature.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod apps;
+pub mod audit;
+pub mod error;
+pub mod i18n;
+pub mod shell;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use shell::{shell, App};

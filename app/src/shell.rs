@@ -1,0 +1,232 @@
+//! The page frame: document shell, header, routes and the shared session state.
+
+use crate::accounts::api::{get_me, CreateOrg, SignIn, SignOut, SignUp, SwitchOrg};
+use crate::accounts::pages::{MembersPage, NewOrgPage, OperatorPage, SignInPage, SignUpPage};
+use crate::accounts::Me;
+use crate::apps::pages::WorkbenchPage;
+use crate::error::AppError;
+use crate::i18n::{t, use_lang, LangCtx, K};
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = crate::i18n::initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    view! { <App /> }
+}
+
+/// Who is signed in, refreshed whenever an action changes it.
+#[derive(Clone, Copy)]
+pub struct SessionCtx {
+    pub me: Resource<Result<Option<Me>, AppError>>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_up: ServerAction<SignUp>,
+    pub sign_out: ServerAction<SignOut>,
+    pub switch_org: ServerAction<SwitchOrg>,
+    pub create_org: ServerAction<CreateOrg>,
+}
+
+pub fn use_session() -> SessionCtx {
+    expect_context::<SessionCtx>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = RwSignal::new(crate::i18n::initial_lang());
+    provide_context(LangCtx(lang));
+
+    // Browser tests wait for this marker instead of sleeping.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/fenfa.css" />
+        <Title text=move || format!("{} · Fenfa", K::Brand.text(lang.get())) />
+        <Router>
+            <Frame />
+        </Router>
+    }
+}
+
+/// Inside the router, so that actions see errors of no-JavaScript form posts.
+#[component]
+fn Frame() -> impl IntoView {
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_up = ServerAction::<SignUp>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let switch_org = ServerAction::<SwitchOrg>::new();
+    let create_org = ServerAction::<CreateOrg>::new();
+    let me = Resource::new(
+        move || {
+            (
+                sign_in.version().get(),
+                sign_up.version().get(),
+                sign_out.version().get(),
+                switch_org.version().get(),
+                create_org.version().get(),
+            )
+        },
+        |_| get_me(),
+    );
+    provide_context(SessionCtx { me, sign_in, sign_up, sign_out, switch_org, create_org });
+
+    view! {
+        <Header />
+        <main class="page">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=WorkbenchPage />
+                <Route path=path!("/sign-in") view=SignInPage />
+                <Route path=path!("/sign-up") view=SignUpPage />
+                <Route path=path!("/orgs/new") view=NewOrgPage />
+                <Route path=path!("/members") view=MembersPage />
+                <Route path=path!("/operator") view=OperatorPage />
+            </Routes>
+        </main>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="card narrow">
+            <h1>{t(K::PageNotFound)}</h1>
+            <A href="/">{t(K::BackToWorkbench)}</A>
+        </section>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                <span class="logo" aria-hidden="true">"分"</span>
+                {t(K::Brand)}
+            </A>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.me.await {
+                        Ok(Some(me)) => view! { <UserNav me /> }.into_any(),
+                        _ => view! {
+                            <nav class="nav">
+                                <A href="/sign-in">{t(K::SignIn)}</A>
+                                <A href="/sign-up">{t(K::SignUp)}</A>
+                            </nav>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            <LanguageSwitch />
+        </header>
+    }
+}
+
+#[component]
+fn UserNav(me: Me) -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let is_admin = me.current.as_ref().is_some_and(|o| o.role == crate::accounts::Role::Admin);
+    let current_id = me.current.as_ref().map(|o| o.id.0.clone()).unwrap_or_default();
+    let orgs = me.orgs.clone();
+    let is_operator = me.is_operator;
+    let switcher = (!orgs.is_empty()).then(|| {
+        view! {
+            <ActionForm action=session.switch_org attr:class="org-switch">
+                <label class="sr-only" for="org-switch">{t(K::SwitchOrg)}</label>
+                <select id="org-switch" name="org_id" data-testid="org-switch">
+                    {orgs
+                        .iter()
+                        .map(|o| {
+                            let selected = o.id.0 == current_id;
+                            let role = o.role.label();
+                            let name = o.name.clone();
+                            view! {
+                                <option value=o.id.0.clone() selected=selected>
+                                    {move || format!("{} · {}", name, role.text(lang.get()))}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="secondary">{t(K::Switch)}</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <nav class="nav">
+            <A href="/">{t(K::Workbench)}</A>
+            <Show when=move || is_admin>
+                <A href="/members">{t(K::Members)}</A>
+            </Show>
+            <Show when=move || is_operator>
+                <A href="/operator">{t(K::Operator)}</A>
+            </Show>
+        </nav>
+        <div class="user">
+            {switcher}
+            <A href="/orgs/new" attr:class="button secondary">{t(K::CreateOrg)}</A>
+            <span class="who" title=me.email.clone()>{me.display_name.clone()}</span>
+            <ActionForm action=session.sign_out>
+                <button type="submit" class="link">{t(K::SignOut)}</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// Toggles zh-CN / en. Works as a plain form without JavaScript.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<crate::accounts::api::SetLanguage>::new();
+    // Apply the new language once the server has remembered it.
+    Effect::new(move |_| {
+        if let Some(Ok(l)) = action.value().get() {
+            lang.set(l);
+            #[cfg(feature = "hydrate")]
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                let _ = el.set_attribute("lang", l.code());
+            }
+        }
+    });
+    view! {
+        <ActionForm action attr:class="lang-switch">
+            <input type="hidden" name="lang" value=move || lang.get().other().code() />
+            <button type="submit" class="link" data-testid="lang-switch" aria-label=t(K::Language)>
+                {t(K::LangSwitchLabel)}
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,89 @@
+//! Small building blocks shared by every page.
+
+use crate::accounts::Me;
+use crate::error::AppError;
+use crate::i18n::{t, use_lang, K};
+use crate::shell::use_session;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+/// The error of the last attempt, in the page's current language.
+pub fn error_note(err: impl Fn() -> Option<AppError> + Send + Sync + 'static) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        err().map(|e| {
+            let code = serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            view! {
+                <p class="error" role="alert" data-code=code>
+                    {move || e.code.key().text(lang.get())}
+                </p>
+            }
+        })
+    }
+}
+
+/// A submit button that shows the pending state and cannot be pressed twice.
+pub fn submit_button(label: K, busy: K, pending: impl Fn() -> bool + Send + Sync + Copy + 'static) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <button type="submit" disabled=pending aria-busy=move || pending().to_string()>
+            {move || if pending() { busy.text(lang.get()) } else { label.text(lang.get()) }}
+        </button>
+    }
+}
+
+/// Renders `children` for a signed-in user; everyone else goes to sign-in and
+/// comes back here afterwards.
+#[component]
+pub fn SignedIn<F, IV>(children: F) -> impl IntoView
+where
+    F: Fn(Me) -> IV + Send + Sync + Clone + 'static,
+    IV: IntoView + 'static,
+{
+    let session = use_session();
+    let location = use_location();
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match session.me.await {
+                        Ok(Some(me)) => children(me).into_any(),
+                        Ok(None) => {
+                            let here = format!(
+                                "{}{}",
+                                location.pathname.get_untracked(),
+                                location.search.get_untracked().strip_prefix('?').map(|s| format!("?{s}")).unwrap_or_default()
+                            );
+                            let to = format!("/sign-in?next={}", urlencode(&here));
+                            view! { <Redirect path=to /> }.into_any()
+                        }
+                        Err(e) => error_note(move || Some(e.clone())).into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// Percent-encodes a query value (enough for paths and their queries).
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urlencode_keeps_paths_readable_and_escapes_the_rest() {
+        assert_eq!(super::urlencode("/l/abc?x=1&y=2"), "/l/abc%3Fx%3D1%26y%3D2");
+        assert_eq!(super::urlencode("/成员"), "/%E6%88%90%E5%91%98");
+    }
+}

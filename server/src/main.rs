@@ -1,0 +1,56 @@
+//! Fenfa server: configuration → database → demo data → router → serve.
+
+use app::db::{Clock, Db};
+use app::state::AppState;
+use leptos::config::get_configuration;
+use tracing_subscriber::EnvFilter;
+
+const USAGE: &str = "fenfa-server [--seed-demo] [--secure-cookies]
+
+Environment:
+  DATABASE_URL       sqlite://data/fenfa.db (default) or postgres://…
+  LEPTOS_SITE_ADDR   listen address (default 127.0.0.1:3000)
+  LEPTOS_SITE_ROOT   built site (default target/site)
+  RUST_LOG           log filter (default info)
+  FENFA_SECURE_COOKIES=1  mark cookies Secure (HTTPS deployments)";
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return;
+    }
+    if let Err(e) = run(&args).await {
+        tracing::error!("{e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let conf = get_configuration(None)?;
+    let leptos_options = conf.leptos_options;
+    let addr = leptos_options.site_addr;
+
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/fenfa.db".to_string());
+    let db = Db::connect(&url).await?;
+    let clock = Clock::system();
+    if args.iter().any(|a| a == "--seed-demo") || app::demo::is_empty(&db).await? {
+        app::demo::seed(&db, clock.now_ms()).await?;
+    }
+    let secure_cookies = args.iter().any(|a| a == "--secure-cookies")
+        || std::env::var("FENFA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
+    let state = AppState { leptos_options, db, clock, secure_cookies };
+
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    tracing::info!("Fenfa listening on http://{addr}");
+    axum::serve(listener, app::http::router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
