@@ -114,6 +114,7 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::MissingArg(_) => {
                 tracing::debug!(error = %value, "bad server function input");
+                set_status(ErrorCode::InvalidInput);
                 Self::new(ErrorCode::InvalidInput)
             }
             other => {
@@ -139,9 +140,29 @@ pub type AppResult<T> = Result<T, AppError>;
 #[cfg(feature = "ssr")]
 pub fn respond<T>(result: AppResult<T>) -> AppResult<T> {
     if let Err(e) = &result {
-        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            opts.set_status(http::StatusCode::from_u16(e.code.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
-        }
+        set_status(e.code);
     }
     result
 }
+
+#[cfg(feature = "ssr")]
+fn set_status(code: ErrorCode) {
+    use leptos::prelude::use_context;
+    // A plain HTML form post is answered with a redirect back to the form
+    // (carrying the error); a 4xx status would stop the browser there.
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain_form {
+        return;
+    }
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::from_u16(code.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn set_status(_code: ErrorCode) {}

@@ -179,7 +179,9 @@ pub fn safe_return_path(next: Option<&str>) -> String {
             if p.starts_with('/')
                 && !p.starts_with("//")
                 && !p.starts_with("/\\")
-                && !p.contains(['\r', '\n', '\\'])
+                && !p.contains('\\')
+                // Visible ASCII only: it becomes a Location header.
+                && p.bytes().all(|b| (0x21..=0x7e).contains(&b))
                 && !p.starts_with("/api/")
                 && p.len() <= 2000 =>
         {
@@ -273,7 +275,7 @@ mod tests {
     #[test]
     fn return_paths_stay_on_this_site() {
         assert_eq!(safe_return_path(Some("/l/abc?x=1")), "/l/abc?x=1");
-        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/api/sign_out"] {
+        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/api/sign_out", "/a\r\nSet-Cookie: x=1", "/成员"] {
             assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_return_path(None), "/");

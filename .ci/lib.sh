@@ -1,0 +1,82 @@
+# Shared by .ci/serve, .ci/test and .ci/run: installs what is missing
+# (idempotently) and says what it does.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+say() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+ok() { printf '    %s\n' "$*"; }
+
+# Debian packages need root; use sudo when we are not.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_wasm_target() {
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    ok "wasm32-unknown-unknown target: present"
+  else
+    say "Installing the wasm32-unknown-unknown Rust target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_cargo_leptos() {
+  if cargo leptos --version 2>/dev/null | grep -q ' 0\.3\.10'; then
+    ok "cargo-leptos 0.3.10: present"
+  else
+    say "Installing cargo-leptos 0.3.10 (compiles from source; about 25 minutes)"
+    cargo install cargo-leptos --version 0.3.10 --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  # Must match the wasm-bindgen crate pinned in Cargo.toml. Not --locked: its
+  # lock file names a crate version the registry no longer has.
+  if wasm-bindgen --version 2>/dev/null | grep -q ' 0\.2\.130'; then
+    ok "wasm-bindgen-cli 0.2.130: present"
+  else
+    say "Installing wasm-bindgen-cli 0.2.130 (about 3 minutes)"
+    cargo install wasm-bindgen-cli --version 0.2.130
+  fi
+}
+
+ensure_wasm_opt() {
+  # Release builds shrink the WASM with wasm-opt; Debian's binaryen is too old.
+  if wasm-opt --version 2>/dev/null | grep -Eq 'version (1[2-9][0-9]|[2-9][0-9]{2})'; then
+    ok "wasm-opt: present ($(wasm-opt --version))"
+  else
+    say "Installing wasm-opt (npm package binaryen@132)"
+    npm install -g binaryen@132
+  fi
+}
+
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    ok "chromium: present"
+  else
+    say "Installing Chromium from Debian (for the browser tests)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+}
+
+ensure_e2e_packages() {
+  local want have
+  want="$(node -p "require('./end2end/package-lock.json').packages['node_modules/@playwright/test'].version")"
+  have="$(node -p "try{require('./end2end/node_modules/@playwright/test/package.json').version}catch(e){''}" 2>/dev/null || true)"
+  if [ "$want" = "$have" ]; then
+    ok "end2end npm packages: present (@playwright/test $have)"
+  else
+    say "Installing the end2end npm packages (Playwright without its browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_build_tools() {
+  say "Checking the build tools"
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_cargo_leptos
+}

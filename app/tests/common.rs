@@ -1,0 +1,78 @@
+//! Shared set-up for tests: a fresh SQLite database per test.
+#![allow(dead_code)]
+
+use app::accounts::ctx::Ctx;
+use app::accounts::queries;
+use app::accounts::{DisplayName, Email, NewPassword, OrgName, UserId};
+use app::db::{Clock, Db};
+
+pub const T0: i64 = 1_800_000_000_000;
+
+pub struct TestDb {
+    pub db: Db,
+    pub clock: Clock,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn fresh() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/test.db", dir.path().display());
+    let db = Db::connect(&url).await.expect("connect");
+    TestDb { db, clock: Clock::manual(T0), _dir: dir }
+}
+
+impl TestDb {
+    pub async fn user(&self, email: &str) -> UserId {
+        queries::create_user(
+            &self.db,
+            &Email::parse(email).unwrap(),
+            &DisplayName::parse(email.split('@').next().unwrap()).unwrap(),
+            &NewPassword::parse("correct horse").unwrap(),
+            self.clock.now_ms(),
+        )
+        .await
+        .expect("create user")
+    }
+
+    /// The context of `user` acting in `org` (or in no organization).
+    pub async fn ctx(&self, user: &UserId, org: Option<&str>) -> Ctx {
+        let (email, display_name, is_operator): (String, String, i64) =
+            sqlx::query_as("SELECT email, display_name, is_operator FROM users WHERE id = $1")
+                .bind(&user.0)
+                .fetch_one(&self.db.pool)
+                .await
+                .unwrap();
+        let org = match org {
+            Some(o) => queries::membership(&self.db, &user.0, o).await.unwrap(),
+            None => None,
+        };
+        Ctx { user_id: user.clone(), email, display_name, is_operator: is_operator != 0, session_hash: String::new(), org }
+    }
+
+    /// A new organization with `admin` as its admin; returns its id.
+    pub async fn org(&self, admin: &UserId, name: &str) -> String {
+        let ctx = self.ctx(admin, None).await;
+        queries::create_org(&self.db, &ctx, &OrgName::parse(name).unwrap(), self.clock.now_ms()).await.unwrap().0
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&self.db.pool).await.unwrap();
+        n
+    }
+
+    /// A fingerprint of every table a denied call must leave alone.
+    pub async fn snapshot(&self) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = Vec::new();
+        for (table, cols) in [
+            ("users", "id || email || display_name || is_operator"),
+            ("organizations", "id || name || cert_level"),
+            ("memberships", "org_id || user_id || role"),
+            ("audit_entries", "id || action"),
+        ] {
+            let mut r: Vec<(String, String)> =
+                sqlx::query_as(&format!("SELECT '{table}', {cols} FROM {table} ORDER BY 2")).fetch_all(&self.db.pool).await.unwrap();
+            rows.append(&mut r);
+        }
+        rows
+    }
+}

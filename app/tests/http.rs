@@ -1,0 +1,237 @@
+//! HTTP-level tests: the whole router, called as a browser or a script would.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use app::state::AppState;
+use axum::body::{to_bytes, Body};
+use axum::Router;
+use http::{header, Request, StatusCode};
+use leptos::config::LeptosOptions;
+use tower::ServiceExt;
+
+struct Site {
+    t: common::TestDb,
+    router: Router,
+}
+
+async fn site(secure_cookies: bool) -> Site {
+    let t = common::fresh().await;
+    app::demo::seed(&t.db, t.clock.now_ms()).await.unwrap();
+    let state = AppState {
+        leptos_options: LeptosOptions::builder().output_name("fenfa").build(),
+        db: t.db.clone(),
+        clock: t.clock.clone(),
+        secure_cookies,
+    };
+    Site { router: app::http::router(state), t }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("fenfa_session="))
+            .map(str::to_string)
+    }
+    fn token(&self) -> Option<String> {
+        let c = self.session_cookie()?;
+        let v = c.split(';').next()?.split_once('=')?.1.to_string();
+        (!v.is_empty()).then_some(v)
+    }
+}
+
+impl Site {
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = String::from_utf8_lossy(&to_bytes(res.into_body(), 1 << 20).await.unwrap()).to_string();
+        Reply { status, headers, body }
+    }
+
+    /// A server function call as the browser's fetch makes it.
+    async fn call(&self, path: &str, form: &str, cookie: Option<&str>, extra: &[(&str, &str)]) -> Reply {
+        let mut b = Request::post(path)
+            .header(header::HOST, "localhost:3000")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if !extra.iter().any(|(k, _)| *k == "accept") {
+            b = b.header(header::ACCEPT, "application/json");
+        }
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, format!("fenfa_session={c}"));
+        }
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::from(form.to_string())).unwrap()).await
+    }
+
+    async fn sign_in(&self, email: &str, cookie: Option<&str>) -> Reply {
+        self.call("/api/sign_in", &format!("email={email}&password=fenfa-demo"), cookie, &[]).await
+    }
+}
+
+#[tokio::test]
+async fn healthz_answers_when_the_database_does() {
+    let s = site(false).await;
+    let r = s.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ok"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_gets_a_coded_localized_error_and_no_cookie() {
+    let s = site(false).await;
+    let r = s
+        .call("/api/sign_in", "email=admin%40north.example&password=nope", None, &[("accept-language", "en-US,en")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["code"], "bad_credentials");
+    assert_eq!(v["message"], "Wrong email or password");
+    assert!(r.session_cookie().is_none());
+
+    let zh = s.call("/api/sign_in", "email=admin%40north.example&password=nope", None, &[("accept-language", "zh-CN")]).await;
+    let v: serde_json::Value = serde_json::from_str(&zh.body).unwrap();
+    assert_eq!(v["message"], "邮箱或密码错误");
+}
+
+#[tokio::test]
+async fn signing_in_issues_a_new_session_id_with_safe_cookie_flags() {
+    let s = site(false).await;
+    let first = s.sign_in("admin%40north.example", None).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let cookie = first.session_cookie().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
+    let old = first.token().unwrap();
+
+    let second = s.sign_in("admin%40north.example", Some(&old)).await;
+    let new = second.token().unwrap();
+    assert_ne!(old, new);
+    // The old id is gone; the new one works.
+    let me_old = s.call("/api/me", "", Some(&old), &[]).await;
+    assert_eq!(me_old.body, "null");
+    let me_new = s.call("/api/me", "", Some(&new), &[]).await;
+    let v: serde_json::Value = serde_json::from_str(&me_new.body).unwrap();
+    assert_eq!(v["email"], "admin@north.example");
+    assert_eq!(v["current"]["name"], "Northwind Trading");
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_configured() {
+    let s = site(true).await;
+    let r = s.sign_in("admin%40north.example", None).await;
+    assert!(r.session_cookie().unwrap().contains("; Secure"));
+}
+
+#[tokio::test]
+async fn signing_out_makes_the_old_cookie_anonymous() {
+    let s = site(false).await;
+    let token = s.sign_in("admin%40north.example", None).await.token().unwrap();
+    let out = s.call("/api/sign_out", "", Some(&token), &[]).await;
+    assert_eq!(out.status, StatusCode::OK);
+    assert!(out.session_cookie().unwrap().contains("Max-Age=0"));
+    assert_eq!(s.call("/api/me", "", Some(&token), &[]).await.body, "null");
+    let members = s.call("/api/list_members", "", Some(&token), &[]).await;
+    assert_eq!(members.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn cross_site_state_changes_are_refused_and_change_nothing() {
+    let s = site(false).await;
+    let before = s.t.count("SELECT COUNT(*) FROM sessions").await;
+    let form = "email=admin%40north.example&password=fenfa-demo";
+    for extra in [
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site"), ("origin", "http://localhost:3000")],
+    ] {
+        let r = s.call("/api/sign_in", form, None, &extra).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{extra:?}");
+        assert!(r.session_cookie().is_none());
+    }
+    assert_eq!(s.t.count("SELECT COUNT(*) FROM sessions").await, before);
+
+    let same = s
+        .call("/api/sign_in", form, None, &[("origin", "http://localhost:3000"), ("sec-fetch-site", "same-origin")])
+        .await;
+    assert_eq!(same.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn only_the_operator_may_set_certification_over_http() {
+    let s = site(false).await;
+    let admin = s.sign_in("isv-admin%40acme.example", None).await.token().unwrap();
+    let orgs = s.call("/api/operator_orgs", "", Some(&admin), &[]).await;
+    assert_eq!(orgs.status, StatusCode::FORBIDDEN);
+    let (plain,): (String,) =
+        sqlx::query_as("SELECT id FROM organizations WHERE name = 'Plain Studio'").fetch_one(&s.t.db.pool).await.unwrap();
+    let form = format!("org_id={plain}&level=advanced");
+    let denied = s.call("/api/set_certification", &form, Some(&admin), &[]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert!(denied.body.contains("operator_only"));
+
+    let op = s.sign_in("operator%40fenfa.example", None).await.token().unwrap();
+    assert_eq!(s.call("/api/set_certification", &form, Some(&op), &[]).await.status, StatusCode::OK);
+    let (level,): (String,) =
+        sqlx::query_as("SELECT cert_level FROM organizations WHERE id = $1").bind(&plain).fetch_one(&s.t.db.pool).await.unwrap();
+    assert_eq!(level, "advanced");
+}
+
+#[tokio::test]
+async fn a_plain_form_sign_in_redirects_to_a_same_site_return_path_only() {
+    let s = site(false).await;
+    let form = |next: &str| format!("email=admin%40north.example&password=fenfa-demo&next={next}");
+    let html = [("accept", "text/html"), ("referer", "http://localhost:3000/sign-in")];
+    let ok = s.call("/api/sign_in", &form("%2Fmembers"), None, &html).await;
+    assert_eq!(ok.status, StatusCode::FOUND);
+    assert_eq!(ok.headers[header::LOCATION], "/members");
+    let evil = s.call("/api/sign_in", &form("https%3A%2F%2Fevil.example%2F"), None, &html).await;
+    assert_eq!(evil.headers[header::LOCATION], "/");
+    let failed = s.call("/api/sign_in", "email=admin%40north.example&password=bad", None, &html).await;
+    assert_eq!(failed.status, StatusCode::FOUND);
+    assert!(failed.headers[header::LOCATION].to_str().unwrap().starts_with("http://localhost:3000/sign-in?__path=%2Fapi%2Fsign_in&__err="));
+}
+
+#[tokio::test]
+async fn removing_a_member_ends_their_access_on_the_next_request() {
+    let s = site(false).await;
+    let admin = s.sign_in("admin%40north.example", None).await.token().unwrap();
+    let member = s.sign_in("member%40north.example", None).await.token().unwrap();
+    let me: serde_json::Value = serde_json::from_str(&s.call("/api/me", "", Some(&member), &[]).await.body).unwrap();
+    assert_eq!(me["current"]["name"], "Northwind Trading");
+    let uid = me["user_id"].as_str().unwrap().to_string();
+    let r = s.call("/api/remove_member", &format!("user_id={uid}"), Some(&admin), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let me: serde_json::Value = serde_json::from_str(&s.call("/api/me", "", Some(&member), &[]).await.body).unwrap();
+    assert!(me["current"].is_null());
+}
+
+#[tokio::test]
+async fn malformed_arguments_are_a_clear_4xx() {
+    let s = site(false).await;
+    let r = s.call("/api/sign_in", "%ff%fe=\u{0}", None, &[]).await;
+    assert_eq!(r.status.as_u16() / 100, 4, "{} {}", r.status, r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["code"], "invalid_input");
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_in_the_users_language() {
+    let s = site(false).await;
+    let r = s
+        .send(Request::get("/no/such/page").header("accept-language", "en").header("accept", "text/html").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Page not found"), "{}", &r.body[..r.body.len().min(500)]);
+    assert!(r.body.contains("<html lang=\"en\""));
+}

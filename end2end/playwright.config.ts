@@ -1,0 +1,43 @@
+import { defineConfig } from '@playwright/test';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+// Each run gets a fresh database (with demo data) in its own temporary folder.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fenfa-e2e-'));
+const port = process.env.E2E_PORT ?? '3900';
+const repo = path.resolve(__dirname, '..');
+const bin = process.env.FENFA_SERVER_BIN ?? path.join(repo, 'target/debug/fenfa-server');
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--disable-gpu', '--disable-quic', '--disable-background-networking', '--no-sandbox'],
+    },
+  },
+  webServer: {
+    command: bin,
+    cwd: repo,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${dataDir}/fenfa.db`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target/site'),
+      RUST_LOG: 'warn',
+    },
+  },
+});

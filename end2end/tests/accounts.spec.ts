@@ -1,0 +1,153 @@
+import { test, expect, hydrated, goto, signIn, newContext, unique, DEMO_PASSWORD } from './fixtures';
+
+const L = {
+  'zh-CN': {
+    signUp: '注册', createAccount: '创建账号', signIn: '登录', signOut: '退出登录', noOrg: '你还没有加入任何组织。',
+    createOrg: '创建组织', create: '创建', switch: '切换', members: '成员', add: '添加', member: '普通员工', admin: '管理员',
+    workbench: '工作台',
+  },
+  en: {
+    signUp: 'Sign up', createAccount: 'Create account', signIn: 'Sign in', signOut: 'Sign out', noOrg: "You don't belong to any organization yet.",
+    createOrg: 'Create organization', create: 'Create', switch: 'Switch', members: 'Members', add: 'Add', member: 'Member', admin: 'Admin',
+    workbench: 'Workbench',
+  },
+} as const;
+
+for (const locale of ['zh-CN', 'en'] as const) {
+  const l = L[locale];
+  test(`account journey in ${locale}: sign up, sign in, organizations, members, sign out`, async ({ browser }) => {
+    const [context, page, errors] = await newContext(browser, locale);
+    const email = `${unique('user')}@test.example`;
+    const password = 'a long enough password';
+
+    // Sign up: the page follows the browser's language on a first visit.
+    await goto(page, '/sign-up');
+    await expect(page.locator('html')).toHaveAttribute('lang', locale);
+    await expect(page.getByRole('heading', { name: l.signUp })).toBeVisible();
+    const signUp = page.getByTestId('sign-up-form');
+    await signUp.getByLabel(locale === 'en' ? 'Email' : '邮箱').fill(email);
+    await signUp.getByLabel(locale === 'en' ? 'Display name' : '显示名称').fill(`Tester ${locale}`);
+    await signUp.getByLabel(locale === 'en' ? 'Password' : '密码').fill(password);
+    await signUp.getByRole('button', { name: l.createAccount }).click();
+    await expect(page.getByTestId('workbench')).toContainText(l.noOrg);
+
+    // Sign out, then sign back in.
+    await page.getByRole('button', { name: l.signOut }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    const signIn = page.getByTestId('sign-in-form');
+    await signIn.locator('input[name=email]').fill(email);
+    await signIn.locator('input[name=password]').fill(password);
+    await signIn.getByRole('button', { name: l.signIn }).click();
+    await expect(page.getByTestId('workbench')).toContainText(l.noOrg);
+
+    // Create two organizations; the newest becomes current.
+    for (const name of ['甲 Org A', 'Org B 🚢']) {
+      await page.getByRole('link', { name: l.createOrg }).first().click();
+      const form = page.getByTestId('create-org-form');
+      await form.locator('input[name=name]').fill(name);
+      await form.getByRole('button', { name: l.create }).click();
+      await expect(page.getByTestId('current-org')).toHaveText(name);
+    }
+    await expect(page.getByTestId('current-role')).toHaveText(l.admin);
+
+    // Switch organization from the header.
+    await page.getByTestId('org-switch').selectOption({ label: `甲 Org A · ${l.admin}` });
+    await page.getByRole('button', { name: l.switch, exact: true }).click();
+    await expect(page.getByTestId('current-org')).toHaveText('甲 Org A');
+
+    // Add an existing user as a member.
+    await page.getByRole('link', { name: l.members }).click();
+    const add = page.getByTestId('add-member-form');
+    await add.locator('input[name=email]').fill('member@north.example');
+    await add.getByRole('button', { name: l.add }).click();
+    const row = page.locator('tr[data-email="member@north.example"]');
+    await expect(row).toBeVisible();
+    await expect(row.locator('select[name=role]')).toHaveValue('member');
+
+    // Sign out: the Workbench now sends us to sign in.
+    await page.getByRole('button', { name: l.signOut }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await goto(page, '/');
+    await expect(page).toHaveURL(/\/sign-in\?next=%2F$/);
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+}
+
+test('a failed sign-in says only that email or password is wrong', async ({ page, consoleErrors }) => {
+  await page.context().setExtraHTTPHeaders({ 'accept-language': 'en' });
+  await goto(page, '/sign-in');
+  const form = page.getByTestId('sign-in-form');
+  await form.locator('input[name=email]').fill('admin@north.example');
+  await form.locator('input[name=password]').fill('not the password');
+  await form.locator('button[type=submit]').click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong email or password');
+  await form.locator('input[name=email]').fill('nobody@north.example');
+  await form.locator('button[type=submit]').click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong email or password');
+});
+
+test('the sign-in form works with JavaScript disabled and returns to the page asked for', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en' });
+  const page = await context.newPage();
+  await page.goto('/members');
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fmembers$/);
+
+  const form = page.getByTestId('sign-in-form');
+  await form.locator('input[name=email]').fill('admin@north.example');
+  await form.locator('input[name=password]').fill('wrong password');
+  await form.locator('button[type=submit]').click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong email or password');
+
+  await form.locator('input[name=email]').fill('admin@north.example');
+  await form.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await form.locator('button[type=submit]').click();
+  await expect(page).toHaveURL(/\/members$/);
+  await expect(page.locator('tr[data-email="member@north.example"]')).toBeVisible();
+  await context.close();
+});
+
+test('the language switch is remembered across visits', async ({ page, consoleErrors }) => {
+  await page.context().setExtraHTTPHeaders({ 'accept-language': 'zh-CN' });
+  await goto(page, '/sign-in');
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+});
+
+test('the operator changes a certification level; others cannot reach the page', async ({ page, consoleErrors }) => {
+  await page.context().setExtraHTTPHeaders({ 'accept-language': 'en' });
+  await signIn(page, 'operator@fenfa.example');
+  await page.getByRole('link', { name: 'Platform operator' }).click();
+  const row = page.locator('tr[data-org="Plain Studio"]');
+  await row.locator('select[name=level]').selectOption('intermediate');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByTestId('cert-label')).toHaveText('Intermediate certified ISV');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('tr[data-org="Plain Studio"]').getByTestId('cert-label')).toHaveText('Intermediate certified ISV');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  await signIn(page, 'admin@plain.example');
+  await expect(page.getByRole('link', { name: 'Platform operator' })).toHaveCount(0);
+  await goto(page, '/operator');
+  await expect(page.getByRole('alert')).toContainText('No permission');
+  await expect(page.locator('table[data-testid=orgs]')).toHaveCount(0);
+});
+
+test('the layout fits a 375 px phone screen', async ({ page, consoleErrors }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await signIn(page, 'admin@north.example');
+  await page.getByRole('link', { name: /成员|Members/ }).click();
+  await expect(page.locator('tr[data-email="member@north.example"]')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

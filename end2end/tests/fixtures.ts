@@ -1,0 +1,53 @@
+import { test as base, expect, Page, BrowserContext } from '@playwright/test';
+
+/** Fails the test on any console error or uncaught page error. */
+export function watchConsole(page: Page, errors: string[]) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+}
+
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    watchConsole(page, errors);
+    await use(errors);
+    expect(errors, 'browser console errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Waits until the WASM client has hydrated the page (a marker, not a sleep). */
+export async function hydrated(page: Page) {
+  await page.waitForSelector('body[data-hydrated="true"]');
+}
+
+export async function goto(page: Page, url: string) {
+  await page.goto(url);
+  await hydrated(page);
+}
+
+export const DEMO_PASSWORD = 'fenfa-demo';
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await goto(page, '/sign-in');
+  const form = page.getByTestId('sign-in-form');
+  await form.locator('input[name=email]').fill(email);
+  await form.locator('input[name=password]').fill(password);
+  await form.locator('button[type=submit]').click();
+  await expect(page.getByTestId('workbench')).toBeVisible();
+}
+
+export async function newContext(browser: import('@playwright/test').Browser, locale: string): Promise<[BrowserContext, Page, string[]]> {
+  const context = await browser.newContext({ locale });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  watchConsole(page, errors);
+  return [context, page, errors];
+}
+
+export function unique(prefix: string) {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
