@@ -7,7 +7,7 @@ import * as path from 'path';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fenfa-e2e-'));
 const port = process.env.E2E_PORT ?? '3900';
 const repo = path.resolve(__dirname, '..');
-const bin = process.env.FENFA_SERVER_BIN ?? path.join(repo, 'target/debug/fenfa-server');
+const bin = path.resolve(__dirname, process.env.FENFA_SERVER_BIN ?? path.join(repo, 'target/debug/fenfa-server'));
 
 export default defineConfig({
   testDir: './tests',

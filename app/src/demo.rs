@@ -18,25 +18,40 @@ pub const ORGS: &[DemoOrg] = &[
     DemoOrg {
         name: "Acme Software",
         cert: CertLevel::Intermediate,
-        members: &[("isv-admin@acme.example", "Alice Admin", Role::Admin), ("isv-dev@acme.example", "Dev Deng", Role::Member)],
+        members: &[
+            ("isv-admin@acme.example", "Alice Admin", Role::Admin),
+            ("isv-dev@acme.example", "Dev Deng", Role::Member),
+        ],
     },
     DemoOrg {
         name: "Northwind Trading",
         cert: CertLevel::None,
-        members: &[("admin@north.example", "Nora North", Role::Admin), ("member@north.example", "Ned North", Role::Member)],
+        members: &[
+            ("admin@north.example", "Nora North", Role::Admin),
+            ("member@north.example", "Ned North", Role::Member),
+        ],
     },
     DemoOrg {
         name: "Southgate Logistics",
         cert: CertLevel::None,
-        members: &[("admin@south.example", "Sam South", Role::Admin), ("member@south.example", "Sue South", Role::Member)],
+        members: &[
+            ("admin@south.example", "Sam South", Role::Admin),
+            ("member@south.example", "Sue South", Role::Member),
+        ],
     },
-    DemoOrg { name: "Plain Studio", cert: CertLevel::None, members: &[("admin@plain.example", "Pat Plain", Role::Admin)] },
+    DemoOrg {
+        name: "Plain Studio",
+        cert: CertLevel::None,
+        members: &[("admin@plain.example", "Pat Plain", Role::Admin)],
+    },
 ];
 
 pub const OPERATOR: (&str, &str) = ("operator@fenfa.example", "Platform Operator");
 
 pub async fn is_empty(db: &Db) -> AppResult<bool> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.pool)
+        .await?;
     Ok(n == 0)
 }
 
@@ -65,10 +80,11 @@ pub async fn seed(db: &Db, now: i64) -> AppResult<()> {
         .await?;
     }
     for org in ORGS {
-        let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM organizations WHERE name = $1")
-            .bind(org.name)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let existing: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM organizations WHERE name = $1")
+                .bind(org.name)
+                .fetch_optional(&mut *tx)
+                .await?;
         let org_id = match existing {
             Some((id,)) => id,
             None => {

@@ -84,7 +84,10 @@ impl AppError {
     }
 
     pub fn in_lang(code: ErrorCode, lang: Lang) -> Self {
-        AppError { code, message: code.key().text(lang).to_string() }
+        AppError {
+            code,
+            message: code.key().text(lang).to_string(),
+        }
     }
 
     /// An unexpected failure: the cause goes to the log, the caller gets a code.
@@ -160,7 +163,9 @@ fn set_status(code: ErrorCode) {
         return;
     }
     if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-        opts.set_status(http::StatusCode::from_u16(code.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+        opts.set_status(
+            http::StatusCode::from_u16(code.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
+        );
     }
 }
 

@@ -33,7 +33,12 @@ impl Lang {
     /// Chinese when nothing matches, since most users are Chinese-speaking.
     pub fn from_accept_language(header: &str) -> Lang {
         for part in header.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("zh") {
                 return Lang::Zh;
             }
@@ -164,8 +169,8 @@ pub fn t(key: K) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
 /// The language the server renders in: the remembered choice, else the browser's.
 #[cfg(feature = "ssr")]
 pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
-    if let Some(lang) = crate::accounts::session::cookie_value(headers, Lang::COOKIE)
-        .and_then(|v| Lang::parse(&v))
+    if let Some(lang) =
+        crate::accounts::session::cookie_value(headers, Lang::COOKIE).and_then(|v| Lang::parse(&v))
     {
         return lang;
     }
@@ -209,7 +214,10 @@ mod tests {
 
     #[test]
     fn accept_language_picks_first_supported() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language("de"), Lang::Zh);

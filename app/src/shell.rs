@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -63,7 +63,10 @@ pub fn App() -> impl IntoView {
     // Browser tests wait for this marker instead of sleeping.
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
@@ -80,6 +83,11 @@ pub fn App() -> impl IntoView {
 /// Inside the router, so that actions see errors of no-JavaScript form posts.
 #[component]
 fn Frame() -> impl IntoView {
+    // `<Routes>` provides a no-JavaScript form error only to route components;
+    // these actions live above it, so provide it here as well.
+    leptos_router::hooks::use_url()
+        .read_untracked()
+        .provide_server_action_error();
     let sign_in = ServerAction::<SignIn>::new();
     let sign_up = ServerAction::<SignUp>::new();
     let sign_out = ServerAction::<SignOut>::new();
@@ -97,18 +105,26 @@ fn Frame() -> impl IntoView {
         },
         |_| get_me(),
     );
-    provide_context(SessionCtx { me, sign_in, sign_up, sign_out, switch_org, create_org });
+    provide_context(SessionCtx {
+        me,
+        sign_in,
+        sign_up,
+        sign_out,
+        switch_org,
+        create_org,
+    });
 
     view! {
         <Header />
         <main class="page">
+            // Async rendering: pages arrive complete, so they work without JavaScript.
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=WorkbenchPage />
-                <Route path=path!("/sign-in") view=SignInPage />
-                <Route path=path!("/sign-up") view=SignUpPage />
-                <Route path=path!("/orgs/new") view=NewOrgPage />
-                <Route path=path!("/members") view=MembersPage />
-                <Route path=path!("/operator") view=OperatorPage />
+                <Route path=path!("/") view=WorkbenchPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                <Route path=path!("/orgs/new") view=NewOrgPage ssr=SsrMode::Async />
+                <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
+                <Route path=path!("/operator") view=OperatorPage ssr=SsrMode::Async />
             </Routes>
         </main>
     }
@@ -159,8 +175,15 @@ fn Header() -> impl IntoView {
 fn UserNav(me: Me) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
-    let is_admin = me.current.as_ref().is_some_and(|o| o.role == crate::accounts::Role::Admin);
-    let current_id = me.current.as_ref().map(|o| o.id.0.clone()).unwrap_or_default();
+    let is_admin = me
+        .current
+        .as_ref()
+        .is_some_and(|o| o.role == crate::accounts::Role::Admin);
+    let current_id = me
+        .current
+        .as_ref()
+        .map(|o| o.id.0.clone())
+        .unwrap_or_default();
     let orgs = me.orgs.clone();
     let is_operator = me.is_operator;
     let switcher = (!orgs.is_empty()).then(|| {
@@ -217,7 +240,10 @@ fn LanguageSwitch() -> impl IntoView {
         if let Some(Ok(l)) = action.value().get() {
             lang.set(l);
             #[cfg(feature = "hydrate")]
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
                 let _ = el.set_attribute("lang", l.code());
             }
         }

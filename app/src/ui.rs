@@ -13,7 +13,10 @@ pub fn error_note(err: impl Fn() -> Option<AppError> + Send + Sync + 'static) ->
     let lang = use_lang();
     move || {
         err().map(|e| {
-            let code = serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let code = serde_json::to_value(e.code)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             view! {
                 <p class="error" role="alert" data-code=code>
                     {move || e.code.key().text(lang.get())}
@@ -24,7 +27,11 @@ pub fn error_note(err: impl Fn() -> Option<AppError> + Send + Sync + 'static) ->
 }
 
 /// A submit button that shows the pending state and cannot be pressed twice.
-pub fn submit_button(label: K, busy: K, pending: impl Fn() -> bool + Send + Sync + Copy + 'static) -> impl IntoView {
+pub fn submit_button(
+    label: K,
+    busy: K,
+    pending: impl Fn() -> bool + Send + Sync + Copy + 'static,
+) -> impl IntoView {
     let lang = use_lang();
     view! {
         <button type="submit" disabled=pending aria-busy=move || pending().to_string()>
@@ -72,7 +79,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -28,10 +28,21 @@ async fn an_email_can_register_only_once_whatever_its_case() {
 async fn sign_in_failure_never_says_which_part_was_wrong() {
     let t = common::fresh().await;
     let id = t.user("nora@north.example").await;
-    assert_eq!(queries::check_credentials(&t.db, "Nora@north.example", "correct horse").await.unwrap(), id);
-    let wrong_password = queries::check_credentials(&t.db, "nora@north.example", "wrong horse").await.unwrap_err();
-    let unknown_email = queries::check_credentials(&t.db, "nobody@north.example", "correct horse").await.unwrap_err();
-    let malformed = queries::check_credentials(&t.db, "not an email", "correct horse").await.unwrap_err();
+    assert_eq!(
+        queries::check_credentials(&t.db, "Nora@north.example", "correct horse")
+            .await
+            .unwrap(),
+        id
+    );
+    let wrong_password = queries::check_credentials(&t.db, "nora@north.example", "wrong horse")
+        .await
+        .unwrap_err();
+    let unknown_email = queries::check_credentials(&t.db, "nobody@north.example", "correct horse")
+        .await
+        .unwrap_err();
+    let malformed = queries::check_credentials(&t.db, "not an email", "correct horse")
+        .await
+        .unwrap_err();
     assert_eq!(wrong_password, unknown_email);
     assert_eq!(wrong_password, malformed);
     assert_eq!(wrong_password.code, ErrorCode::BadCredentials);
@@ -41,7 +52,10 @@ async fn sign_in_failure_never_says_which_part_was_wrong() {
 async fn passwords_are_stored_as_argon2id_hashes() {
     let t = common::fresh().await;
     t.user("nora@north.example").await;
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users").fetch_one(&t.db.pool).await.unwrap();
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users")
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("correct horse"));
 }
@@ -51,10 +65,17 @@ async fn the_creator_of_an_organization_is_its_admin_and_it_is_audited() {
     let t = common::fresh().await;
     let u = t.user("nora@north.example").await;
     let org = t.org(&u, "Northwind Trading").await;
-    let m = queries::membership(&t.db, &u.0, &org).await.unwrap().unwrap();
+    let m = queries::membership(&t.db, &u.0, &org)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(m.role, Role::Admin);
     assert_eq!(m.cert, CertLevel::None);
-    assert_eq!(t.count("SELECT COUNT(*) FROM audit_entries WHERE action = 'org.create'").await, 1);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_entries WHERE action = 'org.create'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -65,17 +86,37 @@ async fn an_admin_adds_an_existing_user_once() {
     let org = t.org(&admin, "Northwind").await;
     let ctx = t.ctx(&admin, Some(&org)).await;
     let ned_email = Email::parse("ned@north.example").unwrap();
-    queries::add_member(&t.db, &ctx, &ned_email, Role::Member, t.clock.now_ms()).await.unwrap();
-    assert_eq!(queries::membership(&t.db, &ned.0, &org).await.unwrap().unwrap().role, Role::Member);
-
-    let again = queries::add_member(&t.db, &ctx, &ned_email, Role::Admin, t.clock.now_ms()).await.unwrap_err();
-    assert_eq!(again.code, ErrorCode::AlreadyMember);
-    let unknown =
-        queries::add_member(&t.db, &ctx, &Email::parse("ghost@north.example").unwrap(), Role::Member, t.clock.now_ms())
+    queries::add_member(&t.db, &ctx, &ned_email, Role::Member, t.clock.now_ms())
+        .await
+        .unwrap();
+    assert_eq!(
+        queries::membership(&t.db, &ned.0, &org)
             .await
-            .unwrap_err();
+            .unwrap()
+            .unwrap()
+            .role,
+        Role::Member
+    );
+
+    let again = queries::add_member(&t.db, &ctx, &ned_email, Role::Admin, t.clock.now_ms())
+        .await
+        .unwrap_err();
+    assert_eq!(again.code, ErrorCode::AlreadyMember);
+    let unknown = queries::add_member(
+        &t.db,
+        &ctx,
+        &Email::parse("ghost@north.example").unwrap(),
+        Role::Member,
+        t.clock.now_ms(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(unknown.code, ErrorCode::UserNotFound);
-    assert_eq!(t.count("SELECT COUNT(*) FROM audit_entries WHERE action = 'member.add'").await, 1);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_entries WHERE action = 'member.add'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -86,11 +127,26 @@ async fn a_member_cannot_manage_members_and_nothing_changes() {
     t.user("sue@south.example").await;
     let org = t.org(&admin, "Northwind").await;
     let admin_ctx = t.ctx(&admin, Some(&org)).await;
-    queries::add_member(&t.db, &admin_ctx, &Email::parse("ned@north.example").unwrap(), Role::Member, 0).await.unwrap();
+    queries::add_member(
+        &t.db,
+        &admin_ctx,
+        &Email::parse("ned@north.example").unwrap(),
+        Role::Member,
+        0,
+    )
+    .await
+    .unwrap();
     let ned_ctx = t.ctx(&ned, Some(&org)).await;
     let before = t.snapshot().await;
 
-    let add = queries::add_member(&t.db, &ned_ctx, &Email::parse("sue@south.example").unwrap(), Role::Admin, 0).await;
+    let add = queries::add_member(
+        &t.db,
+        &ned_ctx,
+        &Email::parse("sue@south.example").unwrap(),
+        Role::Admin,
+        0,
+    )
+    .await;
     let promote = queries::change_role(&t.db, &ned_ctx, &ned, Role::Admin, 0).await;
     let remove = queries::remove_member(&t.db, &ned_ctx, &admin, 0).await;
     for r in [add, promote, remove] {
@@ -107,17 +163,56 @@ async fn an_organization_always_keeps_one_admin() {
     let org = t.org(&admin, "Northwind").await;
     let ctx = t.ctx(&admin, Some(&org)).await;
 
-    assert_eq!(queries::change_role(&t.db, &ctx, &admin, Role::Member, 0).await.unwrap_err().code, ErrorCode::LastAdmin);
-    assert_eq!(queries::remove_member(&t.db, &ctx, &admin, 0).await.unwrap_err().code, ErrorCode::LastAdmin);
+    assert_eq!(
+        queries::change_role(&t.db, &ctx, &admin, Role::Member, 0)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::LastAdmin
+    );
+    assert_eq!(
+        queries::remove_member(&t.db, &ctx, &admin, 0)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::LastAdmin
+    );
 
     // With a second admin, the first may step down.
-    queries::add_member(&t.db, &ctx, &Email::parse("ned@north.example").unwrap(), Role::Admin, 0).await.unwrap();
-    queries::change_role(&t.db, &ctx, &admin, Role::Member, 0).await.unwrap();
+    queries::add_member(
+        &t.db,
+        &ctx,
+        &Email::parse("ned@north.example").unwrap(),
+        Role::Admin,
+        0,
+    )
+    .await
+    .unwrap();
+    queries::change_role(&t.db, &ctx, &admin, Role::Member, 0)
+        .await
+        .unwrap();
     let ned_ctx = t.ctx(&ned, Some(&org)).await;
-    assert_eq!(queries::remove_member(&t.db, &ned_ctx, &ned, 0).await.unwrap_err().code, ErrorCode::LastAdmin);
-    queries::remove_member(&t.db, &ned_ctx, &admin, 0).await.unwrap();
-    assert!(queries::membership(&t.db, &admin.0, &org).await.unwrap().is_none());
-    assert_eq!(t.count("SELECT COUNT(*) FROM audit_entries WHERE action IN ('member.role', 'member.remove')").await, 2);
+    assert_eq!(
+        queries::remove_member(&t.db, &ned_ctx, &ned, 0)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::LastAdmin
+    );
+    queries::remove_member(&t.db, &ned_ctx, &admin, 0)
+        .await
+        .unwrap();
+    assert!(queries::membership(&t.db, &admin.0, &org)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        t.count(
+            "SELECT COUNT(*) FROM audit_entries WHERE action IN ('member.role', 'member.remove')"
+        )
+        .await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -129,10 +224,25 @@ async fn an_admin_cannot_touch_members_of_another_organization() {
     t.org(&sam, "Southgate").await;
     let ctx = t.ctx(&nora, Some(&north)).await;
     let before = t.snapshot().await;
-    assert_eq!(queries::change_role(&t.db, &ctx, &sam, Role::Member, 0).await.unwrap_err().code, ErrorCode::NotFound);
-    assert_eq!(queries::remove_member(&t.db, &ctx, &sam, 0).await.unwrap_err().code, ErrorCode::NotFound);
+    assert_eq!(
+        queries::change_role(&t.db, &ctx, &sam, Role::Member, 0)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        queries::remove_member(&t.db, &ctx, &sam, 0)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
     let listed = queries::members(&t.db, &ctx).await.unwrap();
-    assert_eq!(listed.iter().map(|m| m.email.as_str()).collect::<Vec<_>>(), ["nora@north.example"]);
+    assert_eq!(
+        listed.iter().map(|m| m.email.as_str()).collect::<Vec<_>>(),
+        ["nora@north.example"]
+    );
     assert_eq!(t.snapshot().await, before);
 }
 
@@ -141,20 +251,47 @@ async fn only_the_operator_sets_certification() {
     let t = common::fresh().await;
     let nora = t.user("nora@north.example").await;
     let op = t.user("op@fenfa.example").await;
-    sqlx::query("UPDATE users SET is_operator = 1 WHERE id = $1").bind(&op.0).execute(&t.db.pool).await.unwrap();
+    sqlx::query("UPDATE users SET is_operator = 1 WHERE id = $1")
+        .bind(&op.0)
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
     let org = t.org(&nora, "Northwind").await;
     let nora_ctx = t.ctx(&nora, Some(&org)).await;
     let before = t.snapshot().await;
-    let denied = queries::set_certification(&t.db, &nora_ctx, &OrgId(org.clone()), CertLevel::Advanced, 0).await;
+    let denied = queries::set_certification(
+        &t.db,
+        &nora_ctx,
+        &OrgId(org.clone()),
+        CertLevel::Advanced,
+        0,
+    )
+    .await;
     assert_eq!(denied.unwrap_err().code, ErrorCode::OperatorOnly);
-    assert_eq!(queries::all_orgs(&t.db, &nora_ctx).await.unwrap_err().code, ErrorCode::OperatorOnly);
+    assert_eq!(
+        queries::all_orgs(&t.db, &nora_ctx).await.unwrap_err().code,
+        ErrorCode::OperatorOnly
+    );
     assert_eq!(t.snapshot().await, before);
 
     let op_ctx = t.ctx(&op, None).await;
-    queries::set_certification(&t.db, &op_ctx, &OrgId(org.clone()), CertLevel::Intermediate, 0).await.unwrap();
-    let m = queries::membership(&t.db, &nora.0, &org).await.unwrap().unwrap();
+    queries::set_certification(
+        &t.db,
+        &op_ctx,
+        &OrgId(org.clone()),
+        CertLevel::Intermediate,
+        0,
+    )
+    .await
+    .unwrap();
+    let m = queries::membership(&t.db, &nora.0, &org)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(m.cert.may_distribute());
-    let missing = queries::set_certification(&t.db, &op_ctx, &OrgId("nope".into()), CertLevel::Basic, 0).await;
+    let missing =
+        queries::set_certification(&t.db, &op_ctx, &OrgId("nope".into()), CertLevel::Basic, 0)
+            .await;
     assert_eq!(missing.unwrap_err().code, ErrorCode::NotFound);
 }
 
@@ -163,27 +300,43 @@ async fn sessions_end_after_idle_and_absolute_lifetimes() {
     let t = common::fresh().await;
     let u = t.user("nora@north.example").await;
     let mut tx = t.db.begin_write().await.unwrap();
-    let token = session::create(&mut tx, &u.0, None, t.clock.now_ms()).await.unwrap();
+    let token = session::create(&mut tx, &u.0, None, t.clock.now_ms())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    let (stored,): (String,) = sqlx::query_as("SELECT id_hash FROM sessions").fetch_one(&t.db.pool).await.unwrap();
+    let (stored,): (String,) = sqlx::query_as("SELECT id_hash FROM sessions")
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
     assert_ne!(stored, token, "only a hash of the token is stored");
 
     // Active use keeps it alive past the idle limit...
     // Three weeks of weekly visits: past the idle limit, within the absolute one.
     for _ in 0..3 {
         t.clock.advance_ms(session::IDLE_MS - 1000);
-        assert!(session::resolve(&t.db, &token, t.clock.now_ms()).await.unwrap().is_some());
+        assert!(session::resolve(&t.db, &token, t.clock.now_ms())
+            .await
+            .unwrap()
+            .is_some());
     }
     // ...but never past the absolute limit.
     t.clock.advance_ms(session::ABSOLUTE_MS);
-    assert!(session::resolve(&t.db, &token, t.clock.now_ms()).await.unwrap().is_none());
+    assert!(session::resolve(&t.db, &token, t.clock.now_ms())
+        .await
+        .unwrap()
+        .is_none());
     assert_eq!(t.count("SELECT COUNT(*) FROM sessions").await, 0);
 
     let mut tx = t.db.begin_write().await.unwrap();
-    let idle = session::create(&mut tx, &u.0, None, t.clock.now_ms()).await.unwrap();
+    let idle = session::create(&mut tx, &u.0, None, t.clock.now_ms())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     t.clock.advance_ms(session::IDLE_MS + 1);
-    assert!(session::resolve(&t.db, &idle, t.clock.now_ms()).await.unwrap().is_none());
+    assert!(session::resolve(&t.db, &idle, t.clock.now_ms())
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
@@ -196,23 +349,39 @@ async fn demo_data_is_complete_and_seeding_twice_changes_nothing() {
     assert_eq!(t.snapshot().await, first);
     assert_eq!(t.count("SELECT COUNT(*) FROM users").await, 8);
     assert_eq!(t.count("SELECT COUNT(*) FROM organizations").await, 4);
-    let acme: (String,) = sqlx::query_as("SELECT cert_level FROM organizations WHERE name = 'Acme Software'").fetch_one(&t.db.pool).await.unwrap();
+    let acme: (String,) =
+        sqlx::query_as("SELECT cert_level FROM organizations WHERE name = 'Acme Software'")
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
     assert_eq!(acme.0, "intermediate");
-    let op = queries::check_credentials(&t.db, "operator@fenfa.example", app::demo::PASSWORD).await.unwrap();
+    let op = queries::check_credentials(&t.db, "operator@fenfa.example", app::demo::PASSWORD)
+        .await
+        .unwrap();
     assert!(t.ctx(&op, None).await.is_operator);
-    let dev = queries::check_credentials(&t.db, "isv-dev@acme.example", app::demo::PASSWORD).await.unwrap();
+    let dev = queries::check_credentials(&t.db, "isv-dev@acme.example", app::demo::PASSWORD)
+        .await
+        .unwrap();
     let orgs = queries::orgs_of(&t.db, &UserId(dev.0)).await.unwrap();
     assert_eq!(orgs.len(), 1);
-    assert_eq!((orgs[0].name.as_str(), orgs[0].role), ("Acme Software", Role::Member));
+    assert_eq!(
+        (orgs[0].name.as_str(), orgs[0].role),
+        ("Acme Software", Role::Member)
+    );
 }
 
 #[tokio::test]
 async fn the_database_enforces_foreign_keys_and_uses_wal() {
     let t = common::fresh().await;
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&t.db.pool).await.unwrap();
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
     assert_eq!(mode.to_lowercase(), "wal");
-    let orphan = sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ('x', 'y', 'admin', 0)")
-        .execute(&t.db.pool)
-        .await;
+    let orphan = sqlx::query(
+        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ('x', 'y', 'admin', 0)",
+    )
+    .execute(&t.db.pool)
+    .await;
     assert!(orphan.is_err());
 }

@@ -18,7 +18,11 @@ pub async fn fresh() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/test.db", dir.path().display());
     let db = Db::connect(&url).await.expect("connect");
-    TestDb { db, clock: Clock::manual(T0), _dir: dir }
+    TestDb {
+        db,
+        clock: Clock::manual(T0),
+        _dir: dir,
+    }
 }
 
 impl TestDb {
@@ -46,13 +50,28 @@ impl TestDb {
             Some(o) => queries::membership(&self.db, &user.0, o).await.unwrap(),
             None => None,
         };
-        Ctx { user_id: user.clone(), email, display_name, is_operator: is_operator != 0, session_hash: String::new(), org }
+        Ctx {
+            user_id: user.clone(),
+            email,
+            display_name,
+            is_operator: is_operator != 0,
+            session_hash: String::new(),
+            org,
+        }
     }
 
     /// A new organization with `admin` as its admin; returns its id.
     pub async fn org(&self, admin: &UserId, name: &str) -> String {
         let ctx = self.ctx(admin, None).await;
-        queries::create_org(&self.db, &ctx, &OrgName::parse(name).unwrap(), self.clock.now_ms()).await.unwrap().0
+        queries::create_org(
+            &self.db,
+            &ctx,
+            &OrgName::parse(name).unwrap(),
+            self.clock.now_ms(),
+        )
+        .await
+        .unwrap()
+        .0
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
@@ -70,7 +89,10 @@ impl TestDb {
             ("audit_entries", "id || action"),
         ] {
             let mut r: Vec<(String, String)> =
-                sqlx::query_as(&format!("SELECT '{table}', {cols} FROM {table} ORDER BY 2")).fetch_all(&self.db.pool).await.unwrap();
+                sqlx::query_as(&format!("SELECT '{table}', {cols} FROM {table} ORDER BY 2"))
+                    .fetch_all(&self.db.pool)
+                    .await
+                    .unwrap();
             rows.append(&mut r);
         }
         rows

@@ -24,7 +24,10 @@ async fn site(secure_cookies: bool) -> Site {
         clock: t.clock.clone(),
         secure_cookies,
     };
-    Site { router: app::http::router(state), t }
+    Site {
+        router: app::http::router(state),
+        t,
+    }
 }
 
 struct Reply {
@@ -54,12 +57,23 @@ impl Site {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
-        let body = String::from_utf8_lossy(&to_bytes(res.into_body(), 1 << 20).await.unwrap()).to_string();
-        Reply { status, headers, body }
+        let body =
+            String::from_utf8_lossy(&to_bytes(res.into_body(), 1 << 20).await.unwrap()).to_string();
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// A server function call as the browser's fetch makes it.
-    async fn call(&self, path: &str, form: &str, cookie: Option<&str>, extra: &[(&str, &str)]) -> Reply {
+    async fn call(
+        &self,
+        path: &str,
+        form: &str,
+        cookie: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
         let mut b = Request::post(path)
             .header(header::HOST, "localhost:3000")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
@@ -72,18 +86,27 @@ impl Site {
         for (k, v) in extra {
             b = b.header(*k, *v);
         }
-        self.send(b.body(Body::from(form.to_string())).unwrap()).await
+        self.send(b.body(Body::from(form.to_string())).unwrap())
+            .await
     }
 
     async fn sign_in(&self, email: &str, cookie: Option<&str>) -> Reply {
-        self.call("/api/sign_in", &format!("email={email}&password=fenfa-demo"), cookie, &[]).await
+        self.call(
+            "/api/sign_in",
+            &format!("email={email}&password=fenfa-demo"),
+            cookie,
+            &[],
+        )
+        .await
     }
 }
 
 #[tokio::test]
 async fn healthz_answers_when_the_database_does() {
     let s = site(false).await;
-    let r = s.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let r = s
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
     assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ok"));
 }
 
@@ -91,7 +114,12 @@ async fn healthz_answers_when_the_database_does() {
 async fn a_wrong_password_gets_a_coded_localized_error_and_no_cookie() {
     let s = site(false).await;
     let r = s
-        .call("/api/sign_in", "email=admin%40north.example&password=nope", None, &[("accept-language", "en-US,en")])
+        .call(
+            "/api/sign_in",
+            "email=admin%40north.example&password=nope",
+            None,
+            &[("accept-language", "en-US,en")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
@@ -99,7 +127,14 @@ async fn a_wrong_password_gets_a_coded_localized_error_and_no_cookie() {
     assert_eq!(v["message"], "Wrong email or password");
     assert!(r.session_cookie().is_none());
 
-    let zh = s.call("/api/sign_in", "email=admin%40north.example&password=nope", None, &[("accept-language", "zh-CN")]).await;
+    let zh = s
+        .call(
+            "/api/sign_in",
+            "email=admin%40north.example&password=nope",
+            None,
+            &[("accept-language", "zh-CN")],
+        )
+        .await;
     let v: serde_json::Value = serde_json::from_str(&zh.body).unwrap();
     assert_eq!(v["message"], "邮箱或密码错误");
 }
@@ -110,7 +145,12 @@ async fn signing_in_issues_a_new_session_id_with_safe_cookie_flags() {
     let first = s.sign_in("admin%40north.example", None).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     let cookie = first.session_cookie().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && !cookie.contains("Secure"),
+        "{cookie}"
+    );
     let old = first.token().unwrap();
 
     let second = s.sign_in("admin%40north.example", Some(&old)).await;
@@ -135,7 +175,11 @@ async fn cookies_are_secure_when_configured() {
 #[tokio::test]
 async fn signing_out_makes_the_old_cookie_anonymous() {
     let s = site(false).await;
-    let token = s.sign_in("admin%40north.example", None).await.token().unwrap();
+    let token = s
+        .sign_in("admin%40north.example", None)
+        .await
+        .token()
+        .unwrap();
     let out = s.call("/api/sign_out", "", Some(&token), &[]).await;
     assert_eq!(out.status, StatusCode::OK);
     assert!(out.session_cookie().unwrap().contains("Max-Age=0"));
@@ -153,7 +197,10 @@ async fn cross_site_state_changes_are_refused_and_change_nothing() {
         vec![("origin", "https://evil.example")],
         vec![("origin", "null")],
         vec![("sec-fetch-site", "cross-site")],
-        vec![("sec-fetch-site", "same-site"), ("origin", "http://localhost:3000")],
+        vec![
+            ("sec-fetch-site", "same-site"),
+            ("origin", "http://localhost:3000"),
+        ],
     ] {
         let r = s.call("/api/sign_in", form, None, &extra).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{extra:?}");
@@ -162,7 +209,15 @@ async fn cross_site_state_changes_are_refused_and_change_nothing() {
     assert_eq!(s.t.count("SELECT COUNT(*) FROM sessions").await, before);
 
     let same = s
-        .call("/api/sign_in", form, None, &[("origin", "http://localhost:3000"), ("sec-fetch-site", "same-origin")])
+        .call(
+            "/api/sign_in",
+            form,
+            None,
+            &[
+                ("origin", "http://localhost:3000"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
         .await;
     assert_eq!(same.status, StatusCode::OK);
 }
@@ -170,20 +225,41 @@ async fn cross_site_state_changes_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn only_the_operator_may_set_certification_over_http() {
     let s = site(false).await;
-    let admin = s.sign_in("isv-admin%40acme.example", None).await.token().unwrap();
+    let admin = s
+        .sign_in("isv-admin%40acme.example", None)
+        .await
+        .token()
+        .unwrap();
     let orgs = s.call("/api/operator_orgs", "", Some(&admin), &[]).await;
     assert_eq!(orgs.status, StatusCode::FORBIDDEN);
     let (plain,): (String,) =
-        sqlx::query_as("SELECT id FROM organizations WHERE name = 'Plain Studio'").fetch_one(&s.t.db.pool).await.unwrap();
+        sqlx::query_as("SELECT id FROM organizations WHERE name = 'Plain Studio'")
+            .fetch_one(&s.t.db.pool)
+            .await
+            .unwrap();
     let form = format!("org_id={plain}&level=advanced");
-    let denied = s.call("/api/set_certification", &form, Some(&admin), &[]).await;
+    let denied = s
+        .call("/api/set_certification", &form, Some(&admin), &[])
+        .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
     assert!(denied.body.contains("operator_only"));
 
-    let op = s.sign_in("operator%40fenfa.example", None).await.token().unwrap();
-    assert_eq!(s.call("/api/set_certification", &form, Some(&op), &[]).await.status, StatusCode::OK);
-    let (level,): (String,) =
-        sqlx::query_as("SELECT cert_level FROM organizations WHERE id = $1").bind(&plain).fetch_one(&s.t.db.pool).await.unwrap();
+    let op = s
+        .sign_in("operator%40fenfa.example", None)
+        .await
+        .token()
+        .unwrap();
+    assert_eq!(
+        s.call("/api/set_certification", &form, Some(&op), &[])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let (level,): (String,) = sqlx::query_as("SELECT cert_level FROM organizations WHERE id = $1")
+        .bind(&plain)
+        .fetch_one(&s.t.db.pool)
+        .await
+        .unwrap();
     assert_eq!(level, "advanced");
 }
 
@@ -191,28 +267,67 @@ async fn only_the_operator_may_set_certification_over_http() {
 async fn a_plain_form_sign_in_redirects_to_a_same_site_return_path_only() {
     let s = site(false).await;
     let form = |next: &str| format!("email=admin%40north.example&password=fenfa-demo&next={next}");
-    let html = [("accept", "text/html"), ("referer", "http://localhost:3000/sign-in")];
-    let ok = s.call("/api/sign_in", &form("%2Fmembers"), None, &html).await;
+    let html = [
+        ("accept", "text/html"),
+        ("referer", "http://localhost:3000/sign-in"),
+    ];
+    let ok = s
+        .call("/api/sign_in", &form("%2Fmembers"), None, &html)
+        .await;
     assert_eq!(ok.status, StatusCode::FOUND);
     assert_eq!(ok.headers[header::LOCATION], "/members");
-    let evil = s.call("/api/sign_in", &form("https%3A%2F%2Fevil.example%2F"), None, &html).await;
+    let evil = s
+        .call(
+            "/api/sign_in",
+            &form("https%3A%2F%2Fevil.example%2F"),
+            None,
+            &html,
+        )
+        .await;
     assert_eq!(evil.headers[header::LOCATION], "/");
-    let failed = s.call("/api/sign_in", "email=admin%40north.example&password=bad", None, &html).await;
+    let failed = s
+        .call(
+            "/api/sign_in",
+            "email=admin%40north.example&password=bad",
+            None,
+            &html,
+        )
+        .await;
     assert_eq!(failed.status, StatusCode::FOUND);
-    assert!(failed.headers[header::LOCATION].to_str().unwrap().starts_with("http://localhost:3000/sign-in?__path=%2Fapi%2Fsign_in&__err="));
+    assert!(failed.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("http://localhost:3000/sign-in?__path=%2Fapi%2Fsign_in&__err="));
 }
 
 #[tokio::test]
 async fn removing_a_member_ends_their_access_on_the_next_request() {
     let s = site(false).await;
-    let admin = s.sign_in("admin%40north.example", None).await.token().unwrap();
-    let member = s.sign_in("member%40north.example", None).await.token().unwrap();
-    let me: serde_json::Value = serde_json::from_str(&s.call("/api/me", "", Some(&member), &[]).await.body).unwrap();
+    let admin = s
+        .sign_in("admin%40north.example", None)
+        .await
+        .token()
+        .unwrap();
+    let member = s
+        .sign_in("member%40north.example", None)
+        .await
+        .token()
+        .unwrap();
+    let me: serde_json::Value =
+        serde_json::from_str(&s.call("/api/me", "", Some(&member), &[]).await.body).unwrap();
     assert_eq!(me["current"]["name"], "Northwind Trading");
     let uid = me["user_id"].as_str().unwrap().to_string();
-    let r = s.call("/api/remove_member", &format!("user_id={uid}"), Some(&admin), &[]).await;
+    let r = s
+        .call(
+            "/api/remove_member",
+            &format!("user_id={uid}"),
+            Some(&admin),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let me: serde_json::Value = serde_json::from_str(&s.call("/api/me", "", Some(&member), &[]).await.body).unwrap();
+    let me: serde_json::Value =
+        serde_json::from_str(&s.call("/api/me", "", Some(&member), &[]).await.body).unwrap();
     assert!(me["current"].is_null());
 }
 
@@ -229,9 +344,19 @@ async fn malformed_arguments_are_a_clear_4xx() {
 async fn unknown_pages_are_404_in_the_users_language() {
     let s = site(false).await;
     let r = s
-        .send(Request::get("/no/such/page").header("accept-language", "en").header("accept", "text/html").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/no/such/page")
+                .header("accept-language", "en")
+                .header("accept", "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(r.body.contains("Page not found"), "{}", &r.body[..r.body.len().min(500)]);
+    assert!(
+        r.body.contains("Page not found"),
+        "{}",
+        &r.body[..r.body.len().min(500)]
+    );
     assert!(r.body.contains("<html lang=\"en\""));
 }

@@ -17,7 +17,9 @@ Environment:
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
@@ -35,7 +37,8 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
 
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/fenfa.db".to_string());
+    let url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/fenfa.db".to_string());
     let db = Db::connect(&url).await?;
     let clock = Clock::system();
     if args.iter().any(|a| a == "--seed-demo") || app::demo::is_empty(&db).await? {
@@ -43,7 +46,12 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     }
     let secure_cookies = args.iter().any(|a| a == "--secure-cookies")
         || std::env::var("FENFA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
-    let state = AppState { leptos_options, db, clock, secure_cookies };
+    let state = AppState {
+        leptos_options,
+        db,
+        clock,
+        secure_cookies,
+    };
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("Fenfa listening on http://{addr}");

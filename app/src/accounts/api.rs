@@ -42,9 +42,14 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
     respond(
         async {
             let state = app_state()?;
-            let Some(ctx) = Ctx::resolve().await? else { return Ok(None) };
+            let Some(ctx) = Ctx::resolve().await? else {
+                return Ok(None);
+            };
             let orgs = queries::orgs_of(&state.db, &ctx.user_id).await?;
-            let current = ctx.org.as_ref().and_then(|m| orgs.iter().find(|o| o.id == m.org_id).cloned());
+            let current = ctx
+                .org
+                .as_ref()
+                .and_then(|m| orgs.iter().find(|o| o.id == m.org_id).cloned());
             Ok(Some(Me {
                 user_id: ctx.user_id,
                 email: ctx.email,
@@ -72,7 +77,9 @@ pub async fn sign_up(
             let email = Email::parse(&email)?;
             let name = DisplayName::parse(&display_name)?;
             let password = NewPassword::parse(&password)?;
-            let user = queries::create_user(&state.db, &email, &name, &password, state.clock.now_ms()).await?;
+            let user =
+                queries::create_user(&state.db, &email, &name, &password, state.clock.now_ms())
+                    .await?;
             start_session(&state, &user).await?;
             leptos_axum::redirect(&safe_return_path(next.as_deref()));
             Ok(())
@@ -82,7 +89,11 @@ pub async fn sign_up(
 }
 
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use imp::*;
     respond(
         async {
@@ -121,7 +132,10 @@ pub async fn switch_org(org_id: String) -> Result<(), AppError> {
             let state = app_state()?;
             let ctx = Ctx::require().await?;
             // Only an organization the caller belongs to; others are "not found".
-            if queries::membership(&state.db, &ctx.user_id.0, &org_id).await?.is_none() {
+            if queries::membership(&state.db, &ctx.user_id.0, &org_id)
+                .await?
+                .is_none()
+            {
                 return Err(AppError::new(ErrorCode::NotFound));
             }
             session::set_current_org(&state.db, &ctx.session_hash, &org_id).await?;
@@ -187,7 +201,14 @@ pub async fn change_role(user_id: String, role: String) -> Result<(), AppError> 
             let ctx = Ctx::require().await?;
             ctx.org_admin()?;
             let role = Role::parse(&role)?;
-            queries::change_role(&state.db, &ctx, &UserId(user_id), role, state.clock.now_ms()).await
+            queries::change_role(
+                &state.db,
+                &ctx,
+                &UserId(user_id),
+                role,
+                state.clock.now_ms(),
+            )
+            .await
         }
         .await,
     )
@@ -228,7 +249,8 @@ pub async fn set_certification(org_id: String, level: String) -> Result<(), AppE
             let ctx = Ctx::require().await?;
             ctx.operator()?;
             let level = CertLevel::parse(&level)?;
-            queries::set_certification(&state.db, &ctx, &OrgId(org_id), level, state.clock.now_ms()).await
+            queries::set_certification(&state.db, &ctx, &OrgId(org_id), level, state.clock.now_ms())
+                .await
         }
         .await,
     )

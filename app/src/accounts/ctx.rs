@@ -65,11 +65,15 @@ impl Ctx {
 
     /// The signed-in caller, or "please sign in".
     pub async fn require() -> AppResult<Ctx> {
-        Self::resolve().await?.ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))
+        Self::resolve()
+            .await?
+            .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))
     }
 
     pub fn org(&self) -> AppResult<&Membership> {
-        self.org.as_ref().ok_or_else(|| AppError::new(ErrorCode::NoOrg))
+        self.org
+            .as_ref()
+            .ok_or_else(|| AppError::new(ErrorCode::NoOrg))
     }
 
     pub fn org_admin(&self) -> AppResult<&Membership> {

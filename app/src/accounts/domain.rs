@@ -234,13 +234,31 @@ mod tests {
 
     #[test]
     fn email_is_trimmed_and_lowercased() {
-        assert_eq!(Email::parse("  Admin@North.Example ").unwrap().as_str(), "admin@north.example");
+        assert_eq!(
+            Email::parse("  Admin@North.Example ").unwrap().as_str(),
+            "admin@north.example"
+        );
     }
 
     #[test]
     fn bad_emails_are_refused() {
-        for bad in ["", "a", "a@b", "@north.example", "a@@b.c", "a b@c.d", "a@.c", "a@c.", "a@b..c", "<a>@b.c"] {
-            assert_eq!(Email::parse(bad).unwrap_err().code, ErrorCode::InvalidEmail, "{bad}");
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@north.example",
+            "a@@b.c",
+            "a b@c.d",
+            "a@.c",
+            "a@c.",
+            "a@b..c",
+            "<a>@b.c",
+        ] {
+            assert_eq!(
+                Email::parse(bad).unwrap_err().code,
+                ErrorCode::InvalidEmail,
+                "{bad}"
+            );
         }
         assert!(Email::parse(&format!("{}@b.c", "x".repeat(65))).is_err());
     }
@@ -248,9 +266,18 @@ mod tests {
     #[test]
     fn names_are_bounded_in_characters_not_bytes() {
         assert!(DisplayName::parse(&"张".repeat(50)).is_ok());
-        assert_eq!(DisplayName::parse(&"张".repeat(51)).unwrap_err().code, ErrorCode::InvalidDisplayName);
-        assert_eq!(DisplayName::parse("   ").unwrap_err().code, ErrorCode::InvalidDisplayName);
-        assert_eq!(OrgName::parse(" 北风贸易 🚢 ").unwrap().as_str(), "北风贸易 🚢");
+        assert_eq!(
+            DisplayName::parse(&"张".repeat(51)).unwrap_err().code,
+            ErrorCode::InvalidDisplayName
+        );
+        assert_eq!(
+            DisplayName::parse("   ").unwrap_err().code,
+            ErrorCode::InvalidDisplayName
+        );
+        assert_eq!(
+            OrgName::parse(" 北风贸易 🚢 ").unwrap().as_str(),
+            "北风贸易 🚢"
+        );
         assert!(OrgName::parse(&"a".repeat(101)).is_err());
         assert!(OrgName::parse("a\u{0}b").is_err());
     }
@@ -265,8 +292,14 @@ mod tests {
     #[test]
     fn roles_and_levels_parse_only_known_values() {
         assert_eq!(Role::parse("admin").unwrap(), Role::Admin);
-        assert_eq!(Role::parse("owner").unwrap_err().code, ErrorCode::InvalidRole);
-        assert_eq!(CertLevel::parse("intermediate").unwrap(), CertLevel::Intermediate);
+        assert_eq!(
+            Role::parse("owner").unwrap_err().code,
+            ErrorCode::InvalidRole
+        );
+        assert_eq!(
+            CertLevel::parse("intermediate").unwrap(),
+            CertLevel::Intermediate
+        );
         assert!(CertLevel::parse("gold").is_err());
         assert!(!CertLevel::Basic.may_distribute());
         assert!(CertLevel::Intermediate.may_distribute() && CertLevel::Advanced.may_distribute());
@@ -275,7 +308,15 @@ mod tests {
     #[test]
     fn return_paths_stay_on_this_site() {
         assert_eq!(safe_return_path(Some("/l/abc?x=1")), "/l/abc?x=1");
-        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/api/sign_out", "/a\r\nSet-Cookie: x=1", "/成员"] {
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/api/sign_out",
+            "/a\r\nSet-Cookie: x=1",
+            "/成员",
+        ] {
             assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_return_path(None), "/");

@@ -121,11 +121,21 @@ fn Members(me: Me) -> impl IntoView {
     let change = ServerAction::<ChangeRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let members = Resource::new(
-        move || (add.version().get(), change.version().get(), remove.version().get()),
+        move || {
+            (
+                add.version().get(),
+                change.version().get(),
+                remove.version().get(),
+            )
+        },
         |_| super::api::list_members(),
     );
     let me_id = me.user_id.clone();
-    let org_name = me.current.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+    let org_name = me
+        .current
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
     let add_pending = move || add.pending().get();
     view! {
         <section class="card">

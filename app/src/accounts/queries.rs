@@ -25,7 +25,9 @@ pub async fn verify_password(password: String, hash: String) -> AppResult<bool> 
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
         let parsed = PasswordHash::new(&hash)?;
         Ok::<bool, argon2::password_hash::Error>(
-            argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
         )
     })
     .await
@@ -37,7 +39,13 @@ pub async fn verify_password(password: String, hash: String) -> AppResult<bool> 
 /// that both failures take the same time.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$mGuVpmwKkBrzqD8Ue6JQ1RgNp4fOq9gEc0EHuCTQZWg";
 
-pub async fn create_user(db: &Db, email: &Email, name: &DisplayName, password: &NewPassword, now: i64) -> AppResult<UserId> {
+pub async fn create_user(
+    db: &Db,
+    email: &Email,
+    name: &DisplayName,
+    password: &NewPassword,
+    now: i64,
+) -> AppResult<UserId> {
     let hash = hash_password(password.as_str().to_string()).await?;
     let id = new_id();
     let res = sqlx::query("INSERT INTO users (id, email, display_name, password_hash, is_operator, created_at) VALUES ($1, $2, $3, $4, 0, $5)")
@@ -58,10 +66,12 @@ pub async fn create_user(db: &Db, email: &Email, name: &DisplayName, password: &
 /// The user behind these credentials; one error whichever part was wrong.
 pub async fn check_credentials(db: &Db, email: &str, password: &str) -> AppResult<UserId> {
     let row: Option<(String, String)> = match Email::parse(email) {
-        Ok(e) => sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-            .bind(e.as_str())
-            .fetch_optional(&db.pool)
-            .await?,
+        Ok(e) => {
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+                .bind(e.as_str())
+                .fetch_optional(&db.pool)
+                .await?
+        }
         Err(_) => None,
     };
     let (id, hash) = match row {
@@ -85,7 +95,12 @@ pub async fn membership(db: &Db, user_id: &str, org_id: &str) -> AppResult<Optio
     .fetch_optional(&db.pool)
     .await?;
     row.map(|(id, name, role, cert)| {
-        Ok(Membership { org_id: OrgId(id), org_name: name, role: Role::parse(&role)?, cert: CertLevel::parse(&cert)? })
+        Ok(Membership {
+            org_id: OrgId(id),
+            org_name: name,
+            role: Role::parse(&role)?,
+            cert: CertLevel::parse(&cert)?,
+        })
     })
     .transpose()
 }
@@ -100,31 +115,44 @@ pub async fn orgs_of(db: &Db, user_id: &UserId) -> AppResult<Vec<OrgView>> {
     .await?;
     rows.into_iter()
         .map(|(id, name, role, cert)| {
-            Ok(OrgView { id: OrgId(id), name, role: Role::parse(&role)?, cert: CertLevel::parse(&cert)? })
+            Ok(OrgView {
+                id: OrgId(id),
+                name,
+                role: Role::parse(&role)?,
+                cert: CertLevel::parse(&cert)?,
+            })
         })
         .collect()
 }
 
 /// A first organization to land in after sign-in.
 pub async fn default_org(db: &Db, user_id: &UserId) -> AppResult<Option<String>> {
-    Ok(orgs_of(db, user_id).await?.into_iter().next().map(|o| o.id.0))
+    Ok(orgs_of(db, user_id)
+        .await?
+        .into_iter()
+        .next()
+        .map(|o| o.id.0))
 }
 
 pub async fn create_org(db: &Db, ctx: &Ctx, name: &OrgName, now: i64) -> AppResult<OrgId> {
     let id = new_id();
     let mut tx = db.begin_write().await?;
-    sqlx::query("INSERT INTO organizations (id, name, cert_level, created_at) VALUES ($1, $2, 'none', $3)")
-        .bind(&id)
-        .bind(name.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, 'admin', $3)")
-        .bind(&id)
-        .bind(&ctx.user_id.0)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO organizations (id, name, cert_level, created_at) VALUES ($1, $2, 'none', $3)",
+    )
+    .bind(&id)
+    .bind(name.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, 'admin', $3)",
+    )
+    .bind(&id)
+    .bind(&ctx.user_id.0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         Entry {
@@ -154,13 +182,26 @@ pub async fn members(db: &Db, ctx: &Ctx) -> AppResult<Vec<MemberView>> {
     .await?;
     rows.into_iter()
         .map(|(id, email, display_name, role)| {
-            Ok(MemberView { user_id: UserId(id), email, display_name, role: Role::parse(&role)? })
+            Ok(MemberView {
+                user_id: UserId(id),
+                email,
+                display_name,
+                role: Role::parse(&role)?,
+            })
         })
         .collect()
 }
 
 fn member_entry<'a>(ctx: &'a Ctx, org: &'a str, action: &'a str, target: &'a str) -> Entry<'a> {
-    Entry { org_id: org, actor_user_id: &ctx.user_id.0, acting_as: "admin", action, target, before: None, after: None }
+    Entry {
+        org_id: org,
+        actor_user_id: &ctx.user_id.0,
+        acting_as: "admin",
+        action,
+        target,
+        before: None,
+        after: None,
+    }
 }
 
 pub async fn add_member(db: &Db, ctx: &Ctx, email: &Email, role: Role, now: i64) -> AppResult<()> {
@@ -171,13 +212,15 @@ pub async fn add_member(db: &Db, ctx: &Ctx, email: &Email, role: Role, now: i64)
         .fetch_optional(&mut *tx)
         .await?;
     let (user_id,) = user.ok_or_else(|| AppError::new(ErrorCode::UserNotFound))?;
-    let res = sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&org)
-        .bind(&user_id)
-        .bind(role.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await;
+    let res = sqlx::query(
+        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&org)
+    .bind(&user_id)
+    .bind(role.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
     match res {
         Err(e) if is_unique_violation(&e) => return Err(AppError::new(ErrorCode::AlreadyMember)),
         other => {
@@ -193,24 +236,32 @@ pub async fn add_member(db: &Db, ctx: &Ctx, email: &Email, role: Role, now: i64)
 
 /// The member's current role in the caller's organization, inside `tx`.
 async fn role_in(tx: &mut crate::db::Tx, org: &str, user_id: &str) -> AppResult<Role> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
-        .bind(org)
-        .bind(user_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org)
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     let (role,) = row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Role::parse(&role)
 }
 
 async fn admin_count(tx: &mut crate::db::Tx, org: &str) -> AppResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'admin'")
-        .bind(org)
-        .fetch_one(&mut **tx)
-        .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'admin'")
+            .bind(org)
+            .fetch_one(&mut **tx)
+            .await?;
     Ok(n)
 }
 
-pub async fn change_role(db: &Db, ctx: &Ctx, user_id: &UserId, role: Role, now: i64) -> AppResult<()> {
+pub async fn change_role(
+    db: &Db,
+    ctx: &Ctx,
+    user_id: &UserId,
+    role: Role,
+    now: i64,
+) -> AppResult<()> {
     let org = ctx.org_admin()?.org_id.0.clone();
     let mut tx = db.begin_write().await?;
     let before = role_in(&mut tx, &org, &user_id.0).await?;
@@ -263,17 +314,31 @@ pub async fn all_orgs(db: &Db, ctx: &Ctx) -> AppResult<Vec<OrgCertView>> {
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
-        .map(|(id, name, cert, members)| Ok(OrgCertView { id: OrgId(id), name, cert: CertLevel::parse(&cert)?, members }))
+        .map(|(id, name, cert, members)| {
+            Ok(OrgCertView {
+                id: OrgId(id),
+                name,
+                cert: CertLevel::parse(&cert)?,
+                members,
+            })
+        })
         .collect()
 }
 
-pub async fn set_certification(db: &Db, ctx: &Ctx, org: &OrgId, level: CertLevel, now: i64) -> AppResult<()> {
+pub async fn set_certification(
+    db: &Db,
+    ctx: &Ctx,
+    org: &OrgId,
+    level: CertLevel,
+    now: i64,
+) -> AppResult<()> {
     ctx.operator()?;
     let mut tx = db.begin_write().await?;
-    let row: Option<(String,)> = sqlx::query_as("SELECT cert_level FROM organizations WHERE id = $1")
-        .bind(&org.0)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT cert_level FROM organizations WHERE id = $1")
+            .bind(&org.0)
+            .fetch_optional(&mut *tx)
+            .await?;
     let (before,) = row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     sqlx::query("UPDATE organizations SET cert_level = $1 WHERE id = $2")
         .bind(level.as_str())

@@ -24,7 +24,12 @@ fn new_token() -> String {
 }
 
 /// Creates a session and returns the token for the cookie.
-pub async fn create(tx: &mut Tx, user_id: &str, current_org: Option<&str>, now: i64) -> Result<String, sqlx::Error> {
+pub async fn create(
+    tx: &mut Tx,
+    user_id: &str,
+    current_org: Option<&str>,
+    now: i64,
+) -> Result<String, sqlx::Error> {
     let token = new_token();
     sqlx::query("INSERT INTO sessions (id_hash, user_id, current_org, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
         .bind(hash_token(&token))
@@ -45,16 +50,20 @@ pub struct SessionRow {
 /// The live session behind a token, if any; expired ones are deleted.
 pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow>, sqlx::Error> {
     let id_hash = hash_token(token);
-    let row: Option<(String, Option<String>, i64, i64)> =
-        sqlx::query_as("SELECT user_id, current_org, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
-            .bind(&id_hash)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<(String, Option<String>, i64, i64)> = sqlx::query_as(
+        "SELECT user_id, current_org, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
+    )
+    .bind(&id_hash)
+    .fetch_optional(&db.pool)
+    .await?;
     let Some((user_id, current_org, created_at, last_seen_at)) = row else {
         return Ok(None);
     };
     if now - last_seen_at > IDLE_MS || now - created_at > ABSOLUTE_MS {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&id_hash).execute(&db.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(&id_hash)
+            .execute(&db.pool)
+            .await?;
         return Ok(None);
     }
     if now - last_seen_at > TOUCH_EVERY_MS {
@@ -64,11 +73,18 @@ pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow
             .execute(&db.pool)
             .await?;
     }
-    Ok(Some(SessionRow { id_hash, user_id, current_org }))
+    Ok(Some(SessionRow {
+        id_hash,
+        user_id,
+        current_org,
+    }))
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
@@ -83,7 +99,11 @@ pub async fn set_current_org(db: &Db, id_hash: &str, org: &str) -> Result<(), sq
 
 /// The `Set-Cookie` value for a session token; an empty token clears it.
 pub fn cookie_header(token: &str, secure: bool) -> String {
-    let max_age = if token.is_empty() { 0 } else { ABSOLUTE_MS / 1000 };
+    let max_age = if token.is_empty() {
+        0
+    } else {
+        ABSOLUTE_MS / 1000
+    };
     let secure = if secure { "; Secure" } else { "" };
     format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
