@@ -112,6 +112,7 @@ pub async fn seed(db: &Db, now: i64) -> AppResult<()> {
             .await?;
         }
     }
+    crate::apps::demo::seed(&mut tx, now).await?;
     tx.commit().await?;
     tracing::info!("demo data is in place (password: {PASSWORD})");
     Ok(())

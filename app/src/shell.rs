@@ -3,6 +3,7 @@
 use crate::accounts::api::{get_me, CreateOrg, SignIn, SignOut, SignUp, SwitchOrg};
 use crate::accounts::pages::{MembersPage, NewOrgPage, OperatorPage, SignInPage, SignUpPage};
 use crate::accounts::Me;
+use crate::apps::editor::AppEditorPage;
 use crate::apps::pages::WorkbenchPage;
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, LangCtx, K};
@@ -125,6 +126,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/orgs/new") view=NewOrgPage ssr=SsrMode::Async />
                 <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
                 <Route path=path!("/operator") view=OperatorPage ssr=SsrMode::Async />
+                <Route path=path!("/apps/:id") view=AppEditorPage ssr=SsrMode::Async />
             </Routes>
         </main>
     }

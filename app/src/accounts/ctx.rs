@@ -91,3 +91,10 @@ impl Ctx {
         Ok(())
     }
 }
+
+/// The server state and the signed-in caller: the first line of a server function.
+pub async fn caller() -> AppResult<(AppState, Ctx)> {
+    let state = app_state()?;
+    let ctx = Ctx::require().await?;
+    Ok((state, ctx))
+}

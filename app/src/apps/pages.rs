@@ -1,8 +1,10 @@
-//! The Workbench (工作台) of the current organization.
+//! The Workbench (工作台) of the current organization and its My Apps (我的应用).
 
-use crate::accounts::Me;
+use super::api::{list_apps, CreateApp};
+use super::domain::{format_time, AppCard, Icon};
+use crate::accounts::{Me, OrgView, Role};
 use crate::i18n::{t, use_lang, K};
-use crate::ui::SignedIn;
+use crate::ui::{error_note, submit_button, SignedIn};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -38,12 +40,104 @@ fn Workbench(me: Me) -> impl IntoView {
                         <dd>{move || cert.text(lang.get())}</dd>
                     </dl>
                 </section>
-                <section class="card">
-                    <h2>{t(K::MyApps)}</h2>
-                    <p class="muted">{t(K::NoAppsYet)}</p>
-                </section>
+                <MyApps org />
             }
             .into_any()
         }
+    }
+}
+
+#[component]
+fn MyApps(org: OrgView) -> impl IntoView {
+    let create = ServerAction::<CreateApp>::new();
+    let apps = Resource::new(move || create.version().get(), |_| list_apps());
+    let is_admin = org.role == Role::Admin;
+    view! {
+        <section class="card" data-testid="my-apps">
+            <div class="section-head">
+                <h2>{t(K::MyApps)}</h2>
+            </div>
+            {is_admin.then(|| view! { <NewApp create /> })}
+            <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match apps.await {
+                        Err(e) => error_note(move || Some(e.clone())).into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{t(K::NoAppsYet)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="cards">
+                                {list.into_iter().map(|app| view! { <AppCardView app /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn NewApp(create: ServerAction<CreateApp>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <details class="add">
+            <summary>{t(K::NewApp)}</summary>
+            <ActionForm action=create attr:class="stack" attr:data-testid="create-app">
+                {error_note(move || create.value().get().and_then(|r| r.err()))}
+                <label>{t(K::AppName)} <input name="name" required maxlength="60" /></label>
+                <label>
+                    {t(K::Icon)}
+                    <select name="icon">
+                        {Icon::ALL
+                            .iter()
+                            .map(|i| {
+                                let i = *i;
+                                view! { <option value=i.as_str()>{move || format!("{} {}", i.glyph(), i.label().text(lang.get()))}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>{t(K::Description)} <textarea name="description" maxlength="500" rows="2"></textarea></label>
+                {submit_button(K::Create, K::Creating, move || create.pending().get())}
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn AppCardView(app: AppCard) -> impl IntoView {
+    let lang = use_lang();
+    let href = format!("/apps/{}", app.id);
+    let origin = if app.origin == "installed" {
+        K::OriginInstalled
+    } else {
+        K::OriginOwn
+    };
+    let can_edit = app.can_edit;
+    let updated = format_time(app.updated_at);
+    let by = (!app.updated_by.is_empty()).then(|| format!(" · {}", app.updated_by));
+    let (name, icon, description) = (app.name.clone(), app.icon, app.description.clone());
+    view! {
+        <li class="app-card" data-app=app.name.clone()>
+            <A href=href.clone() attr:class="app-card-main">
+                <span class="app-icon" aria-hidden="true">{icon.glyph()}</span>
+                <span class="app-card-text">
+                    <strong>{name}</strong>
+                    <span class="muted small clamp">{description}</span>
+                    <span class="muted small">
+                        {move || origin.text(lang.get())} " · " {t(K::LastChange)} " " {updated} {by}
+                    </span>
+                </span>
+            </A>
+            // The card menu (▾): its entries depend on what the user may do.
+            <details class="menu">
+                <summary aria-label=t(K::MoreActions) data-testid="app-menu">"▾"</summary>
+                <ul role="menu">
+                    <li role="none">
+                        <A href=href attr:role="menuitem">{move || if can_edit { K::EditApp } else { K::OpenApp }.text(lang.get())}</A>
+                    </li>
+                </ul>
+            </details>
+        </li>
     }
 }

@@ -87,6 +87,13 @@ impl TestDb {
             ("organizations", "id || name || cert_level"),
             ("memberships", "org_id || user_id || role"),
             ("audit_entries", "id || action"),
+            ("apps", "id || org_id || name || version"),
+            ("forms", "id || name || position"),
+            ("fields", "id || label || position"),
+            ("process_steps", "id || approvers_json || position"),
+            ("notification_templates", "id || message || recipients_json"),
+            ("services", "id || endpoint || COALESCE(credential, '')"),
+            ("app_admins", "app_id || user_id"),
         ] {
             let mut r: Vec<(String, String)> =
                 sqlx::query_as(&format!("SELECT '{table}', {cols} FROM {table} ORDER BY 2"))

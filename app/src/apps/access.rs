@@ -1,0 +1,221 @@
+//! Who may read or change an app, and the transaction every change runs in.
+
+use crate::accounts::ctx::Ctx;
+use crate::accounts::Role;
+use crate::audit::{self, Entry};
+use crate::db::{Db, Tx};
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// The caller's standing towards one app of their current organization.
+pub struct AppAccess {
+    pub app_id: String,
+    pub org_id: String,
+    pub can_edit: bool,
+    /// The role recorded in audit entries.
+    pub acting_as: &'static str,
+}
+
+/// Resolves access inside `conn`. An app of another organization is "not
+/// found", whatever its id, so ids reveal nothing.
+pub async fn resolve(
+    conn: &mut sqlx::AnyConnection,
+    ctx: &Ctx,
+    app_id: &str,
+) -> AppResult<AppAccess> {
+    let org = ctx.org()?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM apps WHERE id = $1 AND org_id = $2")
+            .bind(app_id)
+            .bind(&org.org_id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if row.is_none() {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let (is_app_admin,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
+            .bind(app_id)
+            .bind(&ctx.user_id.0)
+            .fetch_one(&mut *conn)
+            .await?;
+    let (can_edit, acting_as) = match (org.role, is_app_admin > 0) {
+        (Role::Admin, _) => (true, "admin"),
+        (_, true) => (true, "app_admin"),
+        _ => (false, "member"),
+    };
+    Ok(AppAccess {
+        app_id: app_id.to_string(),
+        org_id: org.org_id.0.clone(),
+        can_edit,
+        acting_as,
+    })
+}
+
+/// One change to an app: checked, written and audited in one transaction.
+pub struct AppEdit {
+    pub tx: Tx,
+    pub app_id: String,
+    pub org_id: String,
+    pub(crate) actor: String,
+    pub(crate) acting_as: &'static str,
+    pub now: i64,
+}
+
+impl AppEdit {
+    pub async fn begin(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResult<AppEdit> {
+        let mut tx = db.begin_write().await?;
+        let access = resolve(&mut tx, ctx, app_id).await?;
+        if !access.can_edit {
+            return Err(AppError::new(ErrorCode::AppEditOnly));
+        }
+        Ok(AppEdit {
+            tx,
+            app_id: access.app_id,
+            org_id: access.org_id,
+            actor: ctx.user_id.0.clone(),
+            acting_as: access.acting_as,
+            now,
+        })
+    }
+
+    /// Bumps the app's version, records the change and commits.
+    pub async fn finish(
+        mut self,
+        action: &str,
+        target: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> AppResult<()> {
+        sqlx::query(
+            "UPDATE apps SET version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3",
+        )
+        .bind(self.now)
+        .bind(&self.actor)
+        .bind(&self.app_id)
+        .execute(&mut *self.tx)
+        .await?;
+        let entry = Entry {
+            org_id: &self.org_id,
+            actor_user_id: &self.actor,
+            acting_as: self.acting_as,
+            action,
+            target,
+            before,
+            after,
+        };
+        audit::record(&mut self.tx, entry, self.now).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Fails with "not found" unless `user_id` belongs to the app's organization.
+    pub async fn require_org_user(&mut self, user_id: &str) -> AppResult<()> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(&self.org_id)
+                .bind(user_id)
+                .fetch_one(&mut *self.tx)
+                .await?;
+        if n == 0 {
+            return Err(AppError::new(ErrorCode::NotOrgUser));
+        }
+        Ok(())
+    }
+
+    /// Fails with "too many" when `sql` (a COUNT with one bind) reaches `max`.
+    pub async fn require_below(&mut self, sql: &str, parent: &str, max: usize) -> AppResult<()> {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .bind(parent)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        if n as usize >= max {
+            return Err(AppError::new(ErrorCode::TooMany));
+        }
+        Ok(())
+    }
+
+    pub async fn next_position(&mut self, table: Sibling, parent: &str) -> AppResult<i64> {
+        let sql = format!(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM {} WHERE {} = $1",
+            table.table(),
+            table.parent()
+        );
+        let (p,): (i64,) = sqlx::query_as(&sql)
+            .bind(parent)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        Ok(p)
+    }
+
+    /// Swaps an item with its neighbour above or below; false at the edge.
+    pub async fn move_item(
+        &mut self,
+        table: Sibling,
+        parent: &str,
+        id: &str,
+        up: bool,
+    ) -> AppResult<bool> {
+        let (t, p) = (table.table(), table.parent());
+        let row: Option<(i64,)> = sqlx::query_as(&format!(
+            "SELECT position FROM {t} WHERE id = $1 AND {p} = $2"
+        ))
+        .bind(id)
+        .bind(parent)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let (pos,) = row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+        let neighbour_sql = if up {
+            format!("SELECT id, position FROM {t} WHERE {p} = $1 AND position < $2 ORDER BY position DESC LIMIT 1")
+        } else {
+            format!("SELECT id, position FROM {t} WHERE {p} = $1 AND position > $2 ORDER BY position ASC LIMIT 1")
+        };
+        let other: Option<(String, i64)> = sqlx::query_as(&neighbour_sql)
+            .bind(parent)
+            .bind(pos)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let Some((other_id, other_pos)) = other else {
+            return Ok(false);
+        };
+        let set = format!("UPDATE {t} SET position = $1 WHERE id = $2");
+        sqlx::query(&set)
+            .bind(other_pos)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query(&set)
+            .bind(pos)
+            .bind(&other_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(true)
+    }
+}
+
+/// Ordered children of an app or a form. Table names are fixed here, never input.
+#[derive(Clone, Copy)]
+pub enum Sibling {
+    Form,
+    Field,
+    Step,
+    Template,
+    Service,
+}
+
+impl Sibling {
+    fn table(self) -> &'static str {
+        match self {
+            Sibling::Form => "forms",
+            Sibling::Field => "fields",
+            Sibling::Step => "process_steps",
+            Sibling::Template => "notification_templates",
+            Sibling::Service => "services",
+        }
+    }
+    fn parent(self) -> &'static str {
+        match self {
+            Sibling::Field | Sibling::Step => "form_id",
+            _ => "app_id",
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! Values of the apps domain: kinds, types, limits and the views sent to pages.
+
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::i18n::K;
+use serde::{Deserialize, Serialize};
+
+/// Size limits, enforced on every save (documented in the README).
+pub mod limits {
+    pub const APP_NAME: usize = 60;
+    pub const DESCRIPTION: usize = 500;
+    pub const FORMS: usize = 50;
+    pub const FORM_NAME: usize = 60;
+    pub const FIELDS: usize = 100;
+    pub const FIELD_LABEL: usize = 60;
+    pub const OPTIONS: usize = 50;
+    pub const OPTION: usize = 60;
+    pub const STEPS: usize = 20;
+    pub const STEP_NAME: usize = 60;
+    pub const APPROVERS: usize = 20;
+    pub const TEMPLATES: usize = 50;
+    pub const MESSAGE: usize = 1000;
+    pub const RECIPIENTS: usize = 50;
+    pub const SERVICES: usize = 20;
+    pub const SERVICE_NAME: usize = 60;
+    pub const ENDPOINT: usize = 500;
+    pub const CREDENTIAL: usize = 4096;
+}
+
+macro_rules! str_enum {
+    ($(#[$m:meta])* $name:ident, $code:ident { $($variant:ident => $s:literal, $label:ident;)* }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s,)* }
+            }
+            pub fn parse(s: &str) -> AppResult<$name> {
+                match s { $($s => Ok($name::$variant),)* _ => Err(AppError::new(ErrorCode::$code)) }
+            }
+            pub fn label(self) -> K {
+                match self { $($name::$variant => K::$label,)* }
+            }
+        }
+    };
+}
+
+str_enum!(
+    /// The fixed set of app icons.
+    Icon, InvalidIcon {
+        Clipboard => "clipboard", IconClipboard;
+        Toolbox => "toolbox", IconToolbox;
+        Truck => "truck", IconTruck;
+        Chart => "chart", IconChart;
+        Wrench => "wrench", IconWrench;
+        Receipt => "receipt", IconReceipt;
+        Calendar => "calendar", IconCalendar;
+        Briefcase => "briefcase", IconBriefcase;
+    }
+);
+
+impl Icon {
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Icon::Clipboard => "📋",
+            Icon::Toolbox => "🧰",
+            Icon::Truck => "🚚",
+            Icon::Chart => "📈",
+            Icon::Wrench => "🔧",
+            Icon::Receipt => "🧾",
+            Icon::Calendar => "📅",
+            Icon::Briefcase => "💼",
+        }
+    }
+}
+
+str_enum!(FormKind, InvalidFormKind {
+    Plain => "plain", FormPlain;
+    Process => "process", FormProcess;
+});
+
+str_enum!(FieldType, InvalidFieldType {
+    Text => "text", FieldText;
+    Number => "number", FieldNumber;
+    Date => "date", FieldDate;
+    SingleChoice => "single_choice", FieldSingleChoice;
+    MultiChoice => "multi_choice", FieldMultiChoice;
+    Member => "member", FieldMember;
+});
+
+impl FieldType {
+    pub fn has_options(self) -> bool {
+        matches!(self, FieldType::SingleChoice | FieldType::MultiChoice)
+    }
+}
+
+str_enum!(Trigger, InvalidTrigger {
+    Submitted => "submitted", TriggerSubmitted;
+    Approved => "approved", TriggerApproved;
+    Rejected => "rejected", TriggerRejected;
+});
+
+/// Who a notification goes to: the record's submitter or a user of the organization.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipient {
+    Submitter,
+    User(String),
+}
+
+impl Recipient {
+    /// Form value: `submitter` or `user:<id>`.
+    pub fn parse(s: &str) -> AppResult<Recipient> {
+        match s {
+            "submitter" => Ok(Recipient::Submitter),
+            _ => s
+                .strip_prefix("user:")
+                .filter(|id| !id.is_empty() && id.len() <= 64)
+                .map(|id| Recipient::User(id.to_string()))
+                .ok_or_else(|| AppError::new(ErrorCode::InvalidRecipient)),
+        }
+    }
+    pub fn form_value(&self) -> String {
+        match self {
+            Recipient::Submitter => "submitter".into(),
+            Recipient::User(id) => format!("user:{id}"),
+        }
+    }
+}
+
+/// Trimmed text of 1..=max characters without control characters.
+pub fn text(raw: &str, max: usize, code: ErrorCode) -> AppResult<String> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n == 0 || n > max || s.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::new(code));
+    }
+    Ok(s.to_string())
+}
+
+/// Like `text`, but empty is allowed.
+pub fn optional_text(raw: &str, max: usize, code: ErrorCode) -> AppResult<String> {
+    if raw.trim().is_empty() {
+        return Ok(String::new());
+    }
+    text(raw, max, code)
+}
+
+/// Choice options: one per line (or comma-separated), trimmed, unique.
+pub fn parse_options(raw: &str, field_type: FieldType) -> AppResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for part in raw.split(['\n', ',', '，']) {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        let p = text(p, limits::OPTION, ErrorCode::InvalidOptions)?;
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    if field_type.has_options() {
+        if out.is_empty() || out.len() > limits::OPTIONS {
+            return Err(AppError::new(ErrorCode::InvalidOptions));
+        }
+    } else if !out.is_empty() {
+        return Err(AppError::new(ErrorCode::OptionsNotAllowed));
+    }
+    Ok(out)
+}
+
+/// An http(s) endpoint with a host.
+pub fn parse_endpoint(raw: &str) -> AppResult<String> {
+    let s = raw.trim();
+    let bad = || AppError::new(ErrorCode::InvalidEndpoint);
+    if s.len() > limits::ENDPOINT || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or_else(bad)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') || host.contains(['<', '>', '"', '\'', '\\']) {
+        return Err(bad());
+    }
+    Ok(s.to_string())
+}
+
+/// The `{{label}}` placeholders of a message.
+pub fn placeholders(message: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = message;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        match after.find("}}") {
+            Some(end) => {
+                out.push(after[..end].trim().to_string());
+                rest = &after[end + 2..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppCard {
+    pub id: String,
+    pub name: String,
+    pub icon: Icon,
+    pub description: String,
+    pub origin: String,
+    pub updated_at: i64,
+    pub updated_by: String,
+    pub forms: i64,
+    pub can_edit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldView {
+    pub id: String,
+    pub label: String,
+    pub field_type: FieldType,
+    pub required: bool,
+    pub options: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepView {
+    pub id: String,
+    pub name: String,
+    pub approvers: Vec<UserRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormView {
+    pub id: String,
+    pub name: String,
+    pub kind: FormKind,
+    pub fields: Vec<FieldView>,
+    pub steps: Vec<StepView>,
+    pub process_needs_config: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientView {
+    pub value: String,
+    /// A user's name, or empty for "the submitter".
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateView {
+    pub id: String,
+    pub form_id: String,
+    pub form_name: String,
+    pub trigger: Trigger,
+    pub recipients: Vec<RecipientView>,
+    pub message: String,
+    pub needs_config: bool,
+}
+
+/// A third-party service as the browser may see it: never the credential.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceView {
+    pub id: String,
+    pub name: String,
+    pub endpoint: String,
+    pub credential_set_at: Option<i64>,
+    pub needs_config: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppDetail {
+    pub id: String,
+    pub name: String,
+    pub icon: Icon,
+    pub description: String,
+    pub origin: String,
+    pub version: i64,
+    pub updated_at: i64,
+    pub can_edit: bool,
+    pub admins: Vec<UserRef>,
+    /// Users of the owning organization, to choose admins and approvers from.
+    pub users: Vec<UserRef>,
+    pub forms: Vec<FormView>,
+    pub templates: Vec<TemplateView>,
+    pub services: Vec<ServiceView>,
+}
+
+/// `YYYY-MM-DD HH:MM` (UTC) from unix milliseconds; the same on server and browser.
+pub fn format_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_required_only_for_choice_fields() {
+        assert_eq!(
+            parse_options("红\n绿, 蓝，红", FieldType::SingleChoice).unwrap(),
+            ["红", "绿", "蓝"]
+        );
+        assert_eq!(
+            parse_options(" ", FieldType::MultiChoice).unwrap_err().code,
+            ErrorCode::InvalidOptions
+        );
+        assert_eq!(
+            parse_options("a", FieldType::Text).unwrap_err().code,
+            ErrorCode::OptionsNotAllowed
+        );
+        assert!(parse_options("", FieldType::Number).unwrap().is_empty());
+        let many = (0..51)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(parse_options(&many, FieldType::SingleChoice).is_err());
+    }
+
+    #[test]
+    fn endpoints_must_be_http_or_https_with_a_host() {
+        assert!(parse_endpoint("https://api.example.com/v1?x=1").is_ok());
+        assert!(parse_endpoint("http://10.0.0.1:8080").is_ok());
+        for bad in [
+            "ftp://x.example",
+            "https://",
+            "javascript:alert(1)",
+            "https:// x",
+            "x.example",
+            "https://:80/",
+        ] {
+            assert_eq!(
+                parse_endpoint(bad).unwrap_err().code,
+                ErrorCode::InvalidEndpoint,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn recipients_parse_from_form_values() {
+        assert_eq!(Recipient::parse("submitter").unwrap(), Recipient::Submitter);
+        assert_eq!(
+            Recipient::parse("user:abc").unwrap(),
+            Recipient::User("abc".into())
+        );
+        assert!(Recipient::parse("user:").is_err());
+        assert!(Recipient::parse("everyone").is_err());
+        assert_eq!(Recipient::User("abc".into()).form_value(), "user:abc");
+    }
+
+    #[test]
+    fn placeholders_are_found_in_order() {
+        assert_eq!(
+            placeholders("客户 {{客户名称}} 于 {{ 拜访日期 }} 提交{{"),
+            ["客户名称", "拜访日期"]
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for t in FieldType::ALL {
+            assert_eq!(FieldType::parse(t.as_str()).unwrap(), *t);
+        }
+        for i in Icon::ALL {
+            assert_eq!(Icon::parse(i.as_str()).unwrap(), *i);
+        }
+        assert!(FormKind::parse("wizard").is_err());
+    }
+
+    #[test]
+    fn times_format_in_utc() {
+        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_time(1_800_000_000_000), "2027-01-15 08:00 UTC");
+        assert_eq!(format_time(951_782_400_000), "2000-02-29 00:00 UTC");
+    }
+}

@@ -1,0 +1,257 @@
+//! The app editor (`/apps/:id`): settings, app admins, forms with fields and
+//! process, notification templates, third-party services. Every control is a
+//! plain form posting to one server function, so it also works without
+//! JavaScript; with it, the page refreshes in place.
+
+use super::api::*;
+use super::domain::*;
+use crate::accounts::Me;
+use crate::error::AppError;
+use crate::i18n::{t, use_lang, K};
+use crate::ui::{error_note, submit_button, SignedIn};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+macro_rules! editor_actions {
+    ($($field:ident : $ty:ident),* $(,)?) => {
+        /// One action per server function the editor calls.
+        #[derive(Clone, Copy)]
+        pub struct Actions { $(pub $field: ServerAction<$ty>,)* }
+
+        impl Actions {
+            fn new() -> Self {
+                Self { $($field: ServerAction::<$ty>::new(),)* }
+            }
+            /// Changes whenever any edit completes: the page reloads the app then.
+            fn version(&self) -> usize {
+                0 $(+ self.$field.version().get())*
+            }
+            /// The error of the edit that finished last (kept in `last`).
+            fn track_errors(&self, last: RwSignal<Option<AppError>>) {
+                $(
+                    let a = self.$field;
+                    if let Some(Err(e)) = a.value().get_untracked() {
+                        last.set(Some(e));
+                    }
+                    Effect::new(move |_| match a.value().get() {
+                        Some(Err(e)) => last.set(Some(e)),
+                        Some(Ok(_)) => last.set(None),
+                        None => {}
+                    });
+                )*
+            }
+        }
+    };
+}
+
+editor_actions! {
+    update: UpdateApp, delete: DeleteApp, add_admin: AddAppAdmin, remove_admin: RemoveAppAdmin,
+    add_form: AddForm, rename_form: RenameForm, move_form: MoveForm, delete_form: DeleteForm,
+    add_field: AddField, update_field: UpdateField, move_field: MoveField, delete_field: DeleteField,
+    add_step: AddStep, move_step: MoveStep, delete_step: DeleteStep,
+    add_approver: AddApprover, remove_approver: RemoveApprover,
+    add_template: AddTemplate, update_template: UpdateTemplate, delete_template: DeleteTemplate,
+    add_recipient: AddRecipient, remove_recipient: RemoveRecipient,
+    add_service: AddService, update_service: UpdateService, set_credential: SetCredential, delete_service: DeleteService,
+}
+
+pub fn use_actions() -> Actions {
+    expect_context::<Actions>()
+}
+
+/// A hidden input carrying a value every edit form needs.
+pub fn hidden(name: &'static str, value: String) -> impl IntoView {
+    view! { <input type="hidden" name=name value=value /> }
+}
+
+/// Two small forms that move an item up or down (a macro: `ActionForm`'s
+/// bounds are long to spell out for a generic function).
+macro_rules! move_buttons {
+    ($action:expr, $app_id:expr, $id_name:literal, $id:expr) => {{
+        let lang = $crate::i18n::use_lang();
+        let (app_id, id): (String, String) = ($app_id.to_string(), $id.to_string());
+        [("up", $crate::i18n::K::MoveUp, "↑"), ("down", $crate::i18n::K::MoveDown, "↓")]
+            .into_iter()
+            .map(|(dir, label, glyph)| {
+                let (app_id, id) = (app_id.clone(), id.clone());
+                view! {
+                    <ActionForm action=$action attr:class="inline">
+                        {$crate::apps::editor::hidden("app_id", app_id.clone())}
+                        {$crate::apps::editor::hidden($id_name, id.clone())}
+                        {$crate::apps::editor::hidden("direction", dir.to_string())}
+                        <button type="submit" class="secondary icon" aria-label=move || label.text(lang.get()) title=move || label.text(lang.get())>
+                            {glyph}
+                        </button>
+                    </ActionForm>
+                }
+            })
+            .collect_view()
+    }};
+}
+pub(crate) use move_buttons;
+
+/// Options for choosing a user of the organization.
+pub fn user_options(users: &[UserRef]) -> impl IntoView {
+    users
+        .iter()
+        .map(
+            |u| view! { <option value=u.id.clone()>{format!("{} <{}>", u.name, u.email)}</option> },
+        )
+        .collect_view()
+}
+
+#[component]
+pub fn AppEditorPage() -> impl IntoView {
+    view! { <SignedIn children=move |_me: Me| view! { <AppEditor /> } /> }
+}
+
+#[component]
+fn AppEditor() -> impl IntoView {
+    let params = use_params_map();
+    let app_id = move || params.read().get("id").unwrap_or_default();
+    let actions = Actions::new();
+    provide_context(actions);
+    let last_error = RwSignal::new(None::<AppError>);
+    actions.track_errors(last_error);
+    let app = Resource::new(move || (app_id(), actions.version()), |(id, _)| get_app(id));
+    view! {
+        <div class="toast">{error_note(move || last_error.get())}</div>
+        <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match app.await {
+                    Ok(app) => view! { <Editor app /> }.into_any(),
+                    Err(e) => view! {
+                        <section class="card narrow" data-testid="app-missing">
+                            {error_note(move || Some(e.clone()))}
+                            <A href="/">{t(K::BackToWorkbench)}</A>
+                        </section>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Editor(app: AppDetail) -> impl IntoView {
+    let lang = use_lang();
+    let origin = if app.origin == "installed" {
+        K::OriginInstalled
+    } else {
+        K::OriginOwn
+    };
+    let updated = format_time(app.updated_at);
+    let can_edit = app.can_edit;
+    view! {
+        <section class="card app-head" data-testid="app-editor" data-version=app.version>
+            <div class="app-title">
+                <span class="app-icon" aria-hidden="true">{app.icon.glyph()}</span>
+                <div>
+                    <h1 data-testid="app-name">{app.name.clone()}</h1>
+                    <p class="muted">{app.description.clone()}</p>
+                    <p class="muted small">
+                        {move || origin.text(lang.get())} " · " {t(K::Version)} " " {app.version} " · " {t(K::LastChange)} " " {updated}
+                    </p>
+                </div>
+            </div>
+            {(!can_edit).then(|| view! { <p class="notice" data-testid="read-only">{t(K::ReadOnly)}</p> })}
+        </section>
+        {can_edit.then(|| view! { <Settings app=app.clone() /> })}
+        <Admins app=app.clone() />
+        <super::editor_forms::Forms app=app.clone() />
+        <super::editor_more::Templates app=app.clone() />
+        <super::editor_more::Services app=app.clone() />
+        {can_edit.then(|| view! { <DeleteApp app_id=app.id.clone() /> })}
+    }
+}
+
+#[component]
+fn Settings(app: AppDetail) -> impl IntoView {
+    let a = use_actions();
+    let lang = use_lang();
+    let current = app.icon;
+    view! {
+        <section class="card">
+            <h2>{t(K::Settings)}</h2>
+            <ActionForm action=a.update attr:class="stack" attr:data-testid="app-settings">
+                {hidden("app_id", app.id.clone())}
+                <label>{t(K::AppName)} <input name="name" required maxlength="60" value=app.name.clone() /></label>
+                <label>
+                    {t(K::Icon)}
+                    <select name="icon">
+                        {Icon::ALL
+                            .iter()
+                            .map(|i| {
+                                let i = *i;
+                                view! { <option value=i.as_str() selected=i == current>{move || format!("{} {}", i.glyph(), i.label().text(lang.get()))}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>{t(K::Description)} <textarea name="description" maxlength="500" rows="3">{app.description.clone()}</textarea></label>
+                {submit_button(K::Save, K::Saving, move || a.update.pending().get())}
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Admins(app: AppDetail) -> impl IntoView {
+    let a = use_actions();
+    let app_id = StoredValue::new(app.id.clone());
+    let can_edit = app.can_edit;
+    let users = StoredValue::new(app.users.clone());
+    view! {
+        <section class="card" data-testid="app-admins">
+            <h2>{t(K::AppAdmins)}</h2>
+            {app.admins.is_empty().then(|| view! { <p class="muted">{t(K::NoAppAdmins)}</p> })}
+            <ul class="chips">
+                {app
+                    .admins
+                    .iter()
+                    .map(|u| {
+                        let uid = u.id.clone();
+                        view! {
+                            <li class="chip">
+                                {u.name.clone()}
+                                {can_edit.then(|| view! {
+                                    <ActionForm action=a.remove_admin attr:class="inline">
+                                        {hidden("app_id", app_id.get_value())}
+                                        {hidden("user_id", uid.clone())}
+                                        <button type="submit" class="link" aria-label=t(K::Remove)>"×"</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {can_edit.then(|| view! {
+                <ActionForm action=a.add_admin attr:class="row">
+                    {hidden("app_id", app_id.get_value())}
+                    <select name="user_id" aria-label=t(K::ChooseUser)>{users.with_value(|u| user_options(u))}</select>
+                    {submit_button(K::Add, K::Adding, move || a.add_admin.pending().get())}
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DeleteApp(app_id: String) -> impl IntoView {
+    let a = use_actions();
+    view! {
+        <section class="card danger-zone">
+            <details>
+                <summary>{t(K::DeleteApp)}</summary>
+                <p>{t(K::DeleteAppWarning)}</p>
+                <ActionForm action=a.delete>
+                    {hidden("app_id", app_id)}
+                    <button type="submit" class="danger" data-testid="confirm-delete-app">{t(K::ConfirmDeleteApp)}</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}

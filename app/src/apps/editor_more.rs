@@ -1,0 +1,220 @@
+//! The editor's notification templates and third-party services.
+
+use super::domain::Trigger;
+use super::domain::*;
+use super::editor::{hidden, use_actions};
+use crate::i18n::{t, use_lang, K};
+use crate::ui::submit_button;
+use leptos::prelude::*;
+
+fn trigger_options(lang: RwSignal<crate::i18n::Lang>, selected: Trigger) -> impl IntoView {
+    Trigger::ALL
+        .iter()
+        .map(|tr| {
+            let tr = *tr;
+            view! { <option value=tr.as_str() selected=tr == selected>{move || tr.label().text(lang.get())}</option> }
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn Templates(app: AppDetail) -> impl IntoView {
+    let a = use_actions();
+    let lang = use_lang();
+    let app_id = StoredValue::new(app.id.clone());
+    let has_forms = !app.forms.is_empty();
+    let forms = StoredValue::new(app.forms.clone());
+    view! {
+        <section class="card" data-testid="templates">
+            <h2>{t(K::Templates)}</h2>
+            {app.templates.is_empty().then(|| view! { <p class="muted">{t(K::NoTemplates)}</p> })}
+            <ul class="list">
+                {app.templates.iter().map(|tp| view! { <TemplateRow app=app.clone() tp=tp.clone() /> }).collect_view()}
+            </ul>
+            {(app.can_edit && has_forms).then(|| view! {
+                <details class="add">
+                    <summary>{t(K::AddTemplate)}</summary>
+                    <ActionForm action=a.add_template attr:class="stack" attr:data-testid="add-template">
+                        {hidden("app_id", app_id.get_value())}
+                        <label>
+                            {t(K::Form)}
+                            <select name="form_id">
+                                {forms.with_value(|fs| fs.iter().map(|f| view! { <option value=f.id.clone()>{f.name.clone()}</option> }).collect_view())}
+                            </select>
+                        </label>
+                        <label>{t(K::Trigger)} <select name="trigger">{trigger_options(lang, Trigger::Submitted)}</select></label>
+                        <label>
+                            {t(K::Message)}
+                            <textarea name="message" required maxlength="1000" rows="3"></textarea>
+                            <small class="muted">{t(K::MessageHint)}</small>
+                        </label>
+                        {submit_button(K::Add, K::Adding, move || a.add_template.pending().get())}
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn TemplateRow(app: AppDetail, tp: TemplateView) -> impl IntoView {
+    let a = use_actions();
+    let lang = use_lang();
+    let trigger = tp.trigger;
+    let (app_id, tid) = (
+        StoredValue::new(app.id.clone()),
+        StoredValue::new(tp.id.clone()),
+    );
+    let edit = app.can_edit;
+    let users = StoredValue::new(app.users.clone());
+    let message = StoredValue::new(tp.message.clone());
+    view! {
+        <li class="item" data-template=tp.message.clone()>
+            <div class="item-main">
+                <strong>{tp.form_name.clone()}</strong> " · " {move || trigger.label().text(lang.get())}
+                {tp.needs_config.then(|| view! { " " <span class="badge warn">{t(K::NeedsConfig)}</span> })}
+                <p class="message">{tp.message.clone()}</p>
+                <span class="muted small">{t(K::Recipients)} ":"</span>
+                {tp.recipients.is_empty().then(|| view! { <span class="badge warn">{t(K::NoRecipients)}</span> })}
+                <ul class="chips inline-list">
+                    {tp.recipients.iter().map(|r| {
+                        let is_submitter = r.name.is_empty();
+                        let name = r.name.clone();
+                        let value = r.value.clone();
+                        view! {
+                            <li class="chip">
+                                {move || if is_submitter { K::Submitter.text(lang.get()).to_string() } else { name.clone() }}
+                                {edit.then(|| view! {
+                                    <ActionForm action=a.remove_recipient attr:class="inline">
+                                        {hidden("app_id", app_id.get_value())}
+                                        {hidden("template_id", tid.get_value())}
+                                        {hidden("recipient", value.clone())}
+                                        <button type="submit" class="link" aria-label=t(K::Remove)>"×"</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+            {edit.then(|| view! {
+                <div class="tools">
+                    <ActionForm action=a.add_recipient attr:class="inline">
+                        {hidden("app_id", app_id.get_value())}
+                        {hidden("template_id", tid.get_value())}
+                        <select name="recipient" aria-label=t(K::AddRecipient)>
+                            <option value="submitter">{t(K::Submitter)}</option>
+                            {users.with_value(|us| us.iter().map(|u| view! {
+                                <option value=format!("user:{}", u.id)>{format!("{} <{}>", u.name, u.email)}</option>
+                            }).collect_view())}
+                        </select>
+                        <button type="submit" class="secondary">{t(K::AddRecipient)}</button>
+                    </ActionForm>
+                    <ActionForm action=a.delete_template attr:class="inline">
+                        {hidden("app_id", app_id.get_value())}
+                        {hidden("template_id", tid.get_value())}
+                        <button type="submit" class="danger">{t(K::Delete)}</button>
+                    </ActionForm>
+                </div>
+                <details class="wide">
+                    <summary>{t(K::Edit)}</summary>
+                    <ActionForm action=a.update_template attr:class="stack">
+                        {hidden("app_id", app_id.get_value())}
+                        {hidden("template_id", tid.get_value())}
+                        <label>{t(K::Trigger)} <select name="trigger">{trigger_options(lang, trigger)}</select></label>
+                        <label>{t(K::Message)} <textarea name="message" required maxlength="1000" rows="3">{message.get_value()}</textarea></label>
+                        {submit_button(K::Save, K::Saving, move || a.update_template.pending().get())}
+                    </ActionForm>
+                </details>
+            })}
+        </li>
+    }
+}
+
+#[component]
+pub fn Services(app: AppDetail) -> impl IntoView {
+    let a = use_actions();
+    let app_id = StoredValue::new(app.id.clone());
+    view! {
+        <section class="card" data-testid="services">
+            <h2>{t(K::Services)}</h2>
+            {app.services.is_empty().then(|| view! { <p class="muted">{t(K::NoServices)}</p> })}
+            <ul class="list">
+                {app.services.iter().map(|s| view! { <ServiceRow app_id=app_id.get_value() s=s.clone() edit=app.can_edit /> }).collect_view()}
+            </ul>
+            {app.can_edit.then(|| view! {
+                <details class="add">
+                    <summary>{t(K::AddService)}</summary>
+                    <ActionForm action=a.add_service attr:class="stack" attr:data-testid="add-service">
+                        {hidden("app_id", app_id.get_value())}
+                        <label>{t(K::ServiceName)} <input name="name" required maxlength="60" /></label>
+                        <label>{t(K::Endpoint)} <input name="endpoint" type="url" required maxlength="500" placeholder="https://" /></label>
+                        <label>
+                            {t(K::Credential)}
+                            <input name="credential" type="password" autocomplete="off" maxlength="4096" />
+                            <small class="muted">{t(K::CredentialHint)}</small>
+                        </label>
+                        {submit_button(K::Add, K::Adding, move || a.add_service.pending().get())}
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ServiceRow(app_id: String, s: ServiceView, edit: bool) -> impl IntoView {
+    let a = use_actions();
+    let set_at = s.credential_set_at.map(format_time);
+    let has_credential = set_at.is_some();
+    let app_id = StoredValue::new(app_id);
+    let sid = StoredValue::new(s.id.clone());
+    let (name, endpoint) = (
+        StoredValue::new(s.name.clone()),
+        StoredValue::new(s.endpoint.clone()),
+    );
+    view! {
+        <li class="item" data-service=s.name.clone()>
+            <div class="item-main">
+                <strong>{s.name.clone()}</strong>
+                {s.needs_config.then(|| view! { " " <span class="badge warn">{t(K::NeedsConfig)}</span> })}
+                <div class="muted small endpoint">{s.endpoint.clone()}</div>
+                <div class="small" data-testid="credential-state">
+                    {t(K::Credential)} ": "
+                    {match set_at {
+                        Some(at) => view! { <span class="ok">{t(K::CredentialSet)} " · " {t(K::SetAt)} " " {at}</span> }.into_any(),
+                        None => view! { <span class="badge warn">{t(K::CredentialNotSet)}</span> }.into_any(),
+                    }}
+                </div>
+            </div>
+            {edit.then(|| view! {
+                <div class="tools">
+                    <ActionForm action=a.delete_service attr:class="inline">
+                        {hidden("app_id", app_id.get_value())}
+                        {hidden("service_id", sid.get_value())}
+                        <button type="submit" class="danger">{t(K::Delete)}</button>
+                    </ActionForm>
+                </div>
+                <details class="wide">
+                    <summary>{move || if has_credential { K::ReplaceCredential } else { K::SetCredential }.text(use_lang().get())}</summary>
+                    <ActionForm action=a.set_credential attr:class="row">
+                        {hidden("app_id", app_id.get_value())}
+                        {hidden("service_id", sid.get_value())}
+                        <input name="credential" type="password" required autocomplete="off" maxlength="4096" aria-label=t(K::Credential) />
+                        {submit_button(K::Save, K::Saving, move || a.set_credential.pending().get())}
+                    </ActionForm>
+                </details>
+                <details class="wide">
+                    <summary>{t(K::Edit)}</summary>
+                    <ActionForm action=a.update_service attr:class="stack">
+                        {hidden("app_id", app_id.get_value())}
+                        {hidden("service_id", sid.get_value())}
+                        <label>{t(K::ServiceName)} <input name="name" required maxlength="60" value=name.get_value() /></label>
+                        <label>{t(K::Endpoint)} <input name="endpoint" type="url" required maxlength="500" value=endpoint.get_value() /></label>
+                        {submit_button(K::Save, K::Saving, move || a.update_service.pending().get())}
+                    </ActionForm>
+                </details>
+            })}
+        </li>
+    }
+}

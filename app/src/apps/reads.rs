@@ -1,0 +1,223 @@
+//! Reading apps for pages: the My Apps cards and the editor's full view.
+
+use super::access;
+use super::domain::*;
+use crate::accounts::ctx::Ctx;
+use crate::accounts::Role;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use std::collections::HashMap;
+
+fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> AppResult<T> {
+    serde_json::from_str(s).map_err(AppError::internal)
+}
+
+pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
+    let org = ctx.org()?;
+    let rows: Vec<(String, String, String, String, String, i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT a.id, a.name, a.icon, a.description, a.origin, a.updated_at, COALESCE(u.display_name, ''), \
+                (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id), \
+                (SELECT COUNT(*) FROM app_admins x WHERE x.app_id = a.id AND x.user_id = $2) \
+         FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
+         WHERE a.org_id = $1 ORDER BY a.updated_at DESC, a.id",
+    )
+    .bind(&org.org_id.0)
+    .bind(&ctx.user_id.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(
+            |(id, name, icon, description, origin, updated_at, updated_by, forms, is_app_admin)| {
+                Ok(AppCard {
+                    id,
+                    name,
+                    icon: Icon::parse(&icon)?,
+                    description,
+                    origin,
+                    updated_at,
+                    updated_by,
+                    forms,
+                    can_edit: org.role == Role::Admin || is_app_admin > 0,
+                })
+            },
+        )
+        .collect()
+}
+
+pub async fn org_users(conn: &mut sqlx::AnyConnection, org_id: &str) -> AppResult<Vec<UserRef>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 ORDER BY u.display_name, u.email",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, email)| UserRef { id, name, email })
+        .collect())
+}
+
+pub async fn detail(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<AppDetail> {
+    let mut conn = db.pool.acquire().await?;
+    let access = access::resolve(&mut conn, ctx, app_id).await?;
+    let (name, icon, description, origin, version, updated_at): (
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT name, icon, description, origin, version, updated_at FROM apps WHERE id = $1",
+    )
+    .bind(app_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let users = org_users(&mut conn, &access.org_id).await?;
+    let by_id: HashMap<&str, &UserRef> = users.iter().map(|u| (u.id.as_str(), u)).collect();
+    // A user who has left the organization still shows, by id, until replaced.
+    let user_ref = |id: &str| {
+        by_id
+            .get(id)
+            .map(|u| (*u).clone())
+            .unwrap_or_else(|| UserRef {
+                id: id.into(),
+                name: id.into(),
+                email: String::new(),
+            })
+    };
+
+    let admin_ids: Vec<(String,)> =
+        sqlx::query_as("SELECT user_id FROM app_admins WHERE app_id = $1")
+            .bind(app_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut admins: Vec<UserRef> = admin_ids.iter().map(|(id,)| user_ref(id)).collect();
+    admins.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let form_rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, name, kind, process_needs_config FROM forms WHERE app_id = $1 ORDER BY position, id",
+    )
+    .bind(app_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut forms = Vec::new();
+    for (id, name, kind, needs) in form_rows {
+        let field_rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
+            "SELECT id, label, field_type, required, options_json FROM fields WHERE form_id = $1 ORDER BY position, id",
+        )
+        .bind(&id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let step_rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT id, name, approvers_json FROM process_steps WHERE form_id = $1 ORDER BY position, id")
+                .bind(&id)
+                .fetch_all(&mut *conn)
+                .await?;
+        let fields = field_rows
+            .into_iter()
+            .map(|(id, label, t, required, options)| {
+                Ok(FieldView {
+                    id,
+                    label,
+                    field_type: FieldType::parse(&t)?,
+                    required: required != 0,
+                    options: decode_json(&options)?,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let steps = step_rows
+            .into_iter()
+            .map(|(id, name, approvers)| {
+                let ids: Vec<String> = decode_json(&approvers)?;
+                Ok(StepView {
+                    id,
+                    name,
+                    approvers: ids.iter().map(|a| user_ref(a)).collect(),
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        forms.push(FormView {
+            id,
+            name,
+            kind: FormKind::parse(&kind)?,
+            fields,
+            steps,
+            process_needs_config: needs != 0,
+        });
+    }
+
+    let template_rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, form_id, trigger_event, recipients_json, message, needs_config FROM notification_templates \
+         WHERE app_id = $1 ORDER BY position, id",
+    )
+    .bind(app_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let templates = template_rows
+        .into_iter()
+        .map(|(id, form_id, trigger, recipients, message, needs)| {
+            let list: Vec<Recipient> = decode_json(&recipients)?;
+            let form_name = forms
+                .iter()
+                .find(|f| f.id == form_id)
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
+            Ok(TemplateView {
+                id,
+                form_id,
+                form_name,
+                trigger: Trigger::parse(&trigger)?,
+                recipients: list
+                    .iter()
+                    .map(|r| RecipientView {
+                        value: r.form_value(),
+                        name: match r {
+                            Recipient::Submitter => String::new(),
+                            Recipient::User(id) => user_ref(id).name,
+                        },
+                    })
+                    .collect(),
+                message,
+                needs_config: needs != 0,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+
+    // Deliberately not selecting `credential`: it never leaves the server.
+    let service_rows: Vec<(String, String, String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT id, name, endpoint, credential_set_at, needs_config FROM services WHERE app_id = $1 ORDER BY position, id",
+    )
+    .bind(app_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let services = service_rows
+        .into_iter()
+        .map(
+            |(id, name, endpoint, credential_set_at, needs)| ServiceView {
+                id,
+                name,
+                endpoint,
+                credential_set_at,
+                needs_config: needs != 0,
+            },
+        )
+        .collect();
+
+    Ok(AppDetail {
+        id: app_id.to_string(),
+        name,
+        icon: Icon::parse(&icon)?,
+        description,
+        origin,
+        version,
+        updated_at,
+        can_edit: access.can_edit,
+        admins,
+        users,
+        forms,
+        templates,
+        services,
+    })
+}
