@@ -74,6 +74,28 @@ where
     }
 }
 
+/// After a successful edit: clear what was typed into the page's forms, so
+/// the next entry starts empty. Open panels stay open for the next entry.
+pub fn reset_forms() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Ok(forms) = doc.query_selector_all("main form") {
+            for i in 0..forms.length() {
+                if let Some(f) = forms
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlFormElement>().ok())
+                {
+                    f.reset();
+                }
+            }
+        }
+    }
+}
+
 /// Percent-encodes a query value (enough for paths and their queries).
 pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -36,7 +36,10 @@ macro_rules! editor_actions {
                     }
                     Effect::new(move |_| match a.value().get() {
                         Some(Err(e)) => last.set(Some(e)),
-                        Some(Ok(_)) => last.set(None),
+                        Some(Ok(_)) => {
+                            last.set(None);
+                            crate::ui::reset_forms();
+                        }
                         None => {}
                     });
                 )*
