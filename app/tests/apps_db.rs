@@ -222,7 +222,7 @@ async fn a_process_has_ordered_steps_with_approvers_of_the_organization() {
         p.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
         ["经理审批", "财务审批"]
     );
-    assert_eq!(p[1].approvers, [w.member.user_id.0.clone()]);
+    assert_eq!(p[1].approvers, std::slice::from_ref(&w.member.user_id.0));
 
     // An outsider cannot be an approver; a duplicate is refused.
     let e = edits::set_approver(db, c, a, &steps[0], &w.outsider.user_id.0, true, 1)

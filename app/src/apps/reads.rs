@@ -12,12 +12,26 @@ fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> AppResult<T> {
     serde_json::from_str(s).map_err(AppError::internal)
 }
 
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    id: String,
+    name: String,
+    icon: String,
+    description: String,
+    origin: String,
+    updated_at: i64,
+    updated_by: String,
+    forms: i64,
+    is_app_admin: i64,
+}
+
 pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
     let org = ctx.org()?;
-    let rows: Vec<(String, String, String, String, String, i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT a.id, a.name, a.icon, a.description, a.origin, a.updated_at, COALESCE(u.display_name, ''), \
-                (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id), \
-                (SELECT COUNT(*) FROM app_admins x WHERE x.app_id = a.id AND x.user_id = $2) \
+    let rows: Vec<CardRow> = sqlx::query_as(
+        "SELECT a.id, a.name, a.icon, a.description, a.origin, a.updated_at, \
+                COALESCE(u.display_name, '') AS updated_by, \
+                (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id) AS forms, \
+                (SELECT COUNT(*) FROM app_admins x WHERE x.app_id = a.id AND x.user_id = $2) AS is_app_admin \
          FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
          WHERE a.org_id = $1 ORDER BY a.updated_at DESC, a.id",
     )
@@ -26,21 +40,19 @@ pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
-        .map(
-            |(id, name, icon, description, origin, updated_at, updated_by, forms, is_app_admin)| {
-                Ok(AppCard {
-                    id,
-                    name,
-                    icon: Icon::parse(&icon)?,
-                    description,
-                    origin,
-                    updated_at,
-                    updated_by,
-                    forms,
-                    can_edit: org.role == Role::Admin || is_app_admin > 0,
-                })
-            },
-        )
+        .map(|r| {
+            Ok(AppCard {
+                icon: Icon::parse(&r.icon)?,
+                can_edit: org.role == Role::Admin || r.is_app_admin > 0,
+                id: r.id,
+                name: r.name,
+                description: r.description,
+                origin: r.origin,
+                updated_at: r.updated_at,
+                updated_by: r.updated_by,
+                forms: r.forms,
+            })
+        })
         .collect()
 }
 
