@@ -26,6 +26,13 @@ pub mod limits {
     pub const CREDENTIAL: usize = 4096;
 }
 
+/// A closed set of values chosen in a `<select>`.
+pub trait Choice: Copy + PartialEq + Send + Sync + 'static {
+    fn all() -> &'static [Self];
+    fn as_str(self) -> &'static str;
+    fn label(self) -> K;
+}
+
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident, $code:ident { $($variant:ident => $s:literal, $label:ident;)* }) => {
         $(#[$m])*
@@ -44,6 +51,12 @@ macro_rules! str_enum {
             pub fn label(self) -> K {
                 match self { $($name::$variant => K::$label,)* }
             }
+        }
+
+        impl Choice for $name {
+            fn all() -> &'static [Self] { Self::ALL }
+            fn as_str(self) -> &'static str { $name::as_str(self) }
+            fn label(self) -> K { $name::label(self) }
         }
     };
 }

@@ -94,6 +94,19 @@ macro_rules! move_buttons {
 }
 pub(crate) use move_buttons;
 
+/// The `<option>`s of a closed set, in the page's language.
+pub fn choice_options<T: Choice>(selected: Option<T>) -> impl IntoView {
+    let lang = use_lang();
+    T::all()
+        .iter()
+        .map(|c| {
+            let c = *c;
+            let icon = Icon::parse(c.as_str()).map(|i| format!("{} ", i.glyph())).unwrap_or_default();
+            view! { <option value=c.as_str() selected=Some(c) == selected>{move || format!("{icon}{}", c.label().text(lang.get()))}</option> }
+        })
+        .collect_view()
+}
+
 /// Options for choosing a user of the organization.
 pub fn user_options(users: &[UserRef]) -> impl IntoView {
     users
@@ -173,7 +186,6 @@ fn Editor(app: AppDetail) -> impl IntoView {
 #[component]
 fn Settings(app: AppDetail) -> impl IntoView {
     let a = use_actions();
-    let lang = use_lang();
     let current = app.icon;
     view! {
         <section class="card">
@@ -183,15 +195,7 @@ fn Settings(app: AppDetail) -> impl IntoView {
                 <label>{t(K::AppName)} <input name="name" required maxlength="60" value=app.name.clone() /></label>
                 <label>
                     {t(K::Icon)}
-                    <select name="icon">
-                        {Icon::ALL
-                            .iter()
-                            .map(|i| {
-                                let i = *i;
-                                view! { <option value=i.as_str() selected=i == current>{move || format!("{} {}", i.glyph(), i.label().text(lang.get()))}</option> }
-                            })
-                            .collect_view()}
-                    </select>
+                    <select name="icon">{choice_options(Some(current))}</select>
                 </label>
                 <label>{t(K::Description)} <textarea name="description" maxlength="500" rows="3">{app.description.clone()}</textarea></label>
                 {submit_button(K::Save, K::Saving, move || a.update.pending().get())}

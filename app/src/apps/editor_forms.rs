@@ -2,35 +2,14 @@
 //! the ordered approval steps.
 
 use super::domain::*;
-use super::editor::{hidden, move_buttons, use_actions, user_options};
+use super::editor::{choice_options, hidden, move_buttons, use_actions, user_options};
 use crate::i18n::{t, use_lang, K};
 use crate::ui::submit_button;
 use leptos::prelude::*;
 
-fn kind_options(lang: RwSignal<crate::i18n::Lang>) -> impl IntoView {
-    FormKind::ALL
-        .iter()
-        .map(|k| {
-            let k = *k;
-            view! { <option value=k.as_str()>{move || k.label().text(lang.get())}</option> }
-        })
-        .collect_view()
-}
-
-fn type_options(lang: RwSignal<crate::i18n::Lang>, selected: FieldType) -> impl IntoView {
-    FieldType::ALL
-        .iter()
-        .map(|ft| {
-            let ft = *ft;
-            view! { <option value=ft.as_str() selected=ft == selected>{move || ft.label().text(lang.get())}</option> }
-        })
-        .collect_view()
-}
-
 #[component]
 pub fn Forms(app: AppDetail) -> impl IntoView {
     let a = use_actions();
-    let lang = use_lang();
     let app_id = StoredValue::new(app.id.clone());
     view! {
         <section class="card" data-testid="forms">
@@ -42,7 +21,7 @@ pub fn Forms(app: AppDetail) -> impl IntoView {
                 <ActionForm action=a.add_form attr:class="row" attr:data-testid="add-form">
                     {hidden("app_id", app_id.get_value())}
                     <label class="grow">{t(K::FormName)} <input name="name" required maxlength="60" /></label>
-                    <label>{t(K::Kind)} <select name="kind">{kind_options(lang)}</select></label>
+                    <label>{t(K::Kind)} <select name="kind">{choice_options::<FormKind>(None)}</select></label>
                     {submit_button(K::Add, K::Adding, move || a.add_form.pending().get())}
                 </ActionForm>
             })}
@@ -117,10 +96,9 @@ fn FieldInputs(
     required: bool,
     options: String,
 ) -> impl IntoView {
-    let lang = use_lang();
     view! {
         <label>{t(K::FieldLabel)} <input name="label" required maxlength="60" value=label /></label>
-        <label>{t(K::FieldType)} <select name="field_type">{type_options(lang, field_type)}</select></label>
+        <label>{t(K::FieldType)} <select name="field_type">{choice_options(Some(field_type))}</select></label>
         <label class="check"><input type="checkbox" name="required" checked=required /> {t(K::Required)}</label>
         <label>{t(K::Options)} <textarea name="options" rows="3">{options}</textarea></label>
     }

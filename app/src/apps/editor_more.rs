@@ -2,25 +2,14 @@
 
 use super::domain::Trigger;
 use super::domain::*;
-use super::editor::{hidden, use_actions};
+use super::editor::{choice_options, hidden, use_actions};
 use crate::i18n::{t, use_lang, K};
 use crate::ui::submit_button;
 use leptos::prelude::*;
 
-fn trigger_options(lang: RwSignal<crate::i18n::Lang>, selected: Trigger) -> impl IntoView {
-    Trigger::ALL
-        .iter()
-        .map(|tr| {
-            let tr = *tr;
-            view! { <option value=tr.as_str() selected=tr == selected>{move || tr.label().text(lang.get())}</option> }
-        })
-        .collect_view()
-}
-
 #[component]
 pub fn Templates(app: AppDetail) -> impl IntoView {
     let a = use_actions();
-    let lang = use_lang();
     let app_id = StoredValue::new(app.id.clone());
     let has_forms = !app.forms.is_empty();
     let forms = StoredValue::new(app.forms.clone());
@@ -42,7 +31,7 @@ pub fn Templates(app: AppDetail) -> impl IntoView {
                                 {forms.with_value(|fs| fs.iter().map(|f| view! { <option value=f.id.clone()>{f.name.clone()}</option> }).collect_view())}
                             </select>
                         </label>
-                        <label>{t(K::Trigger)} <select name="trigger">{trigger_options(lang, Trigger::Submitted)}</select></label>
+                        <label>{t(K::Trigger)} <select name="trigger">{choice_options(Some(Trigger::Submitted))}</select></label>
                         <label>
                             {t(K::Message)}
                             <textarea name="message" required maxlength="1000" rows="3"></textarea>
@@ -121,7 +110,7 @@ fn TemplateRow(app: AppDetail, tp: TemplateView) -> impl IntoView {
                     <ActionForm action=a.update_template attr:class="stack">
                         {hidden("app_id", app_id.get_value())}
                         {hidden("template_id", tid.get_value())}
-                        <label>{t(K::Trigger)} <select name="trigger">{trigger_options(lang, trigger)}</select></label>
+                        <label>{t(K::Trigger)} <select name="trigger">{choice_options(Some(trigger))}</select></label>
                         <label>{t(K::Message)} <textarea name="message" required maxlength="1000" rows="3">{message.get_value()}</textarea></label>
                         {submit_button(K::Save, K::Saving, move || a.update_template.pending().get())}
                     </ActionForm>

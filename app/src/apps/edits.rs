@@ -112,6 +112,22 @@ pub async fn delete_app(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResult
 }
 
 impl AppEdit {
+    /// Moves an item and records it; at the edge nothing changes and nothing is recorded.
+    async fn move_and_finish(
+        mut self,
+        table: Sibling,
+        parent: &str,
+        id: &str,
+        up: bool,
+        action: &str,
+    ) -> AppResult<()> {
+        if !self.move_item(table, parent, id, up).await? {
+            return Ok(());
+        }
+        let direction = json!({ "direction": if up { "up" } else { "down" } });
+        self.finish(action, id, None, Some(direction)).await
+    }
+
     /// Like `finish`, for a change that removed the app itself.
     async fn finish_deleted(
         mut self,
@@ -273,17 +289,9 @@ pub async fn move_form(
     up: bool,
     now: i64,
 ) -> AppResult<()> {
-    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
-    if e.move_item(Sibling::Form, app_id, form_id, up).await? {
-        e.finish(
-            "form.move",
-            form_id,
-            None,
-            Some(json!({ "direction": if up { "up" } else { "down" } })),
-        )
-        .await?;
-    }
-    Ok(())
+    let e = AppEdit::begin(db, ctx, app_id, now).await?;
+    e.move_and_finish(Sibling::Form, app_id, form_id, up, "form.move")
+        .await
 }
 
 pub async fn delete_form(
@@ -423,16 +431,8 @@ pub async fn move_field(
 ) -> AppResult<()> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     let (form_id, _) = field_of(&mut e, field_id).await?;
-    if e.move_item(Sibling::Field, &form_id, field_id, up).await? {
-        e.finish(
-            "field.move",
-            field_id,
-            None,
-            Some(json!({ "direction": if up { "up" } else { "down" } })),
-        )
-        .await?;
-    }
-    Ok(())
+    e.move_and_finish(Sibling::Field, &form_id, field_id, up, "field.move")
+        .await
 }
 
 pub async fn delete_field(
@@ -531,16 +531,8 @@ pub async fn move_step(
 ) -> AppResult<()> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     let (form_id, _, _) = step_of(&mut e, step_id).await?;
-    if e.move_item(Sibling::Step, &form_id, step_id, up).await? {
-        e.finish(
-            "step.move",
-            step_id,
-            None,
-            Some(json!({ "direction": if up { "up" } else { "down" } })),
-        )
-        .await?;
-    }
-    Ok(())
+    e.move_and_finish(Sibling::Step, &form_id, step_id, up, "step.move")
+        .await
 }
 
 pub async fn delete_step(

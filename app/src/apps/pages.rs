@@ -2,6 +2,7 @@
 
 use super::api::{list_apps, CreateApp};
 use super::domain::{format_time, AppCard, Icon};
+use super::editor::choice_options;
 use crate::accounts::{Me, OrgView, Role};
 use crate::i18n::{t, use_lang, K};
 use crate::ui::{error_note, submit_button, SignedIn};
@@ -78,7 +79,6 @@ fn MyApps(org: OrgView) -> impl IntoView {
 
 #[component]
 fn NewApp(create: ServerAction<CreateApp>) -> impl IntoView {
-    let lang = use_lang();
     view! {
         <details class="add">
             <summary>{t(K::NewApp)}</summary>
@@ -87,15 +87,7 @@ fn NewApp(create: ServerAction<CreateApp>) -> impl IntoView {
                 <label>{t(K::AppName)} <input name="name" required maxlength="60" /></label>
                 <label>
                     {t(K::Icon)}
-                    <select name="icon">
-                        {Icon::ALL
-                            .iter()
-                            .map(|i| {
-                                let i = *i;
-                                view! { <option value=i.as_str()>{move || format!("{} {}", i.glyph(), i.label().text(lang.get()))}</option> }
-                            })
-                            .collect_view()}
-                    </select>
+                    <select name="icon">{choice_options::<Icon>(None)}</select>
                 </label>
                 <label>{t(K::Description)} <textarea name="description" maxlength="500" rows="2"></textarea></label>
                 {submit_button(K::Create, K::Creating, move || create.pending().get())}
