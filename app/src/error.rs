@@ -51,6 +51,14 @@ pub enum ErrorCode {
     AppCreateAdminOnly,
     NotOrgUser,
     AlreadyAdded,
+    IsvOnly,
+    LinkInvalid,
+    BuyAdminOnly,
+    OwnApp,
+    InvalidExpiry,
+    InvalidMaxPurchases,
+    InvalidBoundOrg,
+    InvalidNote,
     Internal,
 }
 
@@ -99,6 +107,14 @@ impl ErrorCode {
             AppCreateAdminOnly => K::ErrAppCreateAdminOnly,
             NotOrgUser => K::ErrNotOrgUser,
             AlreadyAdded => K::ErrAlreadyAdded,
+            IsvOnly => K::ErrIsvOnly,
+            LinkInvalid => K::ErrLinkInvalid,
+            BuyAdminOnly => K::ErrBuyAdminOnly,
+            OwnApp => K::ErrOwnApp,
+            InvalidExpiry => K::ErrInvalidExpiry,
+            InvalidMaxPurchases => K::ErrInvalidMaxPurchases,
+            InvalidBoundOrg => K::ErrInvalidBoundOrg,
+            InvalidNote => K::ErrInvalidNote,
             Internal => K::ErrInternal,
         }
     }
@@ -108,9 +124,10 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             Unauthenticated | BadCredentials => 401,
-            Forbidden | OperatorOnly | AdminOnly | AppEditOnly | AppCreateAdminOnly => 403,
-            NotFound | UserNotFound => 404,
-            EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany => 409,
+            Forbidden | OperatorOnly | AdminOnly | AppEditOnly | AppCreateAdminOnly | IsvOnly
+            | BuyAdminOnly => 403,
+            NotFound | UserNotFound | LinkInvalid => 404,
+            EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp => 409,
             Internal => 500,
             _ => 400,
         }

@@ -5,6 +5,7 @@ use crate::accounts::pages::{MembersPage, NewOrgPage, OperatorPage, SignInPage, 
 use crate::accounts::Me;
 use crate::apps::editor::AppEditorPage;
 use crate::apps::pages::WorkbenchPage;
+use crate::distribution::pages::{DistributePage, LinkRoutePage};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, LangCtx, K};
 use leptos::prelude::*;
@@ -49,6 +50,15 @@ pub struct SessionCtx {
     pub sign_out: ServerAction<SignOut>,
     pub switch_org: ServerAction<SwitchOrg>,
     pub create_org: ServerAction<CreateOrg>,
+    /// Bumped by pages whose actions change the session in other ways.
+    pub epoch: RwSignal<u32>,
+}
+
+impl SessionCtx {
+    /// Reloads who is signed in and where (after a purchase switched organization).
+    pub fn refresh(&self) {
+        self.epoch.update(|e| *e += 1);
+    }
 }
 
 pub fn use_session() -> SessionCtx {
@@ -94,9 +104,11 @@ fn Frame() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let switch_org = ServerAction::<SwitchOrg>::new();
     let create_org = ServerAction::<CreateOrg>::new();
+    let epoch = RwSignal::new(0u32);
     let me = Resource::new(
         move || {
             (
+                epoch.get(),
                 sign_in.version().get(),
                 sign_up.version().get(),
                 sign_out.version().get(),
@@ -113,6 +125,7 @@ fn Frame() -> impl IntoView {
         sign_out,
         switch_org,
         create_org,
+        epoch,
     });
 
     view! {
@@ -127,6 +140,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
                 <Route path=path!("/operator") view=OperatorPage ssr=SsrMode::Async />
                 <Route path=path!("/apps/:id") view=AppEditorPage ssr=SsrMode::Async />
+                <Route path=path!("/apps/:id/distribute") view=DistributePage ssr=SsrMode::Async />
+                <Route path=path!("/l/:token") view=LinkRoutePage ssr=SsrMode::Async />
             </Routes>
         </main>
     }

@@ -43,7 +43,7 @@ test('an admin builds an app; members read it; other organizations cannot find i
     await expect(addField.getByLabel('Label')).toHaveValue('');
     await addField.getByLabel('Label').fill(label);
     await addField.getByLabel('Type').selectOption(type);
-    await addField.getByLabel('Required').check();
+    await addField.getByLabel('Required').selectOption('yes');
     if (options) await addField.getByLabel(/^Options/).fill(options);
     await addField.getByRole('button', { name: 'Add' }).click();
     await expect(form.locator(`li[data-field="${label}"]`)).toBeVisible();

@@ -27,6 +27,12 @@ macro_rules! app_fn {
     };
 }
 
+/// A yes/no form value: `yes`, `on` (a checkbox), `true` or `1` mean yes.
+#[cfg(feature = "ssr")]
+fn is_yes(v: Option<&str>) -> bool {
+    matches!(v, Some("yes" | "on" | "true" | "1"))
+}
+
 #[cfg(feature = "ssr")]
 fn up(direction: &str) -> Result<bool, AppError> {
     match direction {
@@ -83,14 +89,14 @@ app_fn!(delete_form, "apps/delete_form", (app_id: String, form_id: String) -> ()
 app_fn!(add_field, "apps/add_field",
 (app_id: String, form_id: String, label: String, field_type: String, required: Option<String>, options: Option<String>) -> String,
 |s, ctx, now| {
-    let f = edits::FieldInput::parse(&label, &field_type, required.is_some(), options.as_deref().unwrap_or(""))?;
+    let f = edits::FieldInput::parse(&label, &field_type, is_yes(required.as_deref()), options.as_deref().unwrap_or(""))?;
     edits::add_field(&s.db, &ctx, &app_id, &form_id, &f, now).await
 });
 
 app_fn!(update_field, "apps/update_field",
 (app_id: String, field_id: String, label: String, field_type: String, required: Option<String>, options: Option<String>) -> (),
 |s, ctx, now| {
-    let f = edits::FieldInput::parse(&label, &field_type, required.is_some(), options.as_deref().unwrap_or(""))?;
+    let f = edits::FieldInput::parse(&label, &field_type, is_yes(required.as_deref()), options.as_deref().unwrap_or(""))?;
     edits::update_field(&s.db, &ctx, &app_id, &field_id, &f, now).await
 });
 

@@ -239,6 +239,10 @@ pub struct AppCard {
     pub updated_by: String,
     pub forms: i64,
     pub can_edit: bool,
+    /// The card menu offers "Distribute this app" (certified ISV, may edit).
+    pub can_distribute: bool,
+    /// Parts of an installed copy still need configuration.
+    pub setup_incomplete: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

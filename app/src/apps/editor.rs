@@ -174,6 +174,7 @@ fn Editor(app: AppDetail) -> impl IntoView {
             </div>
             {(!can_edit).then(|| view! { <p class="notice" data-testid="read-only">{t(K::ReadOnly)}</p> })}
         </section>
+        <Checklist app=app.clone() />
         {can_edit.then(|| view! { <Settings app=app.clone() /> })}
         <Admins app=app.clone() />
         <super::editor_forms::Forms app=app.clone() />
@@ -181,6 +182,45 @@ fn Editor(app: AppDetail) -> impl IntoView {
         <super::editor_more::Services app=app.clone() />
         {can_edit.then(|| view! { <DeleteApp app_id=app.id.clone() /> })}
     }
+}
+
+/// What a deployed copy must configure again, each with a link to fix it.
+#[component]
+fn Checklist(app: AppDetail) -> impl IntoView {
+    let mut items: Vec<(K, String, String)> = Vec::new();
+    for f in app.forms.iter().filter(|f| f.process_needs_config) {
+        items.push((K::NeedProcess, f.name.clone(), format!("#form-{}", f.id)));
+    }
+    for tp in app.templates.iter().filter(|t| t.needs_config) {
+        items.push((
+            K::NeedTemplate,
+            format!("{} · {}", tp.form_name, tp.message),
+            format!("#template-{}", tp.id),
+        ));
+    }
+    for s in app.services.iter().filter(|s| s.needs_config) {
+        items.push((K::NeedService, s.name.clone(), format!("#service-{}", s.id)));
+    }
+    let installed = app.origin == "installed";
+    (installed || !items.is_empty()).then(|| {
+        view! {
+            <section class="card checklist" data-testid="checklist">
+                <h2>{t(K::SetupChecklist)}</h2>
+                {items.is_empty().then(|| view! { <p class="ok" data-testid="setup-done">{t(K::SetupDone)}</p> })}
+                <ul class="list">
+                    {items
+                        .into_iter()
+                        .map(|(k, what, href)| view! {
+                            <li class="item" data-check=k.text(crate::i18n::Lang::En)>
+                                <div class="item-main"><span class="badge warn">{t(k)}</span> " " {what}</div>
+                                <a href=href class="button secondary">{t(K::Fix)}</a>
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]

@@ -43,7 +43,7 @@ fn FormCard(app: AppDetail, form: FormView) -> impl IntoView {
     let process = (kind == FormKind::Process)
         .then(|| view! { <Process app=app.clone() form=form.clone() /> });
     view! {
-        <article class="subcard" data-form=form.name.clone()>
+        <article class="subcard" data-form=form.name.clone() id=format!("form-{}", form.id)>
             <header class="subcard-head">
                 <h3>{form.name.clone()} " " <span class="badge">{move || kind.label().text(lang.get())}</span></h3>
                 {edit.then(|| view! {
@@ -99,7 +99,15 @@ fn FieldInputs(
     view! {
         <label>{t(K::FieldLabel)} <input name="label" required maxlength="60" value=label /></label>
         <label>{t(K::FieldType)} <select name="field_type">{choice_options(Some(field_type))}</select></label>
-        <label class="check"><input type="checkbox" name="required" checked=required /> {t(K::Required)}</label>
+        // A select rather than a checkbox: Chromium can drop a re-rendered
+        // checkbox from the layout when its <details> panel is reopened.
+        <label>
+            {t(K::Required)}
+            <select name="required">
+                <option value="no" selected=!required>{t(K::No)}</option>
+                <option value="yes" selected=required>{t(K::Yes)}</option>
+            </select>
+        </label>
         <label>{t(K::Options)} <textarea name="options" rows="3">{options}</textarea></label>
     }
 }

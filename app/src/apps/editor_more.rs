@@ -58,7 +58,7 @@ fn TemplateRow(app: AppDetail, tp: TemplateView) -> impl IntoView {
     let users = StoredValue::new(app.users.clone());
     let message = StoredValue::new(tp.message.clone());
     view! {
-        <li class="item" data-template=tp.message.clone()>
+        <li class="item" data-template=tp.message.clone() id=format!("template-{}", tp.id)>
             <div class="item-main">
                 <strong>{tp.form_name.clone()}</strong> " · " {move || trigger.label().text(lang.get())}
                 {tp.needs_config.then(|| view! { " " <span class="badge warn">{t(K::NeedsConfig)}</span> })}
@@ -163,7 +163,7 @@ fn ServiceRow(app_id: String, s: ServiceView, edit: bool) -> impl IntoView {
         StoredValue::new(s.endpoint.clone()),
     );
     view! {
-        <li class="item" data-service=s.name.clone()>
+        <li class="item" data-service=s.name.clone() id=format!("service-{}", s.id)>
             <div class="item-main">
                 <strong>{s.name.clone()}</strong>
                 {s.needs_config.then(|| view! { " " <span class="badge warn">{t(K::NeedsConfig)}</span> })}

@@ -39,8 +39,11 @@ fn Workbench(me: Me) -> impl IntoView {
                         <dd data-testid="current-role">{move || role.text(lang.get())}</dd>
                         <dt>{t(K::Certification)}</dt>
                         <dd>{move || cert.text(lang.get())}</dd>
+                        <dt>{t(K::OrgId)}</dt>
+                        <dd><code data-testid="org-id">{org.id.0.clone()}</code></dd>
                     </dl>
                 </section>
+                {(org.role == Role::Admin).then(|| view! { <crate::distribution::pages::Requests /> })}
                 <MyApps org />
             }
             .into_any()
@@ -106,6 +109,10 @@ fn AppCardView(app: AppCard) -> impl IntoView {
         K::OriginOwn
     };
     let can_edit = app.can_edit;
+    let distribute = app
+        .can_distribute
+        .then(|| format!("/apps/{}/distribute", app.id));
+    let setup_incomplete = app.setup_incomplete;
     let updated = format_time(app.updated_at);
     let by = (!app.updated_by.is_empty()).then(|| format!(" · {}", app.updated_by));
     let (name, icon, description) = (app.name.clone(), app.icon, app.description.clone());
@@ -114,7 +121,7 @@ fn AppCardView(app: AppCard) -> impl IntoView {
             <A href=href.clone() attr:class="app-card-main">
                 <span class="app-icon" aria-hidden="true">{icon.glyph()}</span>
                 <span class="app-card-text">
-                    <strong>{name}</strong>
+                    <strong>{name} {setup_incomplete.then(|| view! { " " <span class="badge warn" data-testid="setup-incomplete">{t(K::SetupIncomplete)}</span> })}</strong>
                     <span class="muted small clamp">{description}</span>
                     <span class="muted small">
                         {move || origin.text(lang.get())} " · " {t(K::LastChange)} " " {updated} {by}
@@ -128,6 +135,11 @@ fn AppCardView(app: AppCard) -> impl IntoView {
                     <li role="none">
                         <A href=href attr:role="menuitem">{move || if can_edit { K::EditApp } else { K::OpenApp }.text(lang.get())}</A>
                     </li>
+                    {distribute.map(|href| view! {
+                        <li role="none">
+                            <A href=href attr:role="menuitem" attr:data-testid="distribute-entry">{t(K::DistributeApp)}</A>
+                        </li>
+                    })}
                 </ul>
             </details>
         </li>

@@ -23,6 +23,7 @@ struct CardRow {
     updated_by: String,
     forms: i64,
     is_app_admin: i64,
+    pending_setup: i64,
 }
 
 pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
@@ -31,7 +32,10 @@ pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
         "SELECT a.id, a.name, a.icon, a.description, a.origin, a.updated_at, \
                 COALESCE(u.display_name, '') AS updated_by, \
                 (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id) AS forms, \
-                (SELECT COUNT(*) FROM app_admins x WHERE x.app_id = a.id AND x.user_id = $2) AS is_app_admin \
+                (SELECT COUNT(*) FROM app_admins x WHERE x.app_id = a.id AND x.user_id = $2) AS is_app_admin, \
+                (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id AND f.process_needs_config = 1) \
+                + (SELECT COUNT(*) FROM notification_templates t WHERE t.app_id = a.id AND t.needs_config = 1) \
+                + (SELECT COUNT(*) FROM services s WHERE s.app_id = a.id AND s.needs_config = 1) AS pending_setup \
          FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
          WHERE a.org_id = $1 ORDER BY a.updated_at DESC, a.id",
     )
@@ -41,9 +45,12 @@ pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
     .await?;
     rows.into_iter()
         .map(|r| {
+            let can_edit = org.role == Role::Admin || r.is_app_admin > 0;
             Ok(AppCard {
                 icon: Icon::parse(&r.icon)?,
-                can_edit: org.role == Role::Admin || r.is_app_admin > 0,
+                can_edit,
+                can_distribute: can_edit && org.cert.may_distribute() && r.origin == "own",
+                setup_incomplete: r.pending_setup > 0,
                 id: r.id,
                 name: r.name,
                 description: r.description,

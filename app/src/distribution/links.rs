@@ -1,0 +1,322 @@
+//! Distribution links: created by certified ISVs, opened by anyone holding one.
+
+use super::domain::*;
+use crate::accounts::ctx::Ctx;
+use crate::apps::snapshot::{self, AppSnapshot};
+use crate::audit::{self, Entry};
+use crate::db::{new_id, Db};
+use crate::error::{AppError, AppResult, ErrorCode};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// A new link token: 160 random bits, hex (URL-safe). Only its hash is stored
+/// and it is never logged.
+pub fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 20];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Only a certified ISV (intermediate or above), as an admin or the app's app
+/// admin, may distribute it.
+async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<()> {
+    let org = ctx.org()?;
+    let mut conn = db.pool.acquire().await?;
+    let access = crate::apps::access::resolve(&mut conn, ctx, app_id).await?;
+    if !org.cert.may_distribute() || !access.can_edit {
+        return Err(AppError::new(ErrorCode::IsvOnly));
+    }
+    Ok(())
+}
+
+fn link_view(row: LinkRow, now: i64) -> LinkView {
+    LinkView {
+        status: LinkStatus::of(
+            row.revoked_at.is_some(),
+            row.expires_at,
+            row.purchases,
+            row.max_purchases,
+            now,
+        ),
+        id: row.id,
+        created_at: row.created_at,
+        created_by: row.created_by,
+        expires_at: row.expires_at,
+        purchases: row.purchases,
+        max_purchases: row.max_purchases,
+        views: row.views,
+        bound_org: row.bound_org_id,
+        note: row.note,
+        app_version: row.app_version,
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: String,
+    created_at: i64,
+    created_by: String,
+    expires_at: i64,
+    purchases: i64,
+    max_purchases: Option<i64>,
+    views: i64,
+    bound_org_id: Option<String>,
+    note: String,
+    app_version: i64,
+    revoked_at: Option<i64>,
+}
+
+/// The dialog: what a link would sell now, and the app's links so far.
+pub async fn distribute_view(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    now: i64,
+) -> AppResult<DistributeView> {
+    require_distributor(db, ctx, app_id).await?;
+    let mut conn = db.pool.acquire().await?;
+    let snap = snapshot::load(&mut conn, app_id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let (version,): (i64,) = sqlx::query_as("SELECT version FROM apps WHERE id = $1")
+        .bind(app_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows: Vec<LinkRow> = sqlx::query_as(
+        "SELECT l.id, l.created_at, COALESCE(u.display_name, '') AS created_by, l.expires_at, l.purchases, l.max_purchases, \
+                l.views, l.bound_org_id, l.note, l.app_version, l.revoked_at \
+         FROM distribution_links l LEFT JOIN users u ON u.id = l.created_by \
+         WHERE l.source_app_id = $1 AND l.isv_org_id = $2 ORDER BY l.created_at DESC, l.id",
+    )
+    .bind(app_id)
+    .bind(&ctx.org()?.org_id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(DistributeView {
+        app_id: app_id.to_string(),
+        version,
+        contents: Contents::of(&snap),
+        links: rows.into_iter().map(|r| link_view(r, now)).collect(),
+    })
+}
+
+/// Freezes the app as it is now and returns the link's path (`/l/<token>`).
+pub async fn create_link(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    o: &LinkOptions,
+    now: i64,
+) -> AppResult<NewLink> {
+    require_distributor(db, ctx, app_id).await?;
+    let org = ctx.org()?.org_id.0.clone();
+    let mut tx = db.begin_write().await?;
+    let snap = snapshot::load(&mut tx, app_id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let (version,): (i64,) = sqlx::query_as("SELECT version FROM apps WHERE id = $1")
+        .bind(app_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if let Some(bound) = &o.bound_org {
+        let exists: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM organizations WHERE id = $1")
+                .bind(bound)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(AppError::new(ErrorCode::InvalidBoundOrg));
+        }
+    }
+    let token = new_token();
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO distribution_links (id, token_hash, isv_org_id, source_app_id, app_name, app_version, snapshot_json, \
+         created_by, created_at, expires_at, max_purchases, purchases, views, bound_org_id, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, $12, $13)",
+    )
+    .bind(&id)
+    .bind(hash_token(&token))
+    .bind(&org)
+    .bind(app_id)
+    .bind(&snap.name)
+    .bind(version)
+    .bind(snap.to_json())
+    .bind(&ctx.user_id.0)
+    .bind(now)
+    .bind(now + o.expires_days * DAY_MS)
+    .bind(o.max_purchases)
+    .bind(o.bound_org.as_deref())
+    .bind(&o.note)
+    .execute(&mut *tx)
+    .await?;
+    let after = json!({ "app": snap.name, "version": version, "expires_days": o.expires_days,
+        "max_purchases": o.max_purchases, "bound_org": o.bound_org, "note": o.note });
+    let entry = Entry {
+        org_id: &org,
+        actor_user_id: &ctx.user_id.0,
+        acting_as: "admin",
+        action: "link.create",
+        target: &id,
+        before: None,
+        after: Some(after),
+    };
+    audit::record(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(NewLink {
+        id,
+        path: format!("/l/{token}"),
+    })
+}
+
+pub async fn revoke_link(db: &Db, ctx: &Ctx, link_id: &str, now: i64) -> AppResult<()> {
+    let org = ctx.org()?.org_id.0.clone();
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT source_app_id FROM distribution_links WHERE id = $1 AND isv_org_id = $2",
+    )
+    .bind(link_id)
+    .bind(&org)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (app_id,) = row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    require_distributor(db, ctx, &app_id).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE distribution_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(link_id)
+    .execute(&mut *tx)
+    .await?;
+    let entry = Entry {
+        org_id: &org,
+        actor_user_id: &ctx.user_id.0,
+        acting_as: "admin",
+        action: "link.revoke",
+        target: link_id,
+        before: None,
+        after: Some(json!({ "revoked": true })),
+    };
+    audit::record(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A link that can still sell, read inside any connection or transaction.
+pub struct ValidLink {
+    pub id: String,
+    pub isv_org_id: String,
+    pub isv_name: String,
+    pub source_app_id: String,
+    pub app_version: i64,
+    pub snapshot: AppSnapshot,
+    pub bound_org_id: Option<String>,
+}
+
+/// Revoked, expired, used up and unknown links all give the same answer.
+pub async fn valid_link(
+    conn: &mut sqlx::AnyConnection,
+    by: LinkRef<'_>,
+    now: i64,
+) -> AppResult<ValidLink> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: String,
+        isv_org_id: String,
+        isv_name: String,
+        source_app_id: String,
+        app_version: i64,
+        snapshot_json: String,
+        bound_org_id: Option<String>,
+        expires_at: i64,
+        purchases: i64,
+        max_purchases: Option<i64>,
+        revoked_at: Option<i64>,
+    }
+    let (column, value) = match by {
+        LinkRef::Token(t) => ("l.token_hash", hash_token(t)),
+        LinkRef::Id(id) => ("l.id", id.to_string()),
+    };
+    let sql = format!(
+        "SELECT l.id, l.isv_org_id, o.name AS isv_name, l.source_app_id, l.app_version, l.snapshot_json, l.bound_org_id, \
+                l.expires_at, l.purchases, l.max_purchases, l.revoked_at \
+         FROM distribution_links l JOIN organizations o ON o.id = l.isv_org_id WHERE {column} = $1"
+    );
+    let row: Option<Row> = sqlx::query_as(&sql)
+        .bind(value)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let invalid = || AppError::new(ErrorCode::LinkInvalid);
+    let row = row.ok_or_else(invalid)?;
+    if LinkStatus::of(
+        row.revoked_at.is_some(),
+        row.expires_at,
+        row.purchases,
+        row.max_purchases,
+        now,
+    ) != LinkStatus::Active
+    {
+        return Err(invalid());
+    }
+    let snapshot = AppSnapshot::from_json(&row.snapshot_json).map_err(AppError::internal)?;
+    Ok(ValidLink {
+        id: row.id,
+        isv_org_id: row.isv_org_id,
+        isv_name: row.isv_name,
+        source_app_id: row.source_app_id,
+        app_version: row.app_version,
+        snapshot,
+        bound_org_id: row.bound_org_id,
+    })
+}
+
+#[derive(Clone, Copy)]
+pub enum LinkRef<'a> {
+    Token(&'a str),
+    Id(&'a str),
+}
+
+/// The link page: counts a view, lists where the caller could buy.
+pub async fn link_page(db: &Db, ctx: Option<&Ctx>, token: &str, now: i64) -> AppResult<LinkPage> {
+    let mut conn = db.pool.acquire().await?;
+    let link = valid_link(&mut conn, LinkRef::Token(token), now).await?;
+    sqlx::query("UPDATE distribution_links SET views = views + 1 WHERE id = $1")
+        .bind(&link.id)
+        .execute(&mut *conn)
+        .await?;
+    let mut orgs = Vec::new();
+    if let Some(ctx) = ctx {
+        for o in crate::accounts::queries::orgs_of(db, &ctx.user_id).await? {
+            let installed: Option<(String,)> =
+                sqlx::query_as("SELECT installed_app_id FROM distribution_orders WHERE link_id = $1 AND customer_org_id = $2")
+                    .bind(&link.id)
+                    .bind(&o.id.0)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            // A link for one customer offers only that organization.
+            if link.bound_org_id.as_ref().is_some_and(|b| *b != o.id.0) {
+                continue;
+            }
+            orgs.push(BuyerOrg {
+                id: o.id.0,
+                name: o.name,
+                role: o.role,
+                installed_app: installed.map(|(a,)| a),
+            });
+        }
+    }
+    Ok(LinkPage {
+        isv_name: link.isv_name,
+        contents: Contents::of(&link.snapshot),
+        app_version: link.app_version,
+        bound: link.bound_org_id.is_some(),
+        orgs,
+        signed_in: ctx.is_some(),
+        idempotency_key: new_id(),
+    })
+}

@@ -1,0 +1,318 @@
+//! The purchase: one transaction that re-checks the link, records the order
+//! and deploys a complete copy into the buyer's organization — or does nothing.
+
+use super::domain::*;
+use super::links::{valid_link, LinkRef};
+use crate::accounts::ctx::Ctx;
+use crate::accounts::Role;
+use crate::apps::snapshot;
+use crate::audit::{self, Entry};
+use crate::db::{is_unique_violation, new_id, Db};
+use crate::error::{AppError, AppResult, ErrorCode};
+use serde_json::json;
+
+/// Human-readable and unique: `FF` + UTC date + 8 random digits.
+fn order_no(now: i64) -> String {
+    use rand::Rng;
+    let date: String = crate::apps::domain::format_time(now)
+        .chars()
+        .take(10)
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    format!(
+        "FF{date}{:08}",
+        rand::thread_rng().gen_range(0..100_000_000u32)
+    )
+}
+
+/// Buys through a link (by token or, from a purchase request, by id) into
+/// `org_id`, one of the caller's organizations. Repeating an idempotency key
+/// returns the first purchase.
+pub async fn purchase(
+    db: &Db,
+    ctx: &Ctx,
+    link: LinkRef<'_>,
+    org_id: &str,
+    idempotency_key: &str,
+    now: i64,
+) -> AppResult<PurchaseOutcome> {
+    if idempotency_key.is_empty() || idempotency_key.len() > 64 {
+        return Err(AppError::new(ErrorCode::InvalidInput));
+    }
+    match purchase_once(db, ctx, link, org_id, idempotency_key, now).await {
+        // A concurrent twin (same key) committed first: answer as it did.
+        Err(e) if e.code == ErrorCode::Internal => {
+            match existing(db, ctx, idempotency_key).await? {
+                Some(done) => Ok(done),
+                None => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+async fn existing(db: &Db, ctx: &Ctx, key: &str) -> AppResult<Option<PurchaseOutcome>> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT installed_app_id, order_no FROM distribution_orders WHERE idempotency_key = $1 AND buyer_user_id = $2")
+            .bind(key)
+            .bind(&ctx.user_id.0)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(app_id, order_no)| PurchaseOutcome::Bought { app_id, order_no }))
+}
+
+async fn purchase_once(
+    db: &Db,
+    ctx: &Ctx,
+    link_ref: LinkRef<'_>,
+    org_id: &str,
+    key: &str,
+    now: i64,
+) -> AppResult<PurchaseOutcome> {
+    let mut tx = db.begin_write().await?;
+    // The same key again (a double click, a resent form): the first result.
+    let done: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT installed_app_id, order_no, buyer_user_id FROM distribution_orders WHERE idempotency_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((app_id, order_no, buyer)) = done {
+        if buyer != ctx.user_id.0 {
+            return Err(AppError::new(ErrorCode::InvalidInput));
+        }
+        return Ok(PurchaseOutcome::Bought { app_id, order_no });
+    }
+
+    let link = valid_link(&mut tx, link_ref, now).await?;
+    // The caller must belong to the buying organization, as its admin.
+    let role: Option<(String,)> =
+        sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(&ctx.user_id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (role,) = role.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if Role::parse(&role)? != Role::Admin {
+        return Err(AppError::new(ErrorCode::BuyAdminOnly));
+    }
+    if link.bound_org_id.as_deref().is_some_and(|b| b != org_id) {
+        return Err(AppError::new(ErrorCode::LinkInvalid));
+    }
+    if org_id == link.isv_org_id {
+        return Err(AppError::new(ErrorCode::OwnApp));
+    }
+    let installed: Option<(String,)> =
+        sqlx::query_as("SELECT installed_app_id FROM distribution_orders WHERE link_id = $1 AND customer_org_id = $2")
+            .bind(&link.id)
+            .bind(org_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((app_id,)) = installed {
+        return Ok(PurchaseOutcome::AlreadyInstalled { app_id });
+    }
+
+    // Count the use first: the conditional update is what keeps a link's
+    // maximum under concurrent purchases on any database.
+    let counted = sqlx::query(
+        "UPDATE distribution_links SET purchases = purchases + 1 \
+         WHERE id = $1 AND (max_purchases IS NULL OR purchases < max_purchases)",
+    )
+    .bind(&link.id)
+    .execute(&mut *tx)
+    .await?;
+    if counted.rows_affected() != 1 {
+        return Err(AppError::new(ErrorCode::LinkInvalid));
+    }
+
+    let d = snapshot::Deploy {
+        org_id,
+        actor_user_id: &ctx.user_id.0,
+        origin: "installed",
+        foreign: true,
+        now,
+    };
+    let app_id = snapshot::deploy(&mut tx, &link.snapshot, &d).await?;
+    let order_id = new_id();
+    let order_no = order_no(now);
+    let inserted = sqlx::query(
+        "INSERT INTO distribution_orders (id, order_no, link_id, isv_org_id, customer_org_id, buyer_user_id, source_app_id, \
+         installed_app_id, app_version, idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&order_id)
+    .bind(&order_no)
+    .bind(&link.id)
+    .bind(&link.isv_org_id)
+    .bind(org_id)
+    .bind(&ctx.user_id.0)
+    .bind(&link.source_app_id)
+    .bind(&app_id)
+    .bind(link.app_version)
+    .bind(key)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    if let Err(e) = inserted {
+        return Err(if is_unique_violation(&e) {
+            AppError::internal("concurrent purchase")
+        } else {
+            AppError::internal(e)
+        });
+    }
+    sqlx::query("UPDATE purchase_requests SET status = 'bought' WHERE link_id = $1 AND org_id = $2 AND status = 'open'")
+        .bind(&link.id)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+    let order =
+        json!({ "order_no": order_no, "app": link.snapshot.name, "version": link.app_version });
+    for (org, action, target) in [
+        (
+            link.isv_org_id.as_str(),
+            "order.purchased",
+            order_id.as_str(),
+        ),
+        (org_id, "app.installed", app_id.as_str()),
+    ] {
+        let entry = Entry {
+            org_id: org,
+            actor_user_id: &ctx.user_id.0,
+            acting_as: "buyer_admin",
+            action,
+            target,
+            before: None,
+            after: Some(order.clone()),
+        };
+        audit::record(&mut tx, entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(PurchaseOutcome::Bought { app_id, order_no })
+}
+
+/// A member asks the admins of `org_id` to buy through the link.
+pub async fn ask_admin(db: &Db, ctx: &Ctx, token: &str, org_id: &str, now: i64) -> AppResult<()> {
+    let mut tx = db.begin_write().await?;
+    let link = valid_link(&mut tx, LinkRef::Token(token), now).await?;
+    let member: Option<(String,)> =
+        sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(&ctx.user_id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if member.is_none() {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let open: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM purchase_requests WHERE link_id = $1 AND org_id = $2 AND status = 'open'",
+    )
+    .bind(&link.id)
+    .bind(org_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if open.is_none() {
+        let id = new_id();
+        sqlx::query("INSERT INTO purchase_requests (id, link_id, org_id, requested_by, created_at, status) VALUES ($1, $2, $3, $4, $5, 'open')")
+            .bind(&id)
+            .bind(&link.id)
+            .bind(org_id)
+            .bind(&ctx.user_id.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let entry = Entry {
+            org_id,
+            actor_user_id: &ctx.user_id.0,
+            acting_as: "member",
+            action: "purchase.requested",
+            target: &id,
+            before: None,
+            after: Some(json!({ "app": link.snapshot.name, "isv": link.isv_name })),
+        };
+        audit::record(&mut tx, entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Open requests of the caller's organization (admins only).
+pub async fn requests(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<RequestView>> {
+    let org = ctx.org_admin()?;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: String,
+        app_name: String,
+        isv_name: String,
+        requested_by: String,
+        created_at: i64,
+        expires_at: i64,
+        purchases: i64,
+        max_purchases: Option<i64>,
+        revoked_at: Option<i64>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.id, l.app_name, o.name AS isv_name, u.display_name AS requested_by, r.created_at, \
+                l.expires_at, l.purchases, l.max_purchases, l.revoked_at \
+         FROM purchase_requests r JOIN distribution_links l ON l.id = r.link_id \
+         JOIN organizations o ON o.id = l.isv_org_id JOIN users u ON u.id = r.requested_by \
+         WHERE r.org_id = $1 AND r.status = 'open' ORDER BY r.created_at DESC",
+    )
+    .bind(&org.org_id.0)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RequestView {
+            link_valid: LinkStatus::of(
+                r.revoked_at.is_some(),
+                r.expires_at,
+                r.purchases,
+                r.max_purchases,
+                now,
+            ) == LinkStatus::Active,
+            id: r.id,
+            app_name: r.app_name,
+            isv_name: r.isv_name,
+            requested_by: r.requested_by,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// The link behind an open request of the caller's organization.
+pub async fn request_link(db: &Db, ctx: &Ctx, request_id: &str) -> AppResult<String> {
+    let org = ctx.org_admin()?;
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT link_id FROM purchase_requests WHERE id = $1 AND org_id = $2 AND status = 'open'",
+    )
+    .bind(request_id)
+    .bind(&org.org_id.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(l,)| l)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+pub async fn dismiss_request(db: &Db, ctx: &Ctx, request_id: &str, now: i64) -> AppResult<()> {
+    let org = ctx.org_admin()?.org_id.0.clone();
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query("UPDATE purchase_requests SET status = 'dismissed' WHERE id = $1 AND org_id = $2 AND status = 'open'")
+        .bind(request_id)
+        .bind(&org)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let entry = Entry {
+        org_id: &org,
+        actor_user_id: &ctx.user_id.0,
+        acting_as: "admin",
+        action: "purchase.dismissed",
+        target: request_id,
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
