@@ -38,6 +38,15 @@ impl TestDb {
         .expect("create user")
     }
 
+    pub async fn user_id(&self, email: &str) -> String {
+        let (id,): (String,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap();
+        id
+    }
+
     /// The context of `user` acting in `org` (or in no organization).
     pub async fn ctx(&self, user: &UserId, org: Option<&str>) -> Ctx {
         let (email, display_name, is_operator): (String, String, i64) =
@@ -94,6 +103,12 @@ impl TestDb {
             ("notification_templates", "id || message || recipients_json"),
             ("services", "id || endpoint || COALESCE(credential, '')"),
             ("app_admins", "app_id || user_id"),
+            (
+                "distribution_links",
+                "id || purchases || views || COALESCE(revoked_at, 0)",
+            ),
+            ("distribution_orders", "id || installed_app_id"),
+            ("purchase_requests", "id || status"),
         ] {
             let mut r: Vec<(String, String)> =
                 sqlx::query_as(&format!("SELECT '{table}', {cols} FROM {table} ORDER BY 2"))

@@ -1,0 +1,563 @@
+//! Database tests of distribution: the certification gate, invalid links,
+//! purchase atomicity and concurrency, and the deployed copy.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use app::accounts::ctx::Ctx;
+use app::accounts::queries::set_certification;
+use app::accounts::{CertLevel, Email, OrgId, Role};
+use app::apps::edits::{self, AppSettings, FieldInput, ServiceInput};
+use app::apps::{reads, snapshot};
+use app::distribution::domain::{LinkOptions, PurchaseOutcome, DAY_MS};
+use app::distribution::links::{self, LinkRef};
+use app::distribution::purchase;
+use app::error::ErrorCode;
+use common::{TestDb, T0};
+
+struct World {
+    t: TestDb,
+    isv: Ctx,
+    isv_member: Ctx,
+    buyer: Ctx,
+    buyer_member: Ctx,
+    other_buyer: Ctx,
+    app: String,
+}
+
+/// An intermediate ISV with a rich app; two customer organizations.
+async fn world() -> World {
+    let t = common::fresh().await;
+    let op = t.user("op@fenfa.example").await;
+    sqlx::query("UPDATE users SET is_operator = 1 WHERE id = $1")
+        .bind(&op.0)
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let (a, m, b, bm, c) = (
+        t.user("isv@acme.example").await,
+        t.user("dev@acme.example").await,
+        t.user("nora@north.example").await,
+        t.user("ned@north.example").await,
+        t.user("sam@south.example").await,
+    );
+    let acme = t.org(&a, "Acme").await;
+    let north = t.org(&b, "North").await;
+    let south = t.org(&c, "South").await;
+    set_certification(
+        &t.db,
+        &t.ctx(&op, None).await,
+        &OrgId(acme.clone()),
+        CertLevel::Intermediate,
+        T0,
+    )
+    .await
+    .unwrap();
+    let isv = t.ctx(&a, Some(&acme)).await;
+    let buyer = t.ctx(&b, Some(&north)).await;
+    for (ctx, email) in [(&isv, "dev@acme.example"), (&buyer, "ned@north.example")] {
+        app::accounts::queries::add_member(
+            &t.db,
+            ctx,
+            &Email::parse(email).unwrap(),
+            Role::Member,
+            T0,
+        )
+        .await
+        .unwrap();
+    }
+    let app = edits::create_app(
+        &t.db,
+        &isv,
+        &AppSettings::parse("拜访", "briefcase", "d").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    let form = edits::add_form(&t.db, &isv, &app, "申请", "process", T0)
+        .await
+        .unwrap();
+    edits::add_field(
+        &t.db,
+        &isv,
+        &app,
+        &form,
+        &FieldInput::parse("客户", "text", true, "").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    let step = edits::add_step(&t.db, &isv, &app, &form, "审批", T0)
+        .await
+        .unwrap();
+    edits::set_approver(&t.db, &isv, &app, &step, &a.0, true, T0)
+        .await
+        .unwrap();
+    let tid = edits::add_template(&t.db, &isv, &app, &form, "submitted", "{{客户}}", T0)
+        .await
+        .unwrap();
+    edits::set_recipient(
+        &t.db,
+        &isv,
+        &app,
+        &tid,
+        &app::apps::domain::Recipient::Submitter,
+        true,
+        T0,
+    )
+    .await
+    .unwrap();
+    edits::add_service(
+        &t.db,
+        &isv,
+        &app,
+        &ServiceInput::parse("CRM", "https://crm.example").unwrap(),
+        Some("secret"),
+        T0,
+    )
+    .await
+    .unwrap();
+    World {
+        isv_member: t.ctx(&m, Some(&acme)).await,
+        buyer_member: t.ctx(&bm, Some(&north)).await,
+        other_buyer: t.ctx(&c, Some(&south)).await,
+        isv,
+        buyer,
+        app,
+        t,
+    }
+}
+
+fn org(ctx: &Ctx) -> String {
+    ctx.org().unwrap().org_id.0.clone()
+}
+
+fn token(path: &str) -> &str {
+    path.strip_prefix("/l/").unwrap()
+}
+
+impl World {
+    async fn link(&self, max: &str) -> String {
+        let o = LinkOptions::parse("30", max, "", "").unwrap();
+        links::create_link(&self.t.db, &self.isv, &self.app, &o, T0)
+            .await
+            .unwrap()
+            .path
+    }
+    async fn orders(&self) -> i64 {
+        self.t
+            .count("SELECT COUNT(*) FROM distribution_orders")
+            .await
+    }
+}
+
+#[tokio::test]
+async fn only_certified_isvs_distribute() {
+    let w = world().await;
+    let o = LinkOptions::parse("", "", "", "").unwrap();
+    // A member of the ISV who is not the app's app admin.
+    let e = links::create_link(&w.t.db, &w.isv_member, &w.app, &o, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::IsvOnly);
+    // An uncertified organization, even for its own app.
+    let own = edits::create_app(
+        &w.t.db,
+        &w.buyer,
+        &AppSettings::parse("x", "chart", "").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    let e = links::create_link(&w.t.db, &w.buyer, &own, &o, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::IsvOnly);
+    // Another organization's app is not found.
+    let e = links::create_link(&w.t.db, &w.buyer, &w.app, &o, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(
+        w.t.count("SELECT COUNT(*) FROM distribution_links").await,
+        0
+    );
+    // The app admin of the app may.
+    edits::add_app_admin(&w.t.db, &w.isv, &w.app, &w.isv_member.user_id.0, T0)
+        .await
+        .unwrap();
+    links::create_link(&w.t.db, &w.isv_member, &w.app, &o, T0)
+        .await
+        .unwrap();
+    // Basic certification is not enough.
+    let op =
+        w.t.ctx(
+            &app::accounts::UserId(w.t.user_id("op@fenfa.example").await),
+            None,
+        )
+        .await;
+    set_certification(&w.t.db, &op, &OrgId(org(&w.isv)), CertLevel::Basic, T0)
+        .await
+        .unwrap();
+    let isv = w.t.ctx(&w.isv.user_id, Some(&org(&w.isv))).await;
+    assert_eq!(
+        links::create_link(&w.t.db, &isv, &w.app, &o, T0)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::IsvOnly
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_long_random_and_stored_only_as_hashes() {
+    let w = world().await;
+    let path = w.link("").await;
+    let tok = token(&path);
+    assert!(
+        tok.len() >= 32 && tok.chars().all(|c| c.is_ascii_hexdigit()),
+        "{tok}"
+    );
+    let (hash,): (String,) = sqlx::query_as("SELECT token_hash FROM distribution_links")
+        .fetch_one(&w.t.db.pool)
+        .await
+        .unwrap();
+    assert_ne!(hash, tok);
+    let dump: Vec<(String,)> =
+        sqlx::query_as("SELECT snapshot_json || note || token_hash FROM distribution_links")
+            .fetch_all(&w.t.db.pool)
+            .await
+            .unwrap();
+    assert!(dump.iter().all(|(d,)| !d.contains(tok)));
+    assert_ne!(token(&w.link("").await), tok);
+}
+
+#[tokio::test]
+async fn every_invalid_link_gives_the_same_answer() {
+    let w = world().await;
+    let db = &w.t.db;
+    let revoked = w.link("").await;
+    let link_id: (String,) = sqlx::query_as("SELECT id FROM distribution_links")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    links::revoke_link(db, &w.isv, &link_id.0, T0)
+        .await
+        .unwrap();
+    let used = w.link("1").await;
+    let b = &w.buyer;
+    purchase::purchase(db, b, LinkRef::Token(token(&used)), &org(b), "k-used", T0)
+        .await
+        .unwrap();
+    let expiring = links::create_link(
+        db,
+        &w.isv,
+        &w.app,
+        &LinkOptions::parse("1", "", "", "").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap()
+    .path;
+    let later = T0 + DAY_MS;
+    let mut answers = Vec::new();
+    for (tok, now) in [
+        (token(&revoked), T0),
+        (token(&used), T0),
+        (token(&expiring), later),
+        ("0123456789abcdef0123456789abcdef01234567", T0),
+    ] {
+        answers.push(links::link_page(db, None, tok, now).await.unwrap_err());
+        let buy = purchase::purchase(
+            db,
+            &w.other_buyer,
+            LinkRef::Token(tok),
+            &org(&w.other_buyer),
+            &format!("k-{tok}"),
+            now,
+        )
+        .await;
+        assert_eq!(buy.unwrap_err().code, ErrorCode::LinkInvalid);
+    }
+    assert!(answers
+        .iter()
+        .all(|a| *a == answers[0] && a.code == ErrorCode::LinkInvalid));
+    assert_eq!(w.orders().await, 1);
+    // Just before expiry, the link still works.
+    assert!(links::link_page(db, None, token(&expiring), later - 1)
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn a_member_cannot_buy_and_nothing_is_created() {
+    let w = world().await;
+    let path = w.link("").await;
+    let before = w.t.snapshot().await;
+    let m = &w.buyer_member;
+    let e = purchase::purchase(&w.t.db, m, LinkRef::Token(token(&path)), &org(m), "k1", T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BuyAdminOnly);
+    // An organization the caller does not belong to is "not found".
+    let e = purchase::purchase(
+        &w.t.db,
+        m,
+        LinkRef::Token(token(&path)),
+        &org(&w.other_buyer),
+        "k2",
+        T0,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(w.t.snapshot().await, before);
+
+    // Instead, the member asks; the admins see it and can buy from there.
+    purchase::ask_admin(&w.t.db, m, token(&path), &org(m), T0)
+        .await
+        .unwrap();
+    let requests = purchase::requests(&w.t.db, &w.buyer, T0).await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert!(purchase::requests(&w.t.db, m, T0).await.is_err());
+    let link_id = purchase::request_link(&w.t.db, &w.buyer, &requests[0].id)
+        .await
+        .unwrap();
+    purchase::purchase(
+        &w.t.db,
+        &w.buyer,
+        LinkRef::Id(&link_id),
+        &org(&w.buyer),
+        "k3",
+        T0,
+    )
+    .await
+    .unwrap();
+    assert!(purchase::requests(&w.t.db, &w.buyer, T0)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_purchase_failing_midway_leaves_no_order_and_no_partial_copy() {
+    let w = world().await;
+    let path = w.link("").await;
+    let before = w.t.snapshot().await;
+    // Fail on the last part the copy writes: forms and fields are already in.
+    sqlx::query("CREATE TRIGGER fail_services BEFORE INSERT ON services BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+        .execute(&w.t.db.pool)
+        .await
+        .unwrap();
+    let b = &w.buyer;
+    let e = purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k", T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Internal);
+    assert_eq!(w.t.snapshot().await, before);
+    let (purchases,): (i64,) = sqlx::query_as("SELECT purchases FROM distribution_links")
+        .fetch_one(&w.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(purchases, 0);
+    sqlx::query("DROP TRIGGER fail_services")
+        .execute(&w.t.db.pool)
+        .await
+        .unwrap();
+    purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k", T0)
+        .await
+        .unwrap();
+    assert_eq!(w.orders().await, 1);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_purchases_with_one_key_make_one_order() {
+    let w = world().await;
+    let path = w.link("").await;
+    let tok = token(&path).to_string();
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (db, ctx, tok, org) = (w.t.db.clone(), w.buyer.clone(), tok.clone(), org(&w.buyer));
+        tasks.push(tokio::spawn(async move {
+            purchase::purchase(&db, &ctx, LinkRef::Token(&tok), &org, "same-key", T0).await
+        }));
+    }
+    let mut apps = std::collections::HashSet::new();
+    for t in tasks {
+        match t.await.unwrap().unwrap() {
+            PurchaseOutcome::Bought { app_id, .. } => apps.insert(app_id),
+            other => panic!("{other:?}"),
+        };
+    }
+    assert_eq!(apps.len(), 1);
+    assert_eq!(w.orders().await, 1);
+    assert_eq!(
+        w.t.count("SELECT COUNT(*) FROM apps WHERE origin = 'installed'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_single_use_link_bought_by_two_organizations_at_once_sells_once() {
+    let w = world().await;
+    let path = w.link("1").await;
+    let tok = token(&path).to_string();
+    let mut tasks = Vec::new();
+    for (i, buyer) in [w.buyer.clone(), w.other_buyer.clone()]
+        .into_iter()
+        .enumerate()
+    {
+        let (db, tok, o) = (w.t.db.clone(), tok.clone(), org(&buyer));
+        tasks.push(tokio::spawn(async move {
+            purchase::purchase(&db, &buyer, LinkRef::Token(&tok), &o, &format!("k{i}"), T0).await
+        }));
+    }
+    let results: Vec<_> = futures_join(tasks).await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r.as_ref().is_err_and(|e| e.code == ErrorCode::LinkInvalid))
+            .count(),
+        1
+    );
+    assert_eq!(w.orders().await, 1);
+    assert_eq!(
+        w.t.count("SELECT COUNT(*) FROM apps WHERE origin = 'installed'")
+            .await,
+        1
+    );
+}
+
+async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn buying_again_says_it_is_installed() {
+    let w = world().await;
+    let path = w.link("").await;
+    let b = &w.buyer;
+    let first = purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k1", T0)
+        .await
+        .unwrap();
+    let again = purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k2", T0)
+        .await
+        .unwrap();
+    let PurchaseOutcome::Bought { app_id, .. } = first else {
+        panic!()
+    };
+    assert_eq!(again, PurchaseOutcome::AlreadyInstalled { app_id });
+    assert_eq!(w.orders().await, 1);
+    // The ISV cannot buy its own app.
+    let e = purchase::purchase(
+        &w.t.db,
+        &w.isv,
+        LinkRef::Token(token(&path)),
+        &org(&w.isv),
+        "k3",
+        T0,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::OwnApp);
+}
+
+#[tokio::test]
+async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts() {
+    let w = world().await;
+    let path = w.link("").await;
+    let frozen = {
+        let mut c = w.t.db.pool.acquire().await.unwrap();
+        snapshot::load(&mut c, &w.app).await.unwrap().unwrap()
+    };
+    // Later edits do not change what the link sells.
+    edits::update_app(
+        &w.t.db,
+        &w.isv,
+        &w.app,
+        &AppSettings::parse("改名", "chart", "").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    let b = &w.buyer;
+    let PurchaseOutcome::Bought { app_id, .. } =
+        purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k", T0)
+            .await
+            .unwrap()
+    else {
+        panic!()
+    };
+    let copy = {
+        let mut c = w.t.db.pool.acquire().await.unwrap();
+        snapshot::load(&mut c, &app_id).await.unwrap().unwrap()
+    };
+    let mut expected = frozen.clone();
+    expected.admins.clear();
+    for f in &mut expected.forms {
+        for s in &mut f.process {
+            s.approvers.clear();
+        }
+    }
+    for t in &mut expected.templates {
+        t.recipients.clear();
+    }
+    assert_eq!(copy, expected);
+    assert_eq!(copy.name, "拜访");
+    let detail = reads::detail(&w.t.db, b, &app_id).await.unwrap();
+    assert_eq!(detail.origin, "installed");
+    assert!(
+        detail.forms[0].process_needs_config
+            && detail.templates[0].needs_config
+            && detail.services[0].needs_config
+    );
+    assert!(detail.services[0].credential_set_at.is_none());
+    // Audit on both sides.
+    assert_eq!(w.t.count("SELECT COUNT(*) FROM audit_entries WHERE action IN ('order.purchased', 'app.installed')").await, 2);
+    // The card says setup is incomplete until every item is configured.
+    assert!(reads::list(&w.t.db, b).await.unwrap()[0].setup_incomplete);
+    let db = &w.t.db;
+    edits::set_approver(
+        db,
+        b,
+        &app_id,
+        &detail.forms[0].steps[0].id,
+        &b.user_id.0,
+        true,
+        T0,
+    )
+    .await
+    .unwrap();
+    edits::set_recipient(
+        db,
+        b,
+        &app_id,
+        &detail.templates[0].id,
+        &app::apps::domain::Recipient::Submitter,
+        true,
+        T0,
+    )
+    .await
+    .unwrap();
+    edits::set_credential(
+        db,
+        b,
+        &app_id,
+        &detail.services[0].id,
+        "customer-secret",
+        T0,
+    )
+    .await
+    .unwrap();
+    assert!(!reads::list(db, b).await.unwrap()[0].setup_incomplete);
+}
