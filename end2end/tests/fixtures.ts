@@ -6,9 +6,12 @@ export function watchConsole(page: Page, errors: string[]) {
     if (msg.type() !== 'error') return;
     // Chromium logs every 4xx answer as a console error. A refused server
     // function call (wrong password, no permission) is an expected answer of
-    // the API, shown to the user by the page; anything else fails the test.
+    // the API, shown to the user by the page, and an invalid distribution
+    // link is a 404 page by design; anything else fails the test.
+    const url = msg.location().url;
     const expected4xx =
-      /the server responded with a status of 4\d\d/.test(msg.text()) && msg.location().url.includes('/api/');
+      (/the server responded with a status of 4\d\d/.test(msg.text()) && url.includes('/api/')) ||
+      (/status of 404/.test(msg.text()) && new URL(url).pathname.startsWith('/l/'));
     if (!expected4xx) errors.push(`console: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
