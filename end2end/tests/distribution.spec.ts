@@ -144,3 +144,23 @@ test('an uncertified organization never sees "Distribute this app" and is refuse
   expect(refused.body.code).toBe('isv_only');
   expect(refused.body.message).toContain('Only certified service providers');
 });
+
+test('without a clipboard the new link is shown selected with a message', async ({ browser }) => {
+  const [ctx, page, errors] = await newContext(browser, 'en');
+  await ctx.addInitScript(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
+  await signIn(page, 'isv-admin@acme.example');
+  const card = page.locator('li[data-app="设备报修 Equipment repair"]');
+  await card.getByTestId('app-menu').click();
+  await card.getByTestId('distribute-entry').click();
+  await page.getByTestId('link-form').getByLabel('Maximum purchases').fill('1');
+  await page.getByRole('button', { name: 'Copy distribution link' }).click();
+  await expect(page.getByTestId('copied')).toContainText('The clipboard is not available');
+  const input = page.getByTestId('new-link');
+  await expect(input).toHaveValue(/\/l\/[0-9a-f]{40}$/);
+  await expect
+    .poll(() => input.evaluate((el: HTMLInputElement) => el.value.length > 0 && el.selectionEnd! - el.selectionStart! === el.value.length))
+    .toBe(true);
+  await expect(page.locator('table[data-testid=links] tbody tr').first()).toContainText('0 / 1');
+  expect(errors).toEqual([]);
+  await ctx.close();
+});

@@ -62,7 +62,17 @@ fn Distribute() -> impl IntoView {
             copy_to_clipboard(url, copied);
         }
     });
+    let lang = use_lang();
     view! {
+        // Outside the reloading part, so the selection survives the refresh.
+        {move || copied.get().map(|(url, ok)| view! {
+            <section class="card dialog copied" data-testid="copied">
+                <p class=if ok { "ok" } else { "notice" } role="status">
+                    {move || if ok { K::LinkCopied } else { K::LinkCopyManually }.text(lang.get())}
+                </p>
+                <input id="new-link" readonly value=url data-testid="new-link" aria-label=t(K::CopyLink) />
+            </section>
+        })}
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match dialog.await {
@@ -72,7 +82,7 @@ fn Distribute() -> impl IntoView {
                             <A href="/">{t(K::BackToWorkbench)}</A>
                         </section>
                     }.into_any(),
-                    Ok(d) => view! { <Dialog d create revoke copied /> }.into_any(),
+                    Ok(d) => view! { <Dialog d create revoke /> }.into_any(),
                 }
             })}
         </Transition>
@@ -84,7 +94,6 @@ fn Dialog(
     d: DistributeView,
     create: ServerAction<CreateLink>,
     revoke: ServerAction<RevokeLink>,
-    copied: RwSignal<Option<(String, bool)>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let c = d.contents.clone();
@@ -117,14 +126,6 @@ fn Dialog(
                 {error_note(move || create.value().get().and_then(|r| r.err()))}
                 {submit_button(K::CopyLink, K::CreatingLink, move || create.pending().get())}
             </ActionForm>
-            {move || copied.get().map(|(url, ok)| view! {
-                <div class="copied" data-testid="copied">
-                    <p class=if ok { "ok" } else { "notice" } role="status">
-                        {move || if ok { K::LinkCopied } else { K::LinkCopyManually }.text(lang.get())}
-                    </p>
-                    <input id="new-link" readonly value=url data-testid="new-link" aria-label=t(K::CopyLink) />
-                </div>
-            })}
         </section>
         <section class="card">
             <h2>{t(K::Links)}</h2>
