@@ -226,7 +226,7 @@ pub fn LinkRoutePage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let buy = ServerAction::<Buy>::new();
     let ask = ServerAction::<AskAdmin>::new();
-    let page = Resource::new(move || token(), get_link_page);
+    let page = Resource::new(token, get_link_page);
     let session = use_session();
     // A purchase changes the current organization: refresh the header.
     Effect::new(move |_| {
@@ -270,7 +270,7 @@ fn Offer(
 ) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
-    let here = format!("{}", location.pathname.get_untracked());
+    let here = location.pathname.get_untracked();
     let member_orgs: Vec<BuyerOrg> = p
         .orgs
         .iter()
