@@ -59,6 +59,11 @@ pub enum ErrorCode {
     InvalidMaxPurchases,
     InvalidBoundOrg,
     InvalidNote,
+    MaintainerOnly,
+    AccessClosed,
+    InvalidAccessDays,
+    NotDuringMaintenance,
+    MaintenanceEnded,
     Internal,
 }
 
@@ -115,6 +120,11 @@ impl ErrorCode {
             InvalidMaxPurchases => K::ErrInvalidMaxPurchases,
             InvalidBoundOrg => K::ErrInvalidBoundOrg,
             InvalidNote => K::ErrInvalidNote,
+            MaintainerOnly => K::ErrMaintainerOnly,
+            AccessClosed => K::ErrAccessClosed,
+            InvalidAccessDays => K::ErrInvalidAccessDays,
+            NotDuringMaintenance => K::ErrNotDuringMaintenance,
+            MaintenanceEnded => K::ErrMaintenanceEnded,
             Internal => K::ErrInternal,
         }
     }
@@ -127,7 +137,8 @@ impl ErrorCode {
             Forbidden | OperatorOnly | AdminOnly | AppEditOnly | AppCreateAdminOnly | IsvOnly
             | BuyAdminOnly => 403,
             NotFound | UserNotFound | LinkInvalid => 404,
-            EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp => 409,
+            EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
+            | AccessClosed => 409,
             Internal => 500,
             _ => 400,
         }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod distribution;
 pub mod error;
 pub mod i18n;
+pub mod maintenance;
 pub mod shell;
 pub mod ui;
 

@@ -96,6 +96,21 @@ pub fn reset_forms() {
     }
 }
 
+/// The current time in unix milliseconds, on the server or in the browser.
+pub fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
 /// Percent-encodes a query value (enough for paths and their queries).
 pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -46,10 +46,30 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
                 return Ok(None);
             };
             let orgs = queries::orgs_of(&state.db, &ctx.user_id).await?;
-            let current = ctx
-                .org
-                .as_ref()
-                .and_then(|m| orgs.iter().find(|o| o.id == m.org_id).cloned());
+            let current = match &ctx.maintenance {
+                // Maintaining: the customer's organization, with no role there.
+                Some(_) => ctx.org.as_ref().map(|m| OrgView {
+                    id: m.org_id.clone(),
+                    name: m.org_name.clone(),
+                    role: m.role,
+                    cert: m.cert,
+                }),
+                None => ctx
+                    .org
+                    .as_ref()
+                    .and_then(|m| orgs.iter().find(|o| o.id == m.org_id).cloned()),
+            };
+            let being_maintained = match (&ctx.maintenance, ctx.org.as_ref()) {
+                (None, Some(m)) if m.role == Role::Admin => {
+                    crate::maintenance::store::active_in(
+                        &state.db,
+                        &m.org_id.0,
+                        state.clock.now_ms(),
+                    )
+                    .await?
+                }
+                _ => Vec::new(),
+            };
             Ok(Some(Me {
                 user_id: ctx.user_id,
                 email: ctx.email,
@@ -57,6 +77,9 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
                 is_operator: ctx.is_operator,
                 current,
                 orgs,
+                maintenance: ctx.maintenance,
+                maintenance_ended: ctx.maintenance_ended,
+                being_maintained,
             }))
         }
         .await,

@@ -3,6 +3,7 @@
 
 use super::{session, CertLevel, OrgId, Role, UserId};
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::maintenance::domain::{EndReason, Maintenance};
 use crate::state::{app_state, AppState};
 
 #[derive(Clone, Debug)]
@@ -21,7 +22,12 @@ pub struct Ctx {
     pub is_operator: bool,
     pub session_hash: String,
     /// The current organization, re-checked against memberships on every request.
+    /// During remote maintenance: the customer's organization.
     pub org: Option<Membership>,
+    /// Remote maintenance in progress, re-checked on every request.
+    pub maintenance: Option<Maintenance>,
+    /// The maintenance this request found over (refused once, then normal).
+    pub maintenance_ended: Option<EndReason>,
 }
 
 impl Ctx {
@@ -49,9 +55,29 @@ impl Ctx {
         let Some((email, display_name, is_operator)) = user else {
             return Ok(None);
         };
-        let org = match &s.current_org {
-            Some(org_id) => super::queries::membership(&state.db, &s.user_id, org_id).await?,
-            None => None,
+        let mut maintenance = None;
+        let mut maintenance_ended = None;
+        if let Some(id) = &s.maintenance_id {
+            match crate::maintenance::store::check(&state.db, id, now).await? {
+                Ok(m) => maintenance = Some(m),
+                Err(reason) => {
+                    crate::maintenance::store::exit(&state.db, &s.id_hash, None, now).await?;
+                    maintenance_ended = Some(reason);
+                }
+            }
+        }
+        let org = match (&maintenance, &s.current_org) {
+            // Inside the customer's organization, with no role of its own there.
+            (Some(m), _) => Some(Membership {
+                org_id: OrgId(m.customer_org_id.clone()),
+                org_name: m.customer_name.clone(),
+                role: Role::Member,
+                cert: CertLevel::None,
+            }),
+            (None, Some(org_id)) => {
+                super::queries::membership(&state.db, &s.user_id, org_id).await?
+            }
+            (None, None) => None,
         };
         Ok(Some(Ctx {
             user_id: UserId(s.user_id),
@@ -60,14 +86,31 @@ impl Ctx {
             is_operator: is_operator != 0,
             session_hash: s.id_hash,
             org,
+            maintenance,
+            maintenance_ended,
         }))
     }
 
     /// The signed-in caller, or "please sign in".
+    /// Refused during remote maintenance: only the app editor is open to a
+    /// maintaining ISV user.
     pub async fn require() -> AppResult<Ctx> {
-        Self::resolve()
+        let ctx = Self::require_for_apps().await?;
+        if ctx.maintenance.is_some() {
+            return Err(AppError::new(ErrorCode::NotDuringMaintenance));
+        }
+        Ok(ctx)
+    }
+
+    /// The signed-in caller, who may be maintaining one app of a customer.
+    pub async fn require_for_apps() -> AppResult<Ctx> {
+        let ctx = Self::resolve()
             .await?
-            .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))
+            .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))?;
+        if ctx.maintenance_ended.is_some() {
+            return Err(AppError::new(ErrorCode::MaintenanceEnded));
+        }
+        Ok(ctx)
     }
 
     pub fn org(&self) -> AppResult<&Membership> {
@@ -96,5 +139,12 @@ impl Ctx {
 pub async fn caller() -> AppResult<(AppState, Ctx)> {
     let state = app_state()?;
     let ctx = Ctx::require().await?;
+    Ok((state, ctx))
+}
+
+/// Like `caller`, for the app editor's functions, which remote maintenance may use.
+pub async fn app_caller() -> AppResult<(AppState, Ctx)> {
+    let state = app_state()?;
+    let ctx = Ctx::require_for_apps().await?;
     Ok((state, ctx))
 }

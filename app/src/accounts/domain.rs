@@ -209,6 +209,12 @@ pub struct Me {
     pub is_operator: bool,
     pub current: Option<OrgView>,
     pub orgs: Vec<OrgView>,
+    /// Remote maintenance in progress by this user.
+    pub maintenance: Option<crate::maintenance::domain::Maintenance>,
+    /// A maintenance that just ended, and why.
+    pub maintenance_ended: Option<crate::maintenance::domain::EndReason>,
+    /// Service providers maintaining apps of the current organization (for its admins).
+    pub being_maintained: Vec<crate::maintenance::domain::ActiveView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,18 +45,20 @@ pub struct SessionRow {
     pub id_hash: String,
     pub user_id: String,
     pub current_org: Option<String>,
+    /// Set while the user maintains a customer's app.
+    pub maintenance_id: Option<String>,
 }
 
 /// The live session behind a token, if any; expired ones are deleted.
 pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow>, sqlx::Error> {
     let id_hash = hash_token(token);
-    let row: Option<(String, Option<String>, i64, i64)> = sqlx::query_as(
-        "SELECT user_id, current_org, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
+    let row: Option<(String, Option<String>, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT user_id, current_org, created_at, last_seen_at, maintenance_id FROM sessions WHERE id_hash = $1",
     )
     .bind(&id_hash)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((user_id, current_org, created_at, last_seen_at)) = row else {
+    let Some((user_id, current_org, created_at, last_seen_at, maintenance_id)) = row else {
         return Ok(None);
     };
     if now - last_seen_at > IDLE_MS || now - created_at > ABSOLUTE_MS {
@@ -75,6 +77,7 @@ pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow
     }
     Ok(Some(SessionRow {
         id_hash,
+        maintenance_id,
         user_id,
         current_org,
     }))

@@ -12,7 +12,9 @@ pub struct AppAccess {
     pub org_id: String,
     pub can_edit: bool,
     /// The role recorded in audit entries.
-    pub acting_as: &'static str,
+    pub acting_as: String,
+    /// The real actor's own organization, during remote maintenance.
+    pub actor_org_id: Option<String>,
 }
 
 /// Resolves access inside `conn`. An app of another organization is "not
@@ -23,6 +25,22 @@ pub async fn resolve(
     app_id: &str,
 ) -> AppResult<AppAccess> {
     let org = ctx.org()?;
+    // In remote maintenance the ISV user is app admin of that one app only.
+    if let Some(m) = &ctx.maintenance {
+        if m.app_id != app_id {
+            return Err(AppError::new(ErrorCode::NotFound));
+        }
+        return Ok(AppAccess {
+            app_id: app_id.to_string(),
+            org_id: m.customer_org_id.clone(),
+            can_edit: true,
+            acting_as: format!(
+                "app admin of {} via remote maintenance of order {}",
+                m.app_name, m.order_no
+            ),
+            actor_org_id: Some(m.isv_org_id.clone()),
+        });
+    }
     let row: Option<(String,)> =
         sqlx::query_as("SELECT id FROM apps WHERE id = $1 AND org_id = $2")
             .bind(app_id)
@@ -47,7 +65,8 @@ pub async fn resolve(
         app_id: app_id.to_string(),
         org_id: org.org_id.0.clone(),
         can_edit,
-        acting_as,
+        acting_as: acting_as.to_string(),
+        actor_org_id: None,
     })
 }
 
@@ -57,7 +76,8 @@ pub struct AppEdit {
     pub app_id: String,
     pub org_id: String,
     pub(crate) actor: String,
-    pub(crate) acting_as: &'static str,
+    pub(crate) acting_as: String,
+    pub(crate) actor_org_id: Option<String>,
     pub now: i64,
 }
 
@@ -74,6 +94,7 @@ impl AppEdit {
             org_id: access.org_id,
             actor: ctx.user_id.0.clone(),
             acting_as: access.acting_as,
+            actor_org_id: access.actor_org_id,
             now,
         })
     }
@@ -97,7 +118,9 @@ impl AppEdit {
         let entry = Entry {
             org_id: &self.org_id,
             actor_user_id: &self.actor,
-            acting_as: self.acting_as,
+            acting_as: &self.acting_as,
+            actor_org_id: self.actor_org_id.as_deref(),
+            app_id: Some(&self.app_id),
             action,
             target,
             before,

@@ -16,7 +16,7 @@ macro_rules! app_fn {
             use crate::apps::{edits, reads};
             crate::error::respond(
                 async {
-                    let ($s, $ctx) = crate::accounts::ctx::caller().await?;
+                    let ($s, $ctx) = crate::accounts::ctx::app_caller().await?;
                     let $now = $s.clock.now_ms();
                     let _ = $now;
                     $body

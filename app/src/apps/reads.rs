@@ -37,15 +37,18 @@ pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
                 + (SELECT COUNT(*) FROM notification_templates t WHERE t.app_id = a.id AND t.needs_config = 1) \
                 + (SELECT COUNT(*) FROM services s WHERE s.app_id = a.id AND s.needs_config = 1) AS pending_setup \
          FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
-         WHERE a.org_id = $1 ORDER BY a.updated_at DESC, a.id",
+         WHERE a.org_id = $1 AND ($3 = '' OR a.id = $3) ORDER BY a.updated_at DESC, a.id",
     )
     .bind(&org.org_id.0)
     .bind(&ctx.user_id.0)
+    // In remote maintenance only the maintained app exists.
+    .bind(ctx.maintenance.as_ref().map(|m| m.app_id.as_str()).unwrap_or(""))
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
         .map(|r| {
-            let can_edit = org.role == Role::Admin || r.is_app_admin > 0;
+            let can_edit =
+                org.role == Role::Admin || r.is_app_admin > 0 || ctx.maintenance.is_some();
             Ok(AppCard {
                 icon: Icon::parse(&r.icon)?,
                 can_edit,

@@ -10,6 +10,10 @@ mod record {
         pub org_id: &'a str,
         pub actor_user_id: &'a str,
         pub acting_as: &'a str,
+        /// The real actor's organization when it is not `org_id` (remote maintenance).
+        pub actor_org_id: Option<&'a str>,
+        /// The app the change concerns, if any.
+        pub app_id: Option<&'a str>,
         pub action: &'a str,
         pub target: &'a str,
         pub before: Option<serde_json::Value>,
@@ -18,8 +22,8 @@ mod record {
 
     pub async fn record(tx: &mut Tx, e: Entry<'_>, now: i64) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO audit_entries (id, org_id, actor_user_id, acting_as, action, target, before_json, after_json, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO audit_entries (id, org_id, actor_user_id, acting_as, action, target, before_json, after_json, at, \
+             actor_org_id, app_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(new_id())
         .bind(e.org_id)
@@ -30,6 +34,8 @@ mod record {
         .bind(e.before.map(|v| v.to_string()))
         .bind(e.after.map(|v| v.to_string()))
         .bind(now)
+        .bind(e.actor_org_id)
+        .bind(e.app_id)
         .execute(&mut **tx)
         .await?;
         Ok(())

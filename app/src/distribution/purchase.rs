@@ -159,6 +159,8 @@ async fn purchase_once(
             AppError::internal(e)
         });
     }
+    // Maintenance access is open after purchase, for 30 days by default.
+    crate::maintenance::store::open_after_purchase(&mut tx, &app_id, &order_id, now).await?;
     sqlx::query("UPDATE purchase_requests SET status = 'bought' WHERE link_id = $1 AND org_id = $2 AND status = 'open'")
         .bind(&link.id)
         .bind(org_id)
@@ -178,6 +180,8 @@ async fn purchase_once(
             org_id: org,
             actor_user_id: &ctx.user_id.0,
             acting_as: "buyer_admin",
+            actor_org_id: None,
+            app_id: Some(&app_id),
             action,
             target,
             before: None,
@@ -223,6 +227,8 @@ pub async fn ask_admin(db: &Db, ctx: &Ctx, token: &str, org_id: &str, now: i64) 
             org_id,
             actor_user_id: &ctx.user_id.0,
             acting_as: "member",
+            actor_org_id: None,
+            app_id: None,
             action: "purchase.requested",
             target: &id,
             before: None,
@@ -307,6 +313,8 @@ pub async fn dismiss_request(db: &Db, ctx: &Ctx, request_id: &str, now: i64) -> 
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
         acting_as: "admin",
+        actor_org_id: None,
+        app_id: None,
         action: "purchase.dismissed",
         target: request_id,
         before: None,

@@ -66,6 +66,8 @@ impl TestDb {
             is_operator: is_operator != 0,
             session_hash: String::new(),
             org,
+            maintenance: None,
+            maintenance_ended: None,
         }
     }
 

@@ -1,0 +1,105 @@
+//! Maintenance banners and the customer's access controls.
+
+use super::api::*;
+use super::domain::Access;
+use crate::apps::domain::format_time;
+use crate::i18n::{t, use_lang, K};
+use crate::shell::use_session;
+use crate::ui::{error_note, submit_button};
+use leptos::prelude::*;
+
+/// Banners at the top of every page: the ISV's "you are maintaining", the
+/// customer admins' "is maintaining", and why a maintenance ended.
+#[component]
+pub fn MaintenanceBanners() -> impl IntoView {
+    let session = use_session();
+    let exit = ServerAction::<ExitMaintenance>::new();
+    let end = ServerAction::<CloseAccess>::new();
+    Effect::new(move |_| {
+        if exit.value().get().is_some() || end.value().get().is_some() {
+            session.refresh();
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(Some(me)) = session.me.await else { return None };
+                Some(view! {
+                    {me.maintenance.map(|m| view! {
+                        <div class="banner maintaining" role="status" data-testid="maintenance-banner">
+                            <span>{t(K::YouAreMaintaining)} " " <strong>{m.app_name.clone()}</strong> " · " {t(K::For)} " " <strong>{m.customer_name.clone()}</strong></span>
+                            <ActionForm action=exit attr:class="inline">
+                                <button type="submit" class="secondary">{t(K::ExitMaintenance)}</button>
+                            </ActionForm>
+                        </div>
+                    })}
+                    {me.maintenance_ended.map(|r| view! {
+                        <div class="banner notice" role="alert" data-testid="maintenance-ended">{t(K::MaintenanceOver)} " " {t(r.label())}</div>
+                    })}
+                    {me.being_maintained.into_iter().map(|a| view! {
+                        <div class="banner maintained" role="status" data-testid="being-maintained">
+                            <span><strong>{a.isv_user.clone()}</strong> " (" {a.isv_name.clone()} ") " {t(K::IsMaintaining)} " " <strong>{a.app_name.clone()}</strong></span>
+                            <ActionForm action=end attr:class="inline">
+                                <input type="hidden" name="app_id" value=a.app_id.clone() />
+                                <button type="submit" class="danger">{t(K::EndMaintenance)}</button>
+                            </ActionForm>
+                        </div>
+                    }).collect_view()}
+                })
+            })}
+        </Transition>
+    }
+}
+
+/// The state of the ISV's access, as its customer reads it.
+pub fn access_text(a: &Access, now: i64, lang: crate::i18n::Lang) -> String {
+    match (a.is_open(now), a.open_until) {
+        (true, Some(until)) => format!("{} {}", K::AccessOpenUntil.text(lang), format_time(until)),
+        _ => K::AccessClosedState.text(lang).to_string(),
+    }
+}
+
+/// In an installed app's settings: 关闭开发状态 and 申请维护 (customer admins).
+#[component]
+pub fn AccessControl(app_id: String) -> impl IntoView {
+    let close = ServerAction::<CloseAccess>::new();
+    let request = ServerAction::<RequestMaintenance>::new();
+    let access = Resource::new(move || (close.version().get(), request.version().get()), {
+        let app_id = app_id.clone();
+        move |_| app_access(app_id.clone())
+    });
+    let lang = use_lang();
+    let app_id = StoredValue::new(app_id);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(Some(a)) = access.await else { return None };
+                let now = crate::ui::now_ms();
+                let open = a.is_open(now);
+                Some(view! {
+                    <section class="card" data-testid="access-control">
+                        <h2>{t(K::RemoteMaintenance)}</h2>
+                        <p data-testid="access-state" data-open=open.to_string()>{move || access_text(&a, now, lang.get())}</p>
+                        {error_note(move || close.value().get().and_then(|r| r.err()).or_else(|| request.value().get().and_then(|r| r.err())))}
+                        {open.then(|| view! {
+                            <ActionForm action=close attr:class="row">
+                                <input type="hidden" name="app_id" value=app_id.get_value() />
+                                <button type="submit" class="danger" data-testid="close-dev">{t(K::CloseDevState)}</button>
+                                <span class="muted small">{t(K::CloseDevHint)}</span>
+                            </ActionForm>
+                        })}
+                        <details class="add">
+                            <summary>{t(K::RequestMaintenance)}</summary>
+                            <ActionForm action=request attr:class="stack" attr:data-testid="request-maintenance">
+                                <input type="hidden" name="app_id" value=app_id.get_value() />
+                                <label>{t(K::AccessDays)} <input name="days" type="number" min="1" max="90" value="7" /></label>
+                                <label>{t(K::Note)} <textarea name="note" maxlength="500" rows="2"></textarea></label>
+                                {submit_button(K::RequestMaintenance, K::Saving, move || request.pending().get())}
+                            </ActionForm>
+                        </details>
+                    </section>
+                })
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,374 @@
+//! Maintenance access and sessions in the database.
+
+use super::domain::*;
+use crate::accounts::ctx::Ctx;
+use crate::accounts::Role;
+use crate::audit::{self, Entry};
+use crate::db::{new_id, Db, Tx};
+use crate::distribution::domain::DAY_MS;
+use crate::error::{AppError, AppResult, ErrorCode};
+use serde_json::json;
+
+pub async fn open_after_purchase(
+    tx: &mut Tx,
+    app_id: &str,
+    order_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO maintenance_grants (app_id, order_id, open_until, requested_at, request_note, changed_at) VALUES ($1, $2, $3, NULL, '', $4)")
+        .bind(app_id)
+        .bind(order_id)
+        .bind(now + DEFAULT_OPEN_DAYS * DAY_MS)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn access_of(conn: &mut sqlx::AnyConnection, app_id: &str) -> AppResult<Option<Access>> {
+    let row: Option<(Option<i64>, Option<i64>, String)> = sqlx::query_as(
+        "SELECT open_until, requested_at, request_note FROM maintenance_grants WHERE app_id = $1",
+    )
+    .bind(app_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(open_until, requested_at, note)| Access {
+        open_until,
+        requested_at,
+        note,
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: String,
+    order_id: String,
+    order_no: String,
+    app_id: String,
+    app_name: String,
+    customer_org_id: String,
+    customer_name: String,
+    isv_org_id: String,
+    isv_name: String,
+    started_at: i64,
+    ended_at: Option<i64>,
+    end_reason: Option<String>,
+    open_until: Option<i64>,
+}
+
+/// The live maintenance session behind `id`, or why it is over. An ending
+/// discovered here is recorded, so it takes effect on this very request.
+pub async fn check(db: &Db, id: &str, now: i64) -> AppResult<Result<Maintenance, EndReason>> {
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT s.id, s.order_id, o.order_no, s.app_id, a.name AS app_name, s.customer_org_id, c.name AS customer_name, \
+                s.isv_org_id, i.name AS isv_name, s.started_at, s.ended_at, s.end_reason, g.open_until \
+         FROM maintenance_sessions s JOIN distribution_orders o ON o.id = s.order_id \
+         JOIN apps a ON a.id = s.app_id JOIN organizations c ON c.id = s.customer_org_id \
+         JOIN organizations i ON i.id = s.isv_org_id LEFT JOIN maintenance_grants g ON g.app_id = s.app_id \
+         WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else {
+        return Ok(Err(EndReason::AccessClosed));
+    };
+    if r.ended_at.is_some() {
+        return Ok(Err(EndReason::parse(r.end_reason.as_deref().unwrap_or(""))));
+    }
+    let reason = match r.open_until {
+        _ if now - r.started_at >= SESSION_MS => Some(EndReason::Timeout),
+        None => Some(EndReason::AccessClosed),
+        Some(until) if now >= until => Some(EndReason::AccessExpired),
+        Some(_) => None,
+    };
+    if let Some(reason) = reason {
+        let mut tx = db.begin_write().await?;
+        end_sessions(&mut tx, "id", &r.id, reason, now).await?;
+        tx.commit().await?;
+        return Ok(Err(reason));
+    }
+    Ok(Ok(Maintenance {
+        id: r.id,
+        order_id: r.order_id,
+        order_no: r.order_no,
+        app_id: r.app_id,
+        app_name: r.app_name,
+        customer_org_id: r.customer_org_id,
+        customer_name: r.customer_name,
+        isv_org_id: r.isv_org_id,
+        isv_name: r.isv_name,
+        started_at: r.started_at,
+    }))
+}
+
+/// Ends the open maintenance sessions matching `column = value` (`id` or `app_id`).
+async fn end_sessions(
+    tx: &mut Tx,
+    column: &str,
+    value: &str,
+    reason: EndReason,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let column = if column == "id" { "id" } else { "app_id" };
+    sqlx::query(&format!("UPDATE maintenance_sessions SET ended_at = $1, end_reason = $2 WHERE {column} = $3 AND ended_at IS NULL"))
+        .bind(now)
+        .bind(reason.as_str())
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The ISV side: starts maintaining the app of one of its orders.
+pub async fn start(
+    db: &Db,
+    ctx: &Ctx,
+    session_hash: &str,
+    order_id: &str,
+    now: i64,
+) -> AppResult<String> {
+    let org = ctx.org()?;
+    let mut tx = db.begin_write().await?;
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT o.installed_app_id, o.customer_org_id, o.source_app_id, o.order_no FROM distribution_orders o \
+         WHERE o.id = $1 AND o.isv_org_id = $2",
+    )
+    .bind(order_id)
+    .bind(&org.org_id.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (app_id, customer, source_app, order_no) =
+        row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    // Admins of the ISV, and app admins of the source app.
+    if org.role != Role::Admin {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
+                .bind(&source_app)
+                .bind(&ctx.user_id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+        if n == 0 {
+            return Err(AppError::new(ErrorCode::MaintainerOnly));
+        }
+    }
+    let access = access_of(&mut tx, &app_id).await?;
+    if !access.is_some_and(|a| a.is_open(now)) {
+        return Err(AppError::new(ErrorCode::AccessClosed));
+    }
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO maintenance_sessions (id, order_id, app_id, customer_org_id, isv_org_id, isv_user_id, started_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(order_id)
+    .bind(&app_id)
+    .bind(&customer)
+    .bind(&org.org_id.0)
+    .bind(&ctx.user_id.0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE sessions SET maintenance_id = $1 WHERE id_hash = $2")
+        .bind(&id)
+        .bind(session_hash)
+        .execute(&mut *tx)
+        .await?;
+    let entry = Entry {
+        org_id: &customer,
+        actor_user_id: &ctx.user_id.0,
+        acting_as: &format!("remote maintenance of order {order_no}"),
+        actor_org_id: Some(&org.org_id.0),
+        app_id: Some(&app_id),
+        action: "maintenance.start",
+        target: &id,
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(app_id)
+}
+
+/// Leaves maintenance (the browser session goes back to the user's own organization).
+pub async fn exit(
+    db: &Db,
+    session_hash: &str,
+    maintenance_id: Option<&str>,
+    now: i64,
+) -> AppResult<()> {
+    let mut tx = db.begin_write().await?;
+    if let Some(id) = maintenance_id {
+        end_sessions(&mut tx, "id", id, EndReason::Exit, now).await?;
+    }
+    sqlx::query("UPDATE sessions SET maintenance_id = NULL WHERE id_hash = $1")
+        .bind(session_hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The customer side: an installed app of the caller's organization, admins only.
+async fn customer_app(tx: &mut Tx, ctx: &Ctx, app_id: &str) -> AppResult<(String, Access)> {
+    let org = ctx.org_admin()?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM apps WHERE id = $1 AND org_id = $2")
+            .bind(app_id)
+            .bind(&org.org_id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let (name,) = row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let access = access_of(tx, app_id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok((name, access))
+}
+
+fn access_json(a: &Access) -> serde_json::Value {
+    json!({ "open_until": a.open_until, "requested_at": a.requested_at, "note": a.note })
+}
+
+/// 关闭开发状态: access closes at once and sessions in progress end.
+pub async fn close_access(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResult<()> {
+    let mut tx = db.begin_write().await?;
+    let (_, before) = customer_app(&mut tx, ctx, app_id).await?;
+    sqlx::query("UPDATE maintenance_grants SET open_until = NULL, requested_at = NULL, changed_at = $1 WHERE app_id = $2")
+        .bind(now)
+        .bind(app_id)
+        .execute(&mut *tx)
+        .await?;
+    end_sessions(&mut tx, "app_id", app_id, EndReason::AccessClosed, now).await?;
+    let after = Access {
+        open_until: None,
+        requested_at: None,
+        note: before.note.clone(),
+    };
+    record_customer(
+        &mut tx,
+        ctx,
+        app_id,
+        "maintenance.close",
+        &before,
+        &after,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// 申请维护: opens access for `days` and tells the ISV, with a note.
+pub async fn request(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    note: &str,
+    days: i64,
+    now: i64,
+) -> AppResult<()> {
+    if !(1..=90).contains(&days) {
+        return Err(AppError::new(ErrorCode::InvalidAccessDays));
+    }
+    let note = note.trim();
+    if note.chars().count() > REQUEST_NOTE_MAX || note.chars().any(|c| c.is_control() && c != '\n')
+    {
+        return Err(AppError::new(ErrorCode::InvalidNote));
+    }
+    let mut tx = db.begin_write().await?;
+    let (_, before) = customer_app(&mut tx, ctx, app_id).await?;
+    let after = Access {
+        open_until: Some(now + days * DAY_MS),
+        requested_at: Some(now),
+        note: note.to_string(),
+    };
+    sqlx::query("UPDATE maintenance_grants SET open_until = $1, requested_at = $2, request_note = $3, changed_at = $2 WHERE app_id = $4")
+        .bind(after.open_until)
+        .bind(now)
+        .bind(note)
+        .bind(app_id)
+        .execute(&mut *tx)
+        .await?;
+    record_customer(
+        &mut tx,
+        ctx,
+        app_id,
+        "maintenance.request",
+        &before,
+        &after,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record_customer(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    app_id: &str,
+    action: &str,
+    before: &Access,
+    after: &Access,
+    now: i64,
+) -> AppResult<()> {
+    let org = ctx.org()?.org_id.0.clone();
+    let entry = Entry {
+        org_id: &org,
+        actor_user_id: &ctx.user_id.0,
+        acting_as: "admin",
+        actor_org_id: None,
+        app_id: Some(app_id),
+        action,
+        target: app_id,
+        before: Some(access_json(before)),
+        after: Some(access_json(after)),
+    };
+    audit::record(tx, entry, now).await?;
+    Ok(())
+}
+
+/// The access switch of an installed app, for the customer's admins.
+pub async fn access_for_customer(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<Option<Access>> {
+    let org = ctx.org()?;
+    let mut conn = db.pool.acquire().await?;
+    let own: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM apps WHERE id = $1 AND org_id = $2")
+            .bind(app_id)
+            .bind(&org.org_id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if own.is_none() {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    if org.role != Role::Admin {
+        return Ok(None);
+    }
+    access_of(&mut conn, app_id).await
+}
+
+/// Maintenance sessions in progress in an organization (for its admins' banner).
+pub async fn active_in(db: &Db, org_id: &str, now: i64) -> AppResult<Vec<ActiveView>> {
+    let rows: Vec<(String, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT s.app_id, a.name, u.display_name, i.name, s.started_at, g.open_until \
+         FROM maintenance_sessions s JOIN apps a ON a.id = s.app_id JOIN users u ON u.id = s.isv_user_id \
+         JOIN organizations i ON i.id = s.isv_org_id LEFT JOIN maintenance_grants g ON g.app_id = s.app_id \
+         WHERE s.customer_org_id = $1 AND s.ended_at IS NULL ORDER BY s.started_at",
+    )
+    .bind(org_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, _, _, started, until)| {
+            now - started < SESSION_MS && until.is_some_and(|u| now < u)
+        })
+        .map(|(app_id, app_name, isv_user, isv_name, _, _)| ActiveView {
+            app_id,
+            app_name,
+            isv_user,
+            isv_name,
+        })
+        .collect())
+}
