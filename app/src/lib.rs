@@ -9,6 +9,7 @@ pub mod distribution;
 pub mod error;
 pub mod i18n;
 pub mod maintenance;
+pub mod orders;
 pub mod shell;
 pub mod ui;
 

@@ -5,9 +5,11 @@ use crate::accounts::pages::{MembersPage, NewOrgPage, OperatorPage, SignInPage, 
 use crate::accounts::Me;
 use crate::apps::editor::AppEditorPage;
 use crate::apps::pages::WorkbenchPage;
+use crate::audit::pages::AuditPage;
 use crate::distribution::pages::{DistributePage, LinkRoutePage};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, LangCtx, K};
+use crate::orders::pages::{OrderDetailPage, OrdersPage};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
@@ -130,6 +132,7 @@ fn Frame() -> impl IntoView {
 
     view! {
         <Header />
+        <crate::maintenance::pages::MaintenanceBanners />
         <main class="page">
             // Async rendering: pages arrive complete, so they work without JavaScript.
             <Routes fallback=NotFound>
@@ -142,6 +145,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/apps/:id") view=AppEditorPage ssr=SsrMode::Async />
                 <Route path=path!("/apps/:id/distribute") view=DistributePage ssr=SsrMode::Async />
                 <Route path=path!("/l/:token") view=LinkRoutePage ssr=SsrMode::Async />
+                <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
             </Routes>
         </main>
     }
@@ -203,7 +209,9 @@ fn UserNav(me: Me) -> impl IntoView {
         .unwrap_or_default();
     let orgs = me.orgs.clone();
     let is_operator = me.is_operator;
-    let switcher = (!orgs.is_empty()).then(|| {
+    let maintaining = me.maintenance.is_some();
+    let is_isv = !maintaining && me.current.as_ref().is_some_and(|o| o.cert.may_distribute());
+    let switcher = (!orgs.is_empty() && !maintaining).then(|| {
         view! {
             <ActionForm action=session.switch_org attr:class="org-switch">
                 <label class="sr-only" for="org-switch">{t(K::SwitchOrg)}</label>
@@ -231,6 +239,12 @@ fn UserNav(me: Me) -> impl IntoView {
             <A href="/">{t(K::Workbench)}</A>
             <Show when=move || is_admin>
                 <A href="/members">{t(K::Members)}</A>
+            </Show>
+            <Show when=move || is_isv>
+                <A href="/orders">{t(K::OrderCenter)}</A>
+            </Show>
+            <Show when=move || is_admin>
+                <A href="/audit">{t(K::AuditLog)}</A>
             </Show>
             <Show when=move || is_operator>
                 <A href="/operator">{t(K::Operator)}</A>

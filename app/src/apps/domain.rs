@@ -243,6 +243,8 @@ pub struct AppCard {
     pub can_distribute: bool,
     /// Parts of an installed copy still need configuration.
     pub setup_incomplete: bool,
+    /// An installed app whose maintenance access is open (shown to admins).
+    pub access_open: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

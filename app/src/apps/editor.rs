@@ -175,6 +175,7 @@ fn Editor(app: AppDetail) -> impl IntoView {
             {(!can_edit).then(|| view! { <p class="notice" data-testid="read-only">{t(K::ReadOnly)}</p> })}
         </section>
         <Checklist app=app.clone() />
+        {(app.origin == "installed").then(|| view! { <crate::maintenance::pages::AccessControl app_id=app.id.clone() /> })}
         {can_edit.then(|| view! { <Settings app=app.clone() /> })}
         <Admins app=app.clone() />
         <super::editor_forms::Forms app=app.clone() />

@@ -54,7 +54,11 @@ fn Workbench(me: Me) -> impl IntoView {
 #[component]
 fn MyApps(org: OrgView) -> impl IntoView {
     let create = ServerAction::<CreateApp>::new();
-    let apps = Resource::new(move || create.version().get(), |_| list_apps());
+    let close = ServerAction::<crate::maintenance::api::CloseAccess>::new();
+    let apps = Resource::new(
+        move || (create.version().get(), close.version().get()),
+        |_| list_apps(),
+    );
     let is_admin = org.role == Role::Admin;
     view! {
         <section class="card" data-testid="my-apps">
@@ -69,7 +73,7 @@ fn MyApps(org: OrgView) -> impl IntoView {
                         Ok(list) if list.is_empty() => view! { <p class="muted">{t(K::NoAppsYet)}</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="cards">
-                                {list.into_iter().map(|app| view! { <AppCardView app /> }).collect_view()}
+                                {list.into_iter().map(|app| view! { <AppCardView app close /> }).collect_view()}
                             </ul>
                         }
                         .into_any(),
@@ -100,7 +104,10 @@ fn NewApp(create: ServerAction<CreateApp>) -> impl IntoView {
 }
 
 #[component]
-fn AppCardView(app: AppCard) -> impl IntoView {
+fn AppCardView(
+    app: AppCard,
+    close: ServerAction<crate::maintenance::api::CloseAccess>,
+) -> impl IntoView {
     let lang = use_lang();
     let href = format!("/apps/{}", app.id);
     let origin = if app.origin == "installed" {
@@ -113,6 +120,8 @@ fn AppCardView(app: AppCard) -> impl IntoView {
         .can_distribute
         .then(|| format!("/apps/{}/distribute", app.id));
     let setup_incomplete = app.setup_incomplete;
+    let access_open = app.access_open;
+    let app_id = app.id.clone();
     let updated = format_time(app.updated_at);
     let by = (!app.updated_by.is_empty()).then(|| format!(" · {}", app.updated_by));
     let (name, icon, description) = (app.name.clone(), app.icon, app.description.clone());
@@ -135,6 +144,14 @@ fn AppCardView(app: AppCard) -> impl IntoView {
                     <li role="none">
                         <A href=href attr:role="menuitem">{move || if can_edit { K::EditApp } else { K::OpenApp }.text(lang.get())}</A>
                     </li>
+                    {access_open.then(|| view! {
+                        <li role="none">
+                            <ActionForm action=close attr:class="inline">
+                                <input type="hidden" name="app_id" value=app_id.clone() />
+                                <button type="submit" role="menuitem" class="link danger-text" data-testid="close-dev-card">{t(K::CloseDevState)}</button>
+                            </ActionForm>
+                        </li>
+                    })}
                     {distribute.map(|href| view! {
                         <li role="none">
                             <A href=href attr:role="menuitem" attr:data-testid="distribute-entry">{t(K::DistributeApp)}</A>

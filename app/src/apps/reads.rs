@@ -24,6 +24,7 @@ struct CardRow {
     forms: i64,
     is_app_admin: i64,
     pending_setup: i64,
+    open_until: Option<i64>,
 }
 
 pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
@@ -35,7 +36,8 @@ pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
                 (SELECT COUNT(*) FROM app_admins x WHERE x.app_id = a.id AND x.user_id = $2) AS is_app_admin, \
                 (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id AND f.process_needs_config = 1) \
                 + (SELECT COUNT(*) FROM notification_templates t WHERE t.app_id = a.id AND t.needs_config = 1) \
-                + (SELECT COUNT(*) FROM services s WHERE s.app_id = a.id AND s.needs_config = 1) AS pending_setup \
+                + (SELECT COUNT(*) FROM services s WHERE s.app_id = a.id AND s.needs_config = 1) AS pending_setup, \
+                (SELECT g.open_until FROM maintenance_grants g WHERE g.app_id = a.id) AS open_until \
          FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
          WHERE a.org_id = $1 AND ($3 = '' OR a.id = $3) ORDER BY a.updated_at DESC, a.id",
     )
@@ -54,6 +56,9 @@ pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
                 can_edit,
                 can_distribute: can_edit && org.cert.may_distribute() && r.origin == "own",
                 setup_incomplete: r.pending_setup > 0,
+                access_open: org.role == Role::Admin
+                    && ctx.maintenance.is_none()
+                    && r.open_until.is_some_and(|u| u > crate::ui::now_ms()),
                 id: r.id,
                 name: r.name,
                 description: r.description,

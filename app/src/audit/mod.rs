@@ -1,6 +1,12 @@
 //! The audit trail: every change writes one entry in the same transaction.
 //! Entries are only ever inserted; nothing updates or deletes them.
 
+pub mod api;
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod queries;
+
 #[cfg(feature = "ssr")]
 mod record {
     use crate::db::{new_id, Tx};

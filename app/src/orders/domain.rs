@@ -1,0 +1,120 @@
+//! Values of the Order Center.
+
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessFilter {
+    All,
+    Open,
+    Requested,
+    Closed,
+}
+
+impl AccessFilter {
+    pub fn parse(s: &str) -> AccessFilter {
+        match s {
+            "open" => AccessFilter::Open,
+            "requested" => AccessFilter::Requested,
+            "closed" => AccessFilter::Closed,
+            _ => AccessFilter::All,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessFilter::All => "all",
+            AccessFilter::Open => "open",
+            AccessFilter::Requested => "requested",
+            AccessFilter::Closed => "closed",
+        }
+    }
+}
+
+/// Maintenance access as the ISV sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessState {
+    Open { until: i64 },
+    Requested { until: i64, note: String },
+    Closed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRow {
+    pub id: String,
+    pub order_no: String,
+    pub app_name: String,
+    pub customer: String,
+    pub buyer: String,
+    pub created_at: i64,
+    pub app_version: i64,
+    pub setup_done: bool,
+    pub access: AccessState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPage {
+    pub rows: Vec<OrderRow>,
+    /// Pass as `after` for the next page; `None` on the last one.
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    LinkCreated {
+        by: String,
+    },
+    Purchased {
+        by: String,
+    },
+    SetupItem {
+        by: String,
+        action: String,
+    },
+    AccessClosed {
+        by: String,
+    },
+    MaintenanceRequested {
+        by: String,
+        note: String,
+    },
+    Maintenance {
+        by: String,
+        minutes: i64,
+        ended: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    pub row: OrderRow,
+    pub timeline: Vec<(i64, Event)>,
+    /// Remote maintenance is possible now for this caller; else why not.
+    pub can_maintain: Result<(), crate::error::ErrorCode>,
+}
+
+/// A page cursor: the last row's time and id.
+pub fn cursor(created_at: i64, id: &str) -> String {
+    format!("{created_at}-{id}")
+}
+
+pub fn parse_cursor(s: &str) -> Option<(i64, String)> {
+    let (t, id) = s.split_once('-')?;
+    let t = t.parse().ok()?;
+    (id.len() <= 64 && id.chars().all(|c| c.is_ascii_hexdigit())).then(|| (t, id.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cursors_round_trip_and_reject_junk() {
+        let c = super::cursor(1_800_000_000_000, "ab12");
+        assert_eq!(
+            super::parse_cursor(&c),
+            Some((1_800_000_000_000, "ab12".into()))
+        );
+        assert_eq!(super::parse_cursor("x-ab"), None);
+        assert_eq!(super::parse_cursor("1-a'b"), None);
+    }
+}

@@ -1,0 +1,199 @@
+//! Order Center pages: `/orders` and `/orders/:id`.
+
+use super::api::*;
+use super::domain::*;
+use crate::accounts::Me;
+use crate::apps::domain::format_time;
+use crate::i18n::{t, use_lang, Lang, K};
+use crate::maintenance::api::StartMaintenance;
+use crate::ui::{error_note, urlencode, SignedIn};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn access_view(a: &AccessState, lang: Lang) -> String {
+    match a {
+        AccessState::Open { until } => {
+            format!("{} {}", K::OpenUntil.text(lang), format_time(*until))
+        }
+        AccessState::Requested { until, .. } => format!(
+            "{} · {} {}",
+            K::Requested.text(lang),
+            K::OpenUntil.text(lang),
+            format_time(*until)
+        ),
+        AccessState::Closed => K::Closed.text(lang).to_string(),
+    }
+}
+
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    view! { <SignedIn children=move |_me: Me| view! { <Orders /> } /> }
+}
+
+#[component]
+fn Orders() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let access = move || query.read().get("access").unwrap_or_default();
+    let after = move || query.read().get("after");
+    let page = Resource::new(
+        move || (q(), access(), after()),
+        |(q, a, after)| list_orders(q, a, after),
+    );
+    let lang = use_lang();
+    view! {
+        <section class="card" data-testid="orders">
+            <h1>{t(K::OrderCenter)}</h1>
+            // A plain GET form: the filter lives in the address, bookmarkable.
+            <form method="get" action="/orders" class="row" data-testid="order-search">
+                <label class="grow">
+                    <span class="sr-only">{t(K::Search)}</span>
+                    <input name="q" value=q placeholder=move || K::SearchHint.text(lang.get()) maxlength="100" />
+                </label>
+                <select name="access" aria-label=t(K::MaintenanceAccess)>
+                    {[AccessFilter::All, AccessFilter::Open, AccessFilter::Requested, AccessFilter::Closed]
+                        .into_iter()
+                        .map(|f| {
+                            let label = match f {
+                                AccessFilter::All => K::AllAccess,
+                                AccessFilter::Open => K::OpenNow,
+                                AccessFilter::Requested => K::Requested,
+                                AccessFilter::Closed => K::Closed,
+                            };
+                            view! { <option value=f.as_str() selected=move || access() == f.as_str()>{t(label)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit">{t(K::Search)}</button>
+                <a class="button secondary" href=move || format!("/orders.csv?q={}&access={}", urlencode(&q()), urlencode(&access())) rel="external" download>
+                    {t(K::ExportCsv)}
+                </a>
+            </form>
+            <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(e) => error_note(move || Some(e.clone())).into_any(),
+                        Ok(p) if p.rows.is_empty() => view! { <p class="muted">{t(K::NoOrders)}</p> }.into_any(),
+                        Ok(p) => view! { <OrderTable p q=q() access=access() /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <table class="table" data-testid="order-table">
+            <thead><tr>
+                <th>{t(K::OrderNo)}</th><th>{t(K::App)}</th><th>{t(K::Customer)}</th><th>{t(K::Buyer)}</th>
+                <th>{t(K::PurchasedAt)}</th><th>{t(K::Version)}</th><th>{t(K::Setup)}</th><th>{t(K::MaintenanceAccess)}</th>
+            </tr></thead>
+            <tbody>
+                {p.rows.into_iter().map(|r| {
+                    let a = r.access.clone();
+                    let note = match &r.access { AccessState::Requested { note, .. } => Some(note.clone()), _ => None };
+                    let state = match &r.access { AccessState::Open { .. } => "open", AccessState::Requested { .. } => "requested", AccessState::Closed => "closed" };
+                    let (no, no2, href) = (r.order_no.clone(), r.order_no.clone(), format!("/orders/{}", r.id));
+                    view! {
+                        <tr data-order=no data-customer=r.customer.clone() data-access=state>
+                            <td><A href=href>{no2}</A></td>
+                            <td>{r.app_name.clone()}</td>
+                            <td>{r.customer.clone()}</td>
+                            <td>{r.buyer.clone()}</td>
+                            <td>{format_time(r.created_at)}</td>
+                            <td>{r.app_version}</td>
+                            <td>{if r.setup_done { view! { <span class="ok">{t(K::SetupDone)}</span> }.into_any() } else { view! { <span class="badge warn">{t(K::SetupIncomplete)}</span> }.into_any() }}</td>
+                            <td>
+                                {move || access_view(&a, lang.get())}
+                                {note.map(|n| view! { <div><span class="badge warn" data-testid="request-badge">{t(K::MaintenanceRequested)}</span> " " <span class="small">{n}</span></div> })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        {p.next.map(|n| view! {
+            <A href=format!("/orders?q={}&access={}&after={}", urlencode(&q), urlencode(&access), urlencode(&n)) attr:class="button secondary" attr:data-testid="next-page">
+                {t(K::NextPage)}
+            </A>
+        })}
+    }
+}
+
+#[component]
+pub fn OrderDetailPage() -> impl IntoView {
+    view! { <SignedIn children=move |_me: Me| view! { <OrderDetailView /> } /> }
+}
+
+#[component]
+fn OrderDetailView() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let detail = Resource::new(id, get_order);
+    let start = ServerAction::<StartMaintenance>::new();
+    let lang = use_lang();
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => error_note(move || Some(e.clone())).into_any(),
+                    Ok(d) => {
+                        let a = d.row.access.clone();
+                        let order_id = d.row.id.clone();
+                        view! {
+                            <section class="card" data-testid="order-detail">
+                                <h1>{t(K::Order)} " " {d.row.order_no.clone()}</h1>
+                                <dl class="facts">
+                                    <dt>{t(K::App)}</dt><dd>{d.row.app_name.clone()}</dd>
+                                    <dt>{t(K::Customer)}</dt><dd>{d.row.customer.clone()}</dd>
+                                    <dt>{t(K::Buyer)}</dt><dd>{d.row.buyer.clone()}</dd>
+                                    <dt>{t(K::MaintenanceAccess)}</dt><dd data-testid="order-access">{move || access_view(&a, lang.get())}</dd>
+                                </dl>
+                                {error_note(move || start.value().get().and_then(|r| r.err()))}
+                                {match d.can_maintain {
+                                    Ok(()) => view! {
+                                        <ActionForm action=start>
+                                            <input type="hidden" name="order_id" value=order_id />
+                                            <button type="submit" data-testid="start-maintenance">{t(K::RemoteMaintenance)}</button>
+                                        </ActionForm>
+                                    }.into_any(),
+                                    Err(code) => view! {
+                                        <p>
+                                            <button type="button" disabled data-testid="start-maintenance">{t(K::RemoteMaintenance)}</button>
+                                            " " <span class="muted small" data-testid="maintain-reason">{t(code.key())}</span>
+                                        </p>
+                                    }.into_any(),
+                                }}
+                            </section>
+                            <section class="card">
+                                <h2>{t(K::Timeline)}</h2>
+                                <ol class="timeline" data-testid="timeline">
+                                    {d.timeline.into_iter().map(|(at, e)| view! {
+                                        <li><span class="muted small">{format_time(at)}</span> " " {event_text(e)}</li>
+                                    }).collect_view()}
+                                </ol>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn event_text(e: Event) -> impl IntoView {
+    match e {
+        Event::LinkCreated { by } => view! { {t(K::EvLinkCreated)} " · " {by} }.into_any(),
+        Event::Purchased { by } => view! { {t(K::EvPurchased)} " · " {by} }.into_any(),
+        Event::SetupItem { by, action } => view! { {t(K::EvSetupItem)} " (" {action} ") · " {by} }.into_any(),
+        Event::AccessClosed { by } => view! { {t(K::EvAccessClosed)} " · " {by} }.into_any(),
+        Event::MaintenanceRequested { by, note } => view! { {t(K::EvRequested)} " · " {by} " · " {note} }.into_any(),
+        Event::Maintenance { by, minutes, ended } => view! {
+            {t(K::EvMaintenance)} " · " {by} " · " {minutes} " min" {(!ended).then(|| view! { " · " {t(K::InProgress)} })}
+        }.into_any(),
+    }
+}

@@ -1,0 +1,220 @@
+//! Order Center reads. Keyset pagination: pages stay fast however deep.
+
+use super::domain::*;
+use crate::accounts::ctx::Ctx;
+use crate::accounts::Role;
+use crate::db::Db;
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// Users of a certified ISV organization.
+pub fn require_isv(ctx: &Ctx) -> AppResult<()> {
+    if !ctx.org()?.cert.may_distribute() {
+        return Err(AppError::new(ErrorCode::IsvOnly));
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    order_no: String,
+    app_name: String,
+    customer: String,
+    buyer: String,
+    created_at: i64,
+    app_version: i64,
+    pending_setup: i64,
+    open_until: Option<i64>,
+    requested_at: Option<i64>,
+    request_note: Option<String>,
+}
+
+impl Row {
+    fn view(self, now: i64) -> OrderRow {
+        let access = match (self.open_until, self.requested_at) {
+            (Some(until), Some(_)) if now < until => AccessState::Requested {
+                until,
+                note: self.request_note.unwrap_or_default(),
+            },
+            (Some(until), None) if now < until => AccessState::Open { until },
+            _ => AccessState::Closed,
+        };
+        OrderRow {
+            id: self.id,
+            order_no: self.order_no,
+            app_name: self.app_name,
+            customer: self.customer,
+            buyer: self.buyer,
+            created_at: self.created_at,
+            app_version: self.app_version,
+            setup_done: self.pending_setup == 0,
+            access,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT o.id, o.order_no, l.app_name, c.name AS customer, b.display_name AS buyer, o.created_at, \
+        o.app_version, \
+        (SELECT COUNT(*) FROM forms f WHERE f.app_id = o.installed_app_id AND f.process_needs_config = 1) \
+        + (SELECT COUNT(*) FROM notification_templates t WHERE t.app_id = o.installed_app_id AND t.needs_config = 1) \
+        + (SELECT COUNT(*) FROM services s WHERE s.app_id = o.installed_app_id AND s.needs_config = 1) AS pending_setup, \
+        g.open_until, g.requested_at, g.request_note \
+    FROM distribution_orders o JOIN distribution_links l ON l.id = o.link_id \
+    JOIN organizations c ON c.id = o.customer_org_id JOIN users b ON b.id = o.buyer_user_id \
+    JOIN users lc ON lc.id = l.created_by LEFT JOIN maintenance_grants g ON g.app_id = o.installed_app_id";
+
+/// One page of the organization's orders, newest first.
+pub async fn list(
+    db: &Db,
+    ctx: &Ctx,
+    q: &str,
+    filter: AccessFilter,
+    after: Option<&str>,
+    limit: i64,
+    now: i64,
+) -> AppResult<OrderPage> {
+    require_isv(ctx)?;
+    let org = &ctx.org()?.org_id.0;
+    let q = q.trim().to_lowercase();
+    if q.chars().count() > 100 {
+        return Err(AppError::new(ErrorCode::InvalidInput));
+    }
+    let (c_time, c_id) = match after {
+        Some(a) => parse_cursor(a).ok_or_else(|| AppError::new(ErrorCode::InvalidInput))?,
+        None => (i64::MAX, String::new()),
+    };
+    let access_sql = match filter {
+        AccessFilter::All => "",
+        AccessFilter::Open => " AND g.open_until > $5 AND g.requested_at IS NULL",
+        AccessFilter::Requested => " AND g.open_until > $5 AND g.requested_at IS NOT NULL",
+        AccessFilter::Closed => " AND (g.open_until IS NULL OR g.open_until <= $5)",
+    };
+    // Search by customer, app, buyer or the ISV user who created the link.
+    let sql = format!(
+        "{SELECT} WHERE o.isv_org_id = $1 \
+           AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \
+           AND ($4 = '' OR LOWER(c.name) LIKE '%' || $4 || '%' OR LOWER(l.app_name) LIKE '%' || $4 || '%' \
+                OR LOWER(b.display_name) LIKE '%' || $4 || '%' OR LOWER(b.email) LIKE '%' || $4 || '%' \
+                OR LOWER(lc.display_name) LIKE '%' || $4 || '%') \
+           AND $5 = $5{access_sql} \
+         ORDER BY o.created_at DESC, o.id DESC LIMIT $6"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(org)
+        .bind(c_time)
+        .bind(if after.is_some() {
+            c_id
+        } else {
+            "~".repeat(64)
+        })
+        .bind(&q)
+        .bind(now)
+        .bind(limit + 1)
+        .fetch_all(&db.pool)
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let rows: Vec<OrderRow> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| r.view(now))
+        .collect();
+    let next = if more {
+        rows.last().map(|r| cursor(r.created_at, &r.id))
+    } else {
+        None
+    };
+    Ok(OrderPage { rows, next })
+}
+
+/// One order with its timeline, and whether the caller may maintain now.
+pub async fn detail(db: &Db, ctx: &Ctx, order_id: &str, now: i64) -> AppResult<OrderDetail> {
+    require_isv(ctx)?;
+    let org = ctx.org()?;
+    let row: Option<Row> =
+        sqlx::query_as(&format!("{SELECT} WHERE o.isv_org_id = $1 AND o.id = $2"))
+            .bind(&org.org_id.0)
+            .bind(order_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let row = row
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?
+        .view(now);
+    let (installed, link_created, link_by, buyer, source_app): (String, i64, String, String, String) = sqlx::query_as(
+        "SELECT o.installed_app_id, l.created_at, lc.display_name, b.display_name, o.source_app_id \
+         FROM distribution_orders o JOIN distribution_links l ON l.id = o.link_id \
+         JOIN users lc ON lc.id = l.created_by JOIN users b ON b.id = o.buyer_user_id WHERE o.id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let mut timeline = vec![
+        (link_created, Event::LinkCreated { by: link_by }),
+        (row.created_at, Event::Purchased { by: buyer }),
+    ];
+    let entries: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT e.at, e.action, COALESCE(u.display_name, ''), e.after_json FROM audit_entries e \
+         LEFT JOIN users u ON u.id = e.actor_user_id \
+         WHERE e.app_id = $1 AND e.org_id = (SELECT customer_org_id FROM distribution_orders WHERE id = $2) \
+           AND e.action IN ('step.approver_add', 'template.recipient_add', 'service.credential', 'maintenance.close', 'maintenance.request') \
+         ORDER BY e.at",
+    )
+    .bind(&installed)
+    .bind(order_id)
+    .fetch_all(&db.pool)
+    .await?;
+    for (at, action, by, after) in entries {
+        let event = match action.as_str() {
+            "maintenance.close" => Event::AccessClosed { by },
+            "maintenance.request" => {
+                let note = after
+                    .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
+                    .and_then(|v| v["note"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                Event::MaintenanceRequested { by, note }
+            }
+            _ => Event::SetupItem { by, action },
+        };
+        timeline.push((at, event));
+    }
+    let sessions: Vec<(i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT s.started_at, s.ended_at, u.display_name FROM maintenance_sessions s JOIN users u ON u.id = s.isv_user_id \
+         WHERE s.order_id = $1 ORDER BY s.started_at",
+    )
+    .bind(order_id)
+    .fetch_all(&db.pool)
+    .await?;
+    for (start, end, by) in sessions {
+        let minutes = (end.unwrap_or(now) - start) / 60_000;
+        timeline.push((
+            start,
+            Event::Maintenance {
+                by,
+                minutes,
+                ended: end.is_some(),
+            },
+        ));
+    }
+    timeline.sort_by_key(|(at, _)| *at);
+    let can_maintain = if matches!(row.access, AccessState::Closed) {
+        Err(ErrorCode::AccessClosed)
+    } else if org.role != Role::Admin {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
+                .bind(&source_app)
+                .bind(&ctx.user_id.0)
+                .fetch_one(&db.pool)
+                .await?;
+        if n > 0 {
+            Ok(())
+        } else {
+            Err(ErrorCode::MaintainerOnly)
+        }
+    } else {
+        Ok(())
+    };
+    Ok(OrderDetail {
+        row,
+        timeline,
+        can_maintain,
+    })
+}
