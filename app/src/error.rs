@@ -135,7 +135,7 @@ impl ErrorCode {
         match self {
             Unauthenticated | BadCredentials => 401,
             Forbidden | OperatorOnly | AdminOnly | AppEditOnly | AppCreateAdminOnly | IsvOnly
-            | BuyAdminOnly => 403,
+            | BuyAdminOnly | MaintainerOnly | NotDuringMaintenance | MaintenanceEnded => 403,
             NotFound | UserNotFound | LinkInvalid => 404,
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
             | AccessClosed => 409,

@@ -45,6 +45,16 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
             let Some(ctx) = Ctx::resolve().await? else {
                 return Ok(None);
             };
+            if ctx.maintenance_ended.is_some() {
+                // Told now: back to the user's own organization from here on.
+                crate::maintenance::store::exit(
+                    &state.db,
+                    &ctx.session_hash,
+                    None,
+                    state.clock.now_ms(),
+                )
+                .await?;
+            }
             let orgs = queries::orgs_of(&state.db, &ctx.user_id).await?;
             let current = match &ctx.maintenance {
                 // Maintaining: the customer's organization, with no role there.

@@ -60,10 +60,8 @@ impl Ctx {
         if let Some(id) = &s.maintenance_id {
             match crate::maintenance::store::check(&state.db, id, now).await? {
                 Ok(m) => maintenance = Some(m),
-                Err(reason) => {
-                    crate::maintenance::store::exit(&state.db, &s.id_hash, None, now).await?;
-                    maintenance_ended = Some(reason);
-                }
+                // Every request is refused until the user has been told (`get_me`).
+                Err(reason) => maintenance_ended = Some(reason),
             }
         }
         let org = match (&maintenance, &s.current_org) {

@@ -35,7 +35,13 @@ macro_rules! editor_actions {
                         last.set(Some(e));
                     }
                     Effect::new(move |_| match a.value().get() {
-                        Some(Err(e)) => last.set(Some(e)),
+                        Some(Err(e)) => {
+                            // Maintenance ended: reload the session to go home.
+                            if e.code == crate::error::ErrorCode::MaintenanceEnded {
+                                crate::shell::use_session().refresh();
+                            }
+                            last.set(Some(e));
+                        }
                         Some(Ok(_)) => {
                             last.set(None);
                             crate::ui::reset_forms();

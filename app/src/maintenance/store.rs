@@ -76,10 +76,11 @@ pub async fn check(db: &Db, id: &str, now: i64) -> AppResult<Result<Maintenance,
     if r.ended_at.is_some() {
         return Ok(Err(EndReason::parse(r.end_reason.as_deref().unwrap_or(""))));
     }
+    // The customer's decision (closed, expired) is the reason given first.
     let reason = match r.open_until {
-        _ if now - r.started_at >= SESSION_MS => Some(EndReason::Timeout),
         None => Some(EndReason::AccessClosed),
         Some(until) if now >= until => Some(EndReason::AccessExpired),
+        _ if now - r.started_at >= SESSION_MS => Some(EndReason::Timeout),
         Some(_) => None,
     };
     if let Some(reason) = reason {

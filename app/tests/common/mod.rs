@@ -1,6 +1,8 @@
 //! Shared set-up for tests: a fresh SQLite database per test.
 #![allow(dead_code)]
 
+pub mod site;
+
 use app::accounts::ctx::Ctx;
 use app::accounts::queries;
 use app::accounts::{DisplayName, Email, NewPassword, OrgName, UserId};

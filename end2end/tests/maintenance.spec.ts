@@ -1,0 +1,113 @@
+import { test, expect, goto, hydrated, signIn, newContext } from './fixtures';
+
+test.use({ locale: 'en' });
+
+const APP = '设备报修 Equipment repair';
+
+test('remote maintenance: the ISV maintains, the customer sees it, closes and reopens access', async ({ browser }) => {
+  const [isvCtx, isv, isvErrors] = await newContext(browser, 'en');
+  const [custCtx, cust, custErrors] = await newContext(browser, 'en');
+  await signIn(isv, 'isv-admin@acme.example');
+  await signIn(cust, 'admin@north.example');
+
+  // The ISV sells the repair app to Northwind (through a link, as in the product).
+  const appId = await isv.evaluate(async () => {
+    const r = await fetch('/api/apps/list', { method: 'POST' });
+    return (await r.json()).find((a: any) => a.name === '设备报修 Equipment repair').id;
+  });
+  const path = await isv.evaluate(async (id) => {
+    const r = await fetch('/api/distribution/create_link', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `app_id=${id}&expires_days=30&max_purchases=&bound_org=&note=`,
+    });
+    return (await r.json()).path;
+  }, appId);
+  await goto(cust, path);
+  await cust.locator('label[data-org="Northwind Trading"] input').check();
+  await cust.getByRole('button', { name: 'Buy app' }).click();
+  await expect(cust.getByTestId('app-name')).toHaveText(APP);
+  const installedUrl = new URL(cust.url()).pathname;
+
+  // ISV: Order Center → the order → Remote maintenance.
+  await goto(isv, '/orders?q=Northwind');
+  const row = isv.locator('tr[data-customer="Northwind Trading"]').filter({ hasText: APP }).first();
+  await expect(row).toHaveAttribute('data-access', 'open');
+  await row.getByRole('link').first().click();
+  await expect(isv.getByTestId('timeline')).toContainText('Purchased');
+  await isv.getByTestId('start-maintenance').click();
+  await expect(isv.getByTestId('maintenance-banner')).toContainText('You are maintaining');
+  await expect(isv.getByTestId('maintenance-banner')).toContainText('Northwind Trading');
+  await expect(isv.getByTestId('app-name')).toHaveText(APP);
+
+  // ISV edits a field.
+  const field = isv.locator('li[data-field="设备编号"]');
+  await field.getByText('Edit').click();
+  await field.getByLabel('Label').fill('设备编号 Asset no.');
+  await field.getByRole('button', { name: 'Save' }).click();
+  await expect(isv.locator('li[data-field="设备编号 Asset no."]')).toBeVisible();
+
+  // During maintenance, another app of the customer and its member list are refused.
+  const other = await isv.evaluate(async () => (await fetch('/api/list_members', { method: 'POST' })).json());
+  expect(other.code).toBe('not_during_maintenance');
+  await goto(isv, '/members');
+  await expect(isv.getByRole('alert')).toContainText('Not available during remote maintenance');
+  const visits = await cust.evaluate(async () => {
+    const r = await fetch('/api/apps/list', { method: 'POST' });
+    return (await r.json()).find((a: any) => a.name.startsWith('客户拜访管理'))?.id ?? null;
+  });
+  if (visits) {
+    await goto(isv, `/apps/${visits}`);
+    await expect(isv.getByTestId('app-missing')).toContainText('Not found');
+  }
+
+  // Customer admin: the banner and the audit entry with both identities.
+  await goto(cust, '/');
+  await expect(cust.getByTestId('being-maintained')).toContainText('Alice Admin');
+  await expect(cust.getByTestId('being-maintained')).toContainText('Acme Software');
+  await goto(cust, '/audit?by=providers');
+  const entry = cust.locator('tr[data-action="field.update"]').first();
+  await expect(entry).toContainText('Alice Admin');
+  await expect(entry).toContainText('Acme Software');
+  await expect(entry).toContainText('via remote maintenance of order');
+  await expect(entry).toContainText('设备编号 Asset no.');
+
+  // The customer closes development state from the app card.
+  await goto(cust, '/');
+  const card = cust.locator(`li[data-app="${APP}"]`);
+  await card.getByTestId('app-menu').click();
+  await card.getByTestId('close-dev-card').click();
+  await expect(cust.getByTestId('being-maintained')).toHaveCount(0);
+
+  // The ISV's next action is refused; it is back home, and the order shows access closed.
+  await goto(isv, installedUrl);
+  await expect(isv.getByTestId('maintenance-ended')).toContainText('the customer closed access');
+  await expect(isv.getByTestId('maintenance-banner')).toHaveCount(0);
+  await goto(isv, '/orders?q=Northwind&access=closed');
+  await expect(isv.locator('tr[data-customer="Northwind Trading"]').filter({ hasText: APP }).first()).toHaveAttribute('data-access', 'closed');
+
+  // The customer requests maintenance with a note.
+  await goto(cust, installedUrl);
+  const control = cust.getByTestId('access-control');
+  await control.getByText('Request maintenance').click();
+  await control.getByLabel('Note').fill('请修改报修流程 please');
+  await control.getByLabel(/Access period/).fill('3');
+  await control.getByRole('button', { name: 'Request maintenance' }).click();
+  await expect(cust.getByTestId('access-state')).toHaveAttribute('data-open', 'true');
+
+  // The ISV sees the badge with the note and can maintain again.
+  await goto(isv, '/orders?access=requested');
+  const requested = isv.locator('tr[data-customer="Northwind Trading"]').filter({ hasText: APP }).first();
+  await expect(requested.getByTestId('request-badge')).toBeVisible();
+  await expect(requested).toContainText('请修改报修流程 please');
+  await requested.getByRole('link').first().click();
+  await isv.getByTestId('start-maintenance').click();
+  await expect(isv.getByTestId('maintenance-banner')).toBeVisible();
+  await isv.getByRole('button', { name: 'Exit maintenance' }).click();
+  await expect(isv.getByTestId('maintenance-banner')).toHaveCount(0);
+
+  expect(custErrors).toEqual([]);
+  expect(isvErrors).toEqual([]);
+  await isvCtx.close();
+  await custCtx.close();
+});
