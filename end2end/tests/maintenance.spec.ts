@@ -52,14 +52,17 @@ test('remote maintenance: the ISV maintains, the customer sees it, closes and re
   expect(other.code).toBe('not_during_maintenance');
   await goto(isv, '/members');
   await expect(isv.getByRole('alert')).toContainText('Not available during remote maintenance');
-  const visits = await cust.evaluate(async () => {
-    const r = await fetch('/api/apps/list', { method: 'POST' });
-    return (await r.json()).find((a: any) => a.name.startsWith('客户拜访管理'))?.id ?? null;
+  const ownApp = await cust.evaluate(async () => {
+    const r = await fetch('/api/apps/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=North+internal&icon=chart&description=',
+    });
+    return await r.json();
   });
-  if (visits) {
-    await goto(isv, `/apps/${visits}`);
-    await expect(isv.getByTestId('app-missing')).toContainText('Not found');
-  }
+  expect(ownApp).toMatch(/^[0-9a-f]{32}$/);
+  await goto(isv, `/apps/${ownApp}`);
+  await expect(isv.getByTestId('app-missing')).toContainText('Not found');
 
   // Customer admin: the banner and the audit entry with both identities.
   await goto(cust, '/');
@@ -89,7 +92,7 @@ test('remote maintenance: the ISV maintains, the customer sees it, closes and re
   // The customer requests maintenance with a note.
   await goto(cust, installedUrl);
   const control = cust.getByTestId('access-control');
-  await control.getByText('Request maintenance').click();
+  await control.locator('summary').click();
   await control.getByLabel('Note').fill('请修改报修流程 please');
   await control.getByLabel(/Access period/).fill('3');
   await control.getByRole('button', { name: 'Request maintenance' }).click();

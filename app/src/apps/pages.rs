@@ -59,6 +59,13 @@ fn MyApps(org: OrgView) -> impl IntoView {
         move || (create.version().get(), close.version().get()),
         |_| list_apps(),
     );
+    // Closing access also ends the "is maintaining" banner.
+    let session = crate::shell::use_session();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = close.value().get() {
+            session.refresh();
+        }
+    });
     let is_admin = org.role == Role::Admin;
     view! {
         <section class="card" data-testid="my-apps">

@@ -70,6 +70,15 @@ pub fn AccessControl(app_id: String) -> impl IntoView {
     });
     let lang = use_lang();
     let app_id = StoredValue::new(app_id);
+    let session = crate::shell::use_session();
+    Effect::new(move |_| {
+        let done = |ok: Option<bool>| ok == Some(true);
+        if done(close.value().get().map(|r| r.is_ok()))
+            || done(request.value().get().map(|r| r.is_ok()))
+        {
+            session.refresh();
+        }
+    });
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

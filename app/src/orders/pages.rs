@@ -136,6 +136,13 @@ fn OrderDetailView() -> impl IntoView {
     let detail = Resource::new(id, get_order);
     let start = ServerAction::<StartMaintenance>::new();
     let lang = use_lang();
+    // Entering maintenance changes who the user acts as: reload the session.
+    let session = crate::shell::use_session();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = start.value().get() {
+            session.refresh();
+        }
+    });
     view! {
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
