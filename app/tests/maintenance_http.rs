@@ -197,6 +197,9 @@ async fn world() -> World {
     w
 }
 
+/// A text in an answer, and the callers who may find it there.
+type Visibility = (fn(&World) -> String, &'static [Caller]);
+
 /// One row of the matrix: a call and the callers it is allowed for.
 struct Row {
     name: &'static str,
@@ -205,7 +208,7 @@ struct Row {
     allowed: &'static [Caller],
     /// For allowed reads that every signed-in user may make: a text that only
     /// the callers in `sees` may find in the answer.
-    sees: Option<(fn(&World) -> String, &'static [Caller])>,
+    sees: Option<Visibility>,
 }
 
 fn matrix() -> Vec<Row> {

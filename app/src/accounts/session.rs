@@ -52,13 +52,28 @@ pub struct SessionRow {
 /// The live session behind a token, if any; expired ones are deleted.
 pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow>, sqlx::Error> {
     let id_hash = hash_token(token);
-    let row: Option<(String, Option<String>, i64, i64, Option<String>)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        user_id: String,
+        current_org: Option<String>,
+        created_at: i64,
+        last_seen_at: i64,
+        maintenance_id: Option<String>,
+    }
+    let row: Option<Row> = sqlx::query_as(
         "SELECT user_id, current_org, created_at, last_seen_at, maintenance_id FROM sessions WHERE id_hash = $1",
     )
     .bind(&id_hash)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((user_id, current_org, created_at, last_seen_at, maintenance_id)) = row else {
+    let Some(Row {
+        user_id,
+        current_org,
+        created_at,
+        last_seen_at,
+        maintenance_id,
+    }) = row
+    else {
         return Ok(None);
     };
     if now - last_seen_at > IDLE_MS || now - created_at > ABSOLUTE_MS {

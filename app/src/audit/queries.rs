@@ -9,8 +9,18 @@ pub const LIMIT: i64 = 200;
 
 pub async fn list(db: &Db, ctx: &Ctx, providers_only: bool) -> AppResult<Vec<EntryView>> {
     let org = ctx.org_admin()?;
-    let rows: Vec<(i64, String, Option<String>, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT e.at, COALESCE(u.display_name, e.actor_user_id), o.name, e.acting_as, e.action, e.before_json, e.after_json \
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        at: i64,
+        actor: String,
+        actor_org: Option<String>,
+        acting_as: String,
+        action: String,
+        before_json: Option<String>,
+        after_json: Option<String>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT e.at, COALESCE(u.display_name, e.actor_user_id) AS actor, o.name AS actor_org, e.acting_as, e.action, e.before_json, e.after_json \
          FROM audit_entries e LEFT JOIN users u ON u.id = e.actor_user_id LEFT JOIN organizations o ON o.id = e.actor_org_id \
          WHERE e.org_id = $1 AND ($2 = 0 OR e.actor_org_id IS NOT NULL) ORDER BY e.at DESC, e.id DESC LIMIT $3",
     )
@@ -21,15 +31,13 @@ pub async fn list(db: &Db, ctx: &Ctx, providers_only: bool) -> AppResult<Vec<Ent
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(at, actor, actor_org, acting_as, action, before, after)| EntryView {
-                at,
-                actor,
-                actor_org,
-                acting_as,
-                action,
-                changes: diff(before.as_deref(), after.as_deref()),
-            },
-        )
+        .map(|r| EntryView {
+            changes: diff(r.before_json.as_deref(), r.after_json.as_deref()),
+            at: r.at,
+            actor: r.actor,
+            actor_org: r.actor_org,
+            acting_as: r.acting_as,
+            action: r.action,
+        })
         .collect())
 }
