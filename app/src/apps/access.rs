@@ -170,6 +170,15 @@ impl AppEdit {
         Ok(p)
     }
 
+    /// Deletes one part of the app (its id already checked against the app).
+    pub async fn delete(&mut self, table: Sibling, id: &str) -> AppResult<()> {
+        sqlx::query(&format!("DELETE FROM {} WHERE id = $1", table.table()))
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     /// Swaps an item with its neighbour above or below; false at the edge.
     pub async fn move_item(
         &mut self,

@@ -1,0 +1,226 @@
+//! Changes to apps. Each runs in one write transaction with its audit entry
+//! (see `AppEdit`); a failed check leaves nothing behind.
+
+mod forms;
+mod process;
+mod services;
+mod templates;
+
+pub use forms::*;
+pub use process::*;
+pub use services::*;
+pub use templates::*;
+
+/// What every part of the editor's changes uses.
+mod prelude {
+    pub(super) use super::super::access::{AppEdit, Sibling};
+    pub(super) use super::super::domain::{limits, *};
+    pub(super) use crate::accounts::ctx::Ctx;
+    pub(super) use crate::db::{new_id, Db};
+    pub(super) use crate::error::{AppError, AppResult, ErrorCode};
+    pub(super) use serde_json::{json, Value};
+}
+
+use super::snapshot::{self, AppSnapshot};
+use crate::accounts::Role;
+use prelude::*;
+
+#[derive(Debug)]
+pub struct AppSettings {
+    pub name: String,
+    pub icon: Icon,
+    pub description: String,
+}
+
+impl AppSettings {
+    pub fn parse(name: &str, icon: &str, description: &str) -> AppResult<AppSettings> {
+        Ok(AppSettings {
+            name: text(name, limits::APP_NAME, ErrorCode::InvalidAppName)?,
+            icon: Icon::parse(icon)?,
+            description: optional_text(
+                description,
+                limits::DESCRIPTION,
+                ErrorCode::InvalidDescription,
+            )?,
+        })
+    }
+}
+
+/// A new, empty app in the caller's organization (admins only).
+pub async fn create_app(db: &Db, ctx: &Ctx, s: &AppSettings, now: i64) -> AppResult<String> {
+    let org = ctx.org()?;
+    if org.role != Role::Admin {
+        return Err(AppError::new(ErrorCode::AppCreateAdminOnly));
+    }
+    let snap = AppSnapshot {
+        format: snapshot::FORMAT,
+        name: s.name.clone(),
+        icon: s.icon,
+        description: s.description.clone(),
+        admins: vec![],
+        forms: vec![],
+        templates: vec![],
+        services: vec![],
+    };
+    let mut tx = db.begin_write().await?;
+    let deploy = snapshot::Deploy {
+        org_id: &org.org_id.0,
+        actor_user_id: &ctx.user_id.0,
+        origin: "own",
+        foreign: false,
+        now,
+    };
+    let app_id = snapshot::deploy(&mut tx, &snap, &deploy).await?;
+    let entry = crate::audit::Entry {
+        org_id: &org.org_id.0,
+        actor_user_id: &ctx.user_id.0,
+        acting_as: "admin",
+        actor_org_id: None,
+        app_id: Some(&app_id),
+        action: "app.create",
+        target: &app_id,
+        before: None,
+        after: Some(
+            json!({ "name": s.name, "icon": s.icon.as_str(), "description": s.description }),
+        ),
+    };
+    crate::audit::record(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(app_id)
+}
+
+pub async fn update_app(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    s: &AppSettings,
+    now: i64,
+) -> AppResult<()> {
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    let (name, icon, description): (String, String, String) =
+        sqlx::query_as("SELECT name, icon, description FROM apps WHERE id = $1")
+            .bind(app_id)
+            .fetch_one(&mut *e.tx)
+            .await?;
+    sqlx::query("UPDATE apps SET name = $1, icon = $2, description = $3 WHERE id = $4")
+        .bind(&s.name)
+        .bind(s.icon.as_str())
+        .bind(&s.description)
+        .bind(app_id)
+        .execute(&mut *e.tx)
+        .await?;
+    let before = json!({ "name": name, "icon": icon, "description": description });
+    let after = json!({ "name": s.name, "icon": s.icon.as_str(), "description": s.description });
+    e.finish("app.update", app_id, Some(before), Some(after))
+        .await
+}
+
+pub async fn delete_app(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResult<()> {
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    let before = snapshot::load(&mut e.tx, app_id)
+        .await?
+        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null));
+    // Foreign keys cascade to forms, fields, steps, templates, services, admins.
+    sqlx::query("DELETE FROM apps WHERE id = $1")
+        .bind(app_id)
+        .execute(&mut *e.tx)
+        .await?;
+    e.finish_deleted("app.delete", app_id, before).await
+}
+
+impl AppEdit {
+    /// Moves an item and records it; at the edge nothing changes and nothing is recorded.
+    async fn move_and_finish(
+        mut self,
+        table: Sibling,
+        parent: &str,
+        id: &str,
+        up: bool,
+        action: &str,
+    ) -> AppResult<()> {
+        if !self.move_item(table, parent, id, up).await? {
+            return Ok(());
+        }
+        let direction = json!({ "direction": if up { "up" } else { "down" } });
+        self.finish(action, id, None, Some(direction)).await
+    }
+
+    /// Like `finish`, for a change that removed the app itself.
+    async fn finish_deleted(
+        mut self,
+        action: &str,
+        target: &str,
+        before: Option<Value>,
+    ) -> AppResult<()> {
+        let entry = crate::audit::Entry {
+            org_id: &self.org_id,
+            actor_user_id: &self.actor,
+            acting_as: &self.acting_as,
+            actor_org_id: self.actor_org_id.as_deref(),
+            app_id: Some(target),
+            action,
+            target,
+            before,
+            after: None,
+        };
+        crate::audit::record(&mut self.tx, entry, self.now).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub async fn add_app_admin(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    user_id: &str,
+    now: i64,
+) -> AppResult<()> {
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    e.require_org_user(user_id).await?;
+    let res = sqlx::query("INSERT INTO app_admins (app_id, user_id) VALUES ($1, $2)")
+        .bind(app_id)
+        .bind(user_id)
+        .execute(&mut *e.tx)
+        .await;
+    match res {
+        Err(err) if crate::db::is_unique_violation(&err) => {
+            return Err(AppError::new(ErrorCode::AlreadyAdded))
+        }
+        other => {
+            other?;
+        }
+    }
+    e.finish(
+        "app.admin_add",
+        user_id,
+        None,
+        Some(json!({ "app_admin": user_id })),
+    )
+    .await
+}
+
+pub async fn remove_app_admin(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    user_id: &str,
+    now: i64,
+) -> AppResult<()> {
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    let done = sqlx::query("DELETE FROM app_admins WHERE app_id = $1 AND user_id = $2")
+        .bind(app_id)
+        .bind(user_id)
+        .execute(&mut *e.tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    e.finish(
+        "app.admin_remove",
+        user_id,
+        Some(json!({ "app_admin": user_id })),
+        None,
+    )
+    .await
+}

@@ -1,0 +1,151 @@
+//! Changes to third-party services.
+
+use super::prelude::*;
+
+// ---- third-party services ----------------------------------------------
+
+#[derive(Debug)]
+pub struct ServiceInput {
+    pub name: String,
+    pub endpoint: String,
+}
+
+impl ServiceInput {
+    pub fn parse(name: &str, endpoint: &str) -> AppResult<ServiceInput> {
+        Ok(ServiceInput {
+            name: text(name, limits::SERVICE_NAME, ErrorCode::InvalidServiceName)?,
+            endpoint: parse_endpoint(endpoint)?,
+        })
+    }
+}
+
+/// A credential: 1–4096 characters, kept exactly as given.
+pub fn parse_credential(raw: &str) -> AppResult<String> {
+    let n = raw.chars().count();
+    if n == 0 || n > limits::CREDENTIAL || raw.chars().any(char::is_control) {
+        return Err(AppError::new(ErrorCode::InvalidCredential));
+    }
+    Ok(raw.to_string())
+}
+
+async fn service_of(e: &mut AppEdit, service_id: &str) -> AppResult<(String, String)> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT name, endpoint FROM services WHERE id = $1 AND app_id = $2")
+            .bind(service_id)
+            .bind(&e.app_id)
+            .fetch_optional(&mut *e.tx)
+            .await?;
+    row.ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+pub async fn add_service(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    s: &ServiceInput,
+    credential: Option<&str>,
+    now: i64,
+) -> AppResult<String> {
+    let credential = credential
+        .filter(|c| !c.is_empty())
+        .map(parse_credential)
+        .transpose()?;
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    e.require_below(
+        "SELECT COUNT(*) FROM services WHERE app_id = $1",
+        app_id,
+        limits::SERVICES,
+    )
+    .await?;
+    let id = new_id();
+    let pos = e.next_position(Sibling::Service, app_id).await?;
+    sqlx::query(
+        "INSERT INTO services (id, app_id, name, endpoint, credential, credential_set_at, needs_config, position) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+    )
+    .bind(&id)
+    .bind(app_id)
+    .bind(&s.name)
+    .bind(&s.endpoint)
+    .bind(credential.as_deref())
+    .bind(credential.as_ref().map(|_| now))
+    .bind(pos)
+    .execute(&mut *e.tx)
+    .await?;
+    // The audit trail records that a credential was set, never its value.
+    let after =
+        json!({ "name": s.name, "endpoint": s.endpoint, "credential": credential.is_some() });
+    e.finish("service.add", &id, None, Some(after)).await?;
+    Ok(id)
+}
+
+pub async fn update_service(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    service_id: &str,
+    s: &ServiceInput,
+    now: i64,
+) -> AppResult<()> {
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    let (name, endpoint) = service_of(&mut e, service_id).await?;
+    sqlx::query("UPDATE services SET name = $1, endpoint = $2 WHERE id = $3")
+        .bind(&s.name)
+        .bind(&s.endpoint)
+        .bind(service_id)
+        .execute(&mut *e.tx)
+        .await?;
+    let before = json!({ "name": name, "endpoint": endpoint });
+    e.finish(
+        "service.update",
+        service_id,
+        Some(before),
+        Some(json!({ "name": s.name, "endpoint": s.endpoint })),
+    )
+    .await
+}
+
+pub async fn set_credential(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    service_id: &str,
+    credential: &str,
+    now: i64,
+) -> AppResult<()> {
+    let credential = parse_credential(credential)?;
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    service_of(&mut e, service_id).await?;
+    sqlx::query("UPDATE services SET credential = $1, credential_set_at = $2, needs_config = 0 WHERE id = $3")
+        .bind(&credential)
+        .bind(now)
+        .bind(service_id)
+        .execute(&mut *e.tx)
+        .await?;
+    e.finish(
+        "service.credential",
+        service_id,
+        None,
+        Some(json!({ "credential": "set" })),
+    )
+    .await
+}
+
+pub async fn delete_service(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &str,
+    service_id: &str,
+    now: i64,
+) -> AppResult<()> {
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    let (name, endpoint) = service_of(&mut e, service_id).await?;
+    e.delete(Sibling::Service, service_id).await?;
+    e.finish(
+        "service.delete",
+        service_id,
+        Some(json!({ "name": name, "endpoint": endpoint })),
+        None,
+    )
+    .await
+}
