@@ -286,6 +286,7 @@ catalogue! {
     EvRequested => "客户申请维护", "Customer requested maintenance";
     EvMaintenance => "远程维护", "Remote maintenance";
     InProgress => "进行中", "in progress";
+    Minutes => "分钟", "min";
     AuditLog => "审计日志", "Audit log";
     ByProviders => "仅看服务商的修改", "Only changes made by service providers";
     Who => "操作人", "Who";

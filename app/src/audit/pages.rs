@@ -8,6 +8,22 @@ use crate::ui::{error_note, SignedIn};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// Known roles in the reader's language; a maintenance role as recorded.
+fn acting_as_text(raw: String) -> impl IntoView {
+    let key = match raw.as_str() {
+        "admin" | "buyer_admin" => Some(K::RoleAdmin),
+        "app_admin" => Some(K::AppAdmins),
+        "member" => Some(K::RoleMember),
+        "platform_operator" => Some(K::Operator),
+        _ => None,
+    };
+    let lang = crate::i18n::use_lang();
+    move || {
+        key.map(|k| k.text(lang.get()).to_string())
+            .unwrap_or_else(|| raw.clone())
+    }
+}
+
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! { <SignedIn children=move |_me: Me| view! { <Audit /> } /> }
@@ -41,7 +57,7 @@ fn Audit() -> impl IntoView {
                                         <tr data-action=e.action.clone() data-provider=e.actor_org.is_some().to_string()>
                                             <td>{format_time(e.at)}</td>
                                             <td>{e.actor.clone()} {e.actor_org.clone().map(|o| view! { <div class="muted small">{o}</div> })}</td>
-                                            <td class="small">{e.acting_as.clone()}</td>
+                                            <td class="small">{acting_as_text(e.acting_as.clone())}</td>
                                             <td><code>{e.action.clone()}</code></td>
                                             <td class="small">
                                                 {e.changes.into_iter().map(|c| view! {

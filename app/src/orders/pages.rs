@@ -200,7 +200,7 @@ fn event_text(e: Event) -> impl IntoView {
         Event::AccessClosed { by } => view! { {t(K::EvAccessClosed)} " · " {by} }.into_any(),
         Event::MaintenanceRequested { by, note } => view! { {t(K::EvRequested)} " · " {by} " · " {note} }.into_any(),
         Event::Maintenance { by, minutes, ended } => view! {
-            {t(K::EvMaintenance)} " · " {by} " · " {minutes} " min" {(!ended).then(|| view! { " · " {t(K::InProgress)} })}
+            {t(K::EvMaintenance)} " · " {by} " · " {minutes} " " {t(K::Minutes)} {(!ended).then(|| view! { " · " {t(K::InProgress)} })}
         }.into_any(),
     }
 }
