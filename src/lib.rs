@@ -1,4 +1,6 @@
 //! Browser entry: hydrates the server-rendered page and nothing else.
+// The page's view types are deep; optimised builds need the larger limit.
+#![recursion_limit = "512"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
