@@ -79,6 +79,11 @@ pub async fn list(
     if q.chars().count() > 100 {
         return Err(AppError::new(ErrorCode::InvalidInput));
     }
+    // Typed text matches literally: % and _ are not wildcards.
+    let q = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     let (c_time, c_id) = match after {
         Some(a) => parse_cursor(a).ok_or_else(|| AppError::new(ErrorCode::InvalidInput))?,
         None => (i64::MAX, String::new()),
@@ -93,9 +98,9 @@ pub async fn list(
     let sql = format!(
         "{SELECT} WHERE o.isv_org_id = $1 \
            AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \
-           AND ($4 = '' OR LOWER(c.name) LIKE '%' || $4 || '%' OR LOWER(l.app_name) LIKE '%' || $4 || '%' \
-                OR LOWER(b.display_name) LIKE '%' || $4 || '%' OR LOWER(b.email) LIKE '%' || $4 || '%' \
-                OR LOWER(lc.display_name) LIKE '%' || $4 || '%') \
+           AND ($4 = '' OR LOWER(c.name) LIKE '%' || $4 || '%' ESCAPE '\\' OR LOWER(l.app_name) LIKE '%' || $4 || '%' ESCAPE '\\' \
+                OR LOWER(b.display_name) LIKE '%' || $4 || '%' ESCAPE '\\' OR LOWER(b.email) LIKE '%' || $4 || '%' ESCAPE '\\' \
+                OR LOWER(lc.display_name) LIKE '%' || $4 || '%' ESCAPE '\\') \
            AND $5 = $5{access_sql} \
          ORDER BY o.created_at DESC, o.id DESC LIMIT $6"
     );
