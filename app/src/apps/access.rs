@@ -145,29 +145,22 @@ impl AppEdit {
         Ok(())
     }
 
-    /// Fails with "too many" when `sql` (a COUNT with one bind) reaches `max`.
-    pub async fn require_below(&mut self, sql: &str, parent: &str, max: usize) -> AppResult<()> {
-        let (n,): (i64,) = sqlx::query_as(sql)
+    /// The position for a new item under `parent`, or "too many" when the
+    /// list already holds `max` items.
+    pub async fn next_slot(&mut self, table: Sibling, parent: &str, max: usize) -> AppResult<i64> {
+        let sql = format!(
+            "SELECT COUNT(*), COALESCE(MAX(position) + 1, 0) FROM {} WHERE {} = $1",
+            table.table(),
+            table.parent()
+        );
+        let (n, next): (i64, i64) = sqlx::query_as(&sql)
             .bind(parent)
             .fetch_one(&mut *self.tx)
             .await?;
         if n as usize >= max {
             return Err(AppError::new(ErrorCode::TooMany));
         }
-        Ok(())
-    }
-
-    pub async fn next_position(&mut self, table: Sibling, parent: &str) -> AppResult<i64> {
-        let sql = format!(
-            "SELECT COALESCE(MAX(position) + 1, 0) FROM {} WHERE {} = $1",
-            table.table(),
-            table.parent()
-        );
-        let (p,): (i64,) = sqlx::query_as(&sql)
-            .bind(parent)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        Ok(p)
+        Ok(next)
     }
 
     /// Deletes one part of the app (its id already checked against the app).

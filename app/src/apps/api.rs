@@ -44,7 +44,7 @@ fn up(direction: &str) -> Result<bool, AppError> {
 
 app_fn!(
     /// The apps of the current organization, most recently changed first.
-    list_apps, "apps/list", () -> Vec<AppCard>, |s, ctx, now| reads::list(&s.db, &ctx).await);
+    list_apps, "apps/list", () -> Vec<AppCard>, |s, ctx, now| reads::list(&s.db, &ctx, now).await);
 
 app_fn!(
     /// One app with everything in it (never a credential).

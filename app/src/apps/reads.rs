@@ -27,7 +27,7 @@ struct CardRow {
     open_until: Option<i64>,
 }
 
-pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
+pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
     let org = ctx.org()?;
     let rows: Vec<CardRow> = sqlx::query_as(
         "SELECT a.id, a.name, a.icon, a.description, a.origin, a.updated_at, \
@@ -58,7 +58,7 @@ pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<AppCard>> {
                 setup_incomplete: r.pending_setup > 0,
                 access_open: org.role == Role::Admin
                     && ctx.maintenance.is_none()
-                    && r.open_until.is_some_and(|u| u > crate::ui::now_ms()),
+                    && r.open_until.is_some_and(|u| u > now),
                 id: r.id,
                 name: r.name,
                 description: r.description,

@@ -10,22 +10,24 @@ mod imp {
     pub use crate::distribution::links::{self, LinkRef};
     pub use crate::distribution::purchase;
     pub use crate::error::respond;
-    pub use crate::state::app_state;
+    pub use crate::state::{app_state, AppState};
 
-    /// After buying: work in the buying organization, on the installed app.
-    pub async fn land_on(
+    /// Buys into `org_id`, then works in that organization, on the installed app.
+    pub async fn buy_and_land(
+        s: &AppState,
         ctx: &Ctx,
+        link: LinkRef<'_>,
         org_id: &str,
-        outcome: &super::PurchaseOutcome,
-    ) -> crate::error::AppResult<()> {
-        let state = app_state()?;
-        crate::accounts::session::set_current_org(&state.db, &ctx.session_hash, org_id).await?;
-        let app_id = match outcome {
+        key: &str,
+    ) -> crate::error::AppResult<super::PurchaseOutcome> {
+        let outcome = purchase::purchase(&s.db, ctx, link, org_id, key, s.clock.now_ms()).await?;
+        crate::accounts::session::set_current_org(&s.db, &ctx.session_hash, org_id).await?;
+        let app_id = match &outcome {
             super::PurchaseOutcome::Bought { app_id, .. }
             | super::PurchaseOutcome::AlreadyInstalled { app_id } => app_id,
         };
         leptos_axum::redirect(&format!("/apps/{app_id}"));
-        Ok(())
+        Ok(outcome)
     }
 }
 
@@ -99,17 +101,7 @@ pub async fn buy(
     respond(
         async {
             let (s, ctx) = caller().await?;
-            let out = purchase::purchase(
-                &s.db,
-                &ctx,
-                LinkRef::Token(&token),
-                &org_id,
-                &idempotency_key,
-                s.clock.now_ms(),
-            )
-            .await?;
-            land_on(&ctx, &org_id, &out).await?;
-            Ok(out)
+            buy_and_land(&s, &ctx, LinkRef::Token(&token), &org_id, &idempotency_key).await
         }
         .await,
     )
@@ -153,17 +145,7 @@ pub async fn buy_request(
             let (s, ctx) = caller().await?;
             let link_id = purchase::request_link(&s.db, &ctx, &request_id).await?;
             let org_id = ctx.org()?.org_id.0.clone();
-            let out = purchase::purchase(
-                &s.db,
-                &ctx,
-                LinkRef::Id(&link_id),
-                &org_id,
-                &idempotency_key,
-                s.clock.now_ms(),
-            )
-            .await?;
-            land_on(&ctx, &org_id, &out).await?;
-            Ok(out)
+            buy_and_land(&s, &ctx, LinkRef::Id(&link_id), &org_id, &idempotency_key).await
         }
         .await,
     )

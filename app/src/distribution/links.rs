@@ -71,6 +71,21 @@ struct LinkRow {
     revoked_at: Option<i64>,
 }
 
+/// The app as a link would sell it now, with its version.
+async fn current_snapshot(
+    conn: &mut sqlx::AnyConnection,
+    app_id: &str,
+) -> AppResult<(AppSnapshot, i64)> {
+    let snap = snapshot::load(conn, app_id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let (version,): (i64,) = sqlx::query_as("SELECT version FROM apps WHERE id = $1")
+        .bind(app_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((snap, version))
+}
+
 /// The dialog: what a link would sell now, and the app's links so far.
 pub async fn distribute_view(
     db: &Db,
@@ -80,13 +95,7 @@ pub async fn distribute_view(
 ) -> AppResult<DistributeView> {
     require_distributor(db, ctx, app_id).await?;
     let mut conn = db.pool.acquire().await?;
-    let snap = snapshot::load(&mut conn, app_id)
-        .await?
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let (version,): (i64,) = sqlx::query_as("SELECT version FROM apps WHERE id = $1")
-        .bind(app_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (snap, version) = current_snapshot(&mut conn, app_id).await?;
     let rows: Vec<LinkRow> = sqlx::query_as(
         "SELECT l.id, l.created_at, COALESCE(u.display_name, '') AS created_by, l.expires_at, l.purchases, l.max_purchases, \
                 l.views, l.bound_org_id, l.note, l.app_version, l.revoked_at \
@@ -116,13 +125,7 @@ pub async fn create_link(
     require_distributor(db, ctx, app_id).await?;
     let org = ctx.org()?.org_id.0.clone();
     let mut tx = db.begin_write().await?;
-    let snap = snapshot::load(&mut tx, app_id)
-        .await?
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let (version,): (i64,) = sqlx::query_as("SELECT version FROM apps WHERE id = $1")
-        .bind(app_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (snap, version) = current_snapshot(&mut tx, app_id).await?;
     if let Some(bound) = &o.bound_org {
         let exists: Option<(String,)> =
             sqlx::query_as("SELECT id FROM organizations WHERE id = $1")

@@ -95,6 +95,8 @@ pub async fn list(
         AccessFilter::Closed => " AND (g.open_until IS NULL OR g.open_until <= $5)",
     };
     // Search by customer, app, buyer or the ISV user who created the link.
+    // `$5 = $5` keeps the time parameter referenced when no filter uses it
+    // (PostgreSQL must be able to type every bound parameter).
     let sql = format!(
         "{SELECT} WHERE o.isv_org_id = $1 \
            AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \

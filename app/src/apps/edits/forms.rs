@@ -26,14 +26,8 @@ pub async fn add_form(
     let name = text(name, limits::FORM_NAME, ErrorCode::InvalidFormName)?;
     let kind = FormKind::parse(kind)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
-    e.require_below(
-        "SELECT COUNT(*) FROM forms WHERE app_id = $1",
-        app_id,
-        limits::FORMS,
-    )
-    .await?;
     let id = new_id();
-    let pos = e.next_position(Sibling::Form, app_id).await?;
+    let pos = e.next_slot(Sibling::Form, app_id, limits::FORMS).await?;
     sqlx::query("INSERT INTO forms (id, app_id, name, kind, position, process_needs_config) VALUES ($1, $2, $3, $4, $5, 0)")
         .bind(&id)
         .bind(app_id)
@@ -149,14 +143,8 @@ pub async fn add_field(
 ) -> AppResult<String> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     form_of(&mut e, form_id).await?;
-    e.require_below(
-        "SELECT COUNT(*) FROM fields WHERE form_id = $1",
-        form_id,
-        limits::FIELDS,
-    )
-    .await?;
     let id = new_id();
-    let pos = e.next_position(Sibling::Field, form_id).await?;
+    let pos = e.next_slot(Sibling::Field, form_id, limits::FIELDS).await?;
     sqlx::query(
         "INSERT INTO fields (id, form_id, label, field_type, required, options_json, position) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )

@@ -53,14 +53,8 @@ pub async fn add_step(
     if kind != FormKind::Process {
         return Err(AppError::new(ErrorCode::NotAProcessForm));
     }
-    e.require_below(
-        "SELECT COUNT(*) FROM process_steps WHERE form_id = $1",
-        form_id,
-        limits::STEPS,
-    )
-    .await?;
     let id = new_id();
-    let pos = e.next_position(Sibling::Step, form_id).await?;
+    let pos = e.next_slot(Sibling::Step, form_id, limits::STEPS).await?;
     sqlx::query("INSERT INTO process_steps (id, form_id, name, approvers_json, position) VALUES ($1, $2, $3, '[]', $4)")
         .bind(&id)
         .bind(form_id)

@@ -51,14 +51,10 @@ pub async fn add_service(
         .map(parse_credential)
         .transpose()?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
-    e.require_below(
-        "SELECT COUNT(*) FROM services WHERE app_id = $1",
-        app_id,
-        limits::SERVICES,
-    )
-    .await?;
     let id = new_id();
-    let pos = e.next_position(Sibling::Service, app_id).await?;
+    let pos = e
+        .next_slot(Sibling::Service, app_id, limits::SERVICES)
+        .await?;
     sqlx::query(
         "INSERT INTO services (id, app_id, name, endpoint, credential, credential_set_at, needs_config, position) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",

@@ -54,14 +54,10 @@ pub async fn add_template(
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     form_of(&mut e, form_id).await?;
     let message = check_message(&mut e, form_id, message).await?;
-    e.require_below(
-        "SELECT COUNT(*) FROM notification_templates WHERE app_id = $1",
-        app_id,
-        limits::TEMPLATES,
-    )
-    .await?;
     let id = new_id();
-    let pos = e.next_position(Sibling::Template, app_id).await?;
+    let pos = e
+        .next_slot(Sibling::Template, app_id, limits::TEMPLATES)
+        .await?;
     sqlx::query(
         "INSERT INTO notification_templates (id, app_id, form_id, trigger_event, recipients_json, message, needs_config, position) \
          VALUES ($1, $2, $3, $4, '[]', $5, 0, $6)",
