@@ -10,7 +10,7 @@ use app::apps::domain::*;
 use app::apps::edits::{self, AppSettings, FieldInput, ServiceInput};
 use app::apps::{reads, snapshot};
 use app::error::ErrorCode;
-use common::TestDb;
+use common::{TestDb, T0};
 
 struct World {
     t: TestDb,
@@ -73,6 +73,22 @@ impl World {
             ))
             .await
     }
+    /// `build`, plus a template with a recipient and a service with a credential.
+    async fn build_complete(&self) {
+        let (form, _) = self.build().await;
+        let (db, c, a) = (&self.t.db, &self.admin, self.app.as_str());
+        let tid = edits::add_template(db, c, a, &form, "rejected", "{{客户名称}} 被拒", 1)
+            .await
+            .unwrap();
+        edits::set_recipient(db, c, a, &tid, &Recipient::Submitter, true, 1)
+            .await
+            .unwrap();
+        let service = ServiceInput::parse("s", "https://s.example").unwrap();
+        edits::add_service(db, c, a, &service, Some("k"), 1)
+            .await
+            .unwrap();
+    }
+
     /// A process form with two fields and two steps; returns (form, step ids).
     async fn build(&self) -> (String, Vec<String>) {
         let (db, c, a) = (&self.t.db, &self.admin, self.app.as_str());
@@ -129,10 +145,10 @@ async fn creating_an_app_is_for_admins_and_is_audited() {
         ErrorCode::AppCreateAdminOnly
     );
     assert_eq!(w.t.snapshot().await, before);
-    let cards = reads::list(&w.t.db, &w.member).await.unwrap();
+    let cards = reads::list(&w.t.db, &w.member, T0).await.unwrap();
     assert_eq!(cards.len(), 1);
     assert!(!cards[0].can_edit);
-    assert!(reads::list(&w.t.db, &w.admin).await.unwrap()[0].can_edit);
+    assert!(reads::list(&w.t.db, &w.admin, T0).await.unwrap()[0].can_edit);
 }
 
 #[tokio::test]
@@ -507,6 +523,24 @@ async fn validation_names_the_field_and_saves_nothing() {
 }
 
 #[tokio::test]
+async fn a_list_refuses_an_item_past_its_limit() {
+    let w = world().await;
+    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    for i in 0..limits::SERVICES {
+        let input = ServiceInput::parse(&format!("s{i}"), "https://s.example").unwrap();
+        edits::add_service(db, c, a, &input, None, 1).await.unwrap();
+    }
+    let before = w.t.snapshot().await;
+    let input = ServiceInput::parse("one more", "https://s.example").unwrap();
+    let e = edits::add_service(db, c, a, &input, None, 1)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::TooMany);
+    assert_eq!(w.t.snapshot().await, before);
+    assert_eq!(w.snap().await.services.len(), limits::SERVICES);
+}
+
+#[tokio::test]
 async fn deleting_an_app_removes_all_its_parts() {
     let w = world().await;
     let (form, _) = w.build().await;
@@ -546,24 +580,8 @@ async fn deleting_an_app_removes_all_its_parts() {
 #[tokio::test]
 async fn snapshot_round_trip_gives_an_equal_definition() {
     let w = world().await;
-    let (form, _) = w.build().await;
+    w.build_complete().await;
     let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
-    let tid = edits::add_template(db, c, a, &form, "rejected", "{{客户名称}} 被拒", 1)
-        .await
-        .unwrap();
-    edits::set_recipient(db, c, a, &tid, &Recipient::Submitter, true, 1)
-        .await
-        .unwrap();
-    edits::add_service(
-        db,
-        c,
-        a,
-        &ServiceInput::parse("s", "https://s.example").unwrap(),
-        Some("k"),
-        1,
-    )
-    .await
-    .unwrap();
     edits::add_app_admin(db, c, a, &w.member.user_id.0, 1)
         .await
         .unwrap();
@@ -591,24 +609,8 @@ async fn snapshot_round_trip_gives_an_equal_definition() {
 #[tokio::test]
 async fn a_foreign_copy_leaves_people_and_credentials_behind_and_needs_configuration() {
     let w = world().await;
-    let (form, _) = w.build().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
-    let tid = edits::add_template(db, c, a, &form, "submitted", "x", 1)
-        .await
-        .unwrap();
-    edits::set_recipient(db, c, a, &tid, &Recipient::Submitter, true, 1)
-        .await
-        .unwrap();
-    edits::add_service(
-        db,
-        c,
-        a,
-        &ServiceInput::parse("s", "https://s.example").unwrap(),
-        Some("k"),
-        1,
-    )
-    .await
-    .unwrap();
+    w.build_complete().await;
+    let db = &w.t.db;
     let original = w.snap().await;
     let o = &w.outsider;
     let mut tx = db.begin_write().await.unwrap();

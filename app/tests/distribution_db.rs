@@ -525,7 +525,7 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
     // Audit on both sides.
     assert_eq!(w.t.count("SELECT COUNT(*) FROM audit_entries WHERE action IN ('order.purchased', 'app.installed')").await, 2);
     // The card says setup is incomplete until every item is configured.
-    assert!(reads::list(&w.t.db, b).await.unwrap()[0].setup_incomplete);
+    assert!(reads::list(&w.t.db, b, T0).await.unwrap()[0].setup_incomplete);
     let db = &w.t.db;
     edits::set_approver(
         db,
@@ -559,5 +559,5 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
     )
     .await
     .unwrap();
-    assert!(!reads::list(db, b).await.unwrap()[0].setup_incomplete);
+    assert!(!reads::list(db, b, T0).await.unwrap()[0].setup_incomplete);
 }

@@ -111,24 +111,7 @@ async fn world() -> World {
     .await;
 
     // The ISV sells "Customer visits" to Northwind (and to Southgate, for the other-app checks).
-    let (app_id,): (String,) =
-        sqlx::query_as("SELECT id FROM apps WHERE name LIKE '客户拜访管理%'")
-            .fetch_one(&s.t.db.pool)
-            .await
-            .unwrap();
-    let link = s
-        .call(
-            "/api/distribution/create_link",
-            &format!("app_id={app_id}&expires_days=30&max_purchases=&bound_org=&note="),
-            Some(&isv),
-            &[],
-        )
-        .await;
-    let token = link.json()["path"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("/l/")
-        .to_string();
+    let token = s.create_link(&isv, "客户拜访管理").await;
     let mut installed = Vec::new();
     for (email, org) in [
         ("admin@north.example", "Northwind Trading"),

@@ -11,22 +11,11 @@ use http::{header, Request, StatusCode};
 async fn pages_search_and_csv_cover_every_order_once() {
     let s = site(false).await;
     let isv = s.session("isv-admin@acme.example").await;
-    let (app_id,): (String,) = sqlx::query_as("SELECT id FROM apps WHERE name LIKE '设备报修%'")
-        .fetch_one(&s.t.db.pool)
-        .await
-        .unwrap();
-    let link = s
-        .call(
-            "/api/distribution/create_link",
-            &format!("app_id={app_id}&expires_days=30&max_purchases=&bound_org=&note="),
-            Some(&isv),
-            &[],
-        )
-        .await;
-    assert_eq!(link.status, StatusCode::OK, "{}", link.body);
+    s.create_link(&isv, "设备报修").await;
     // 120 orders from 120 customer organizations, some at the same instant.
-    let (link_id, isv_org, buyer): (String, String, String) = sqlx::query_as(
-        "SELECT l.id, l.isv_org_id, (SELECT id FROM users WHERE email = 'admin@north.example') FROM distribution_links l",
+    let (link_id, isv_org, buyer, app_id): (String, String, String, String) = sqlx::query_as(
+        "SELECT l.id, l.isv_org_id, (SELECT id FROM users WHERE email = 'admin@north.example'), l.source_app_id \
+         FROM distribution_links l",
     )
     .fetch_one(&s.t.db.pool)
     .await

@@ -101,6 +101,26 @@ impl Site {
         .await
     }
 
+    /// A distribution link for the demo app whose name starts with `app`,
+    /// created by the ISV session `isv`; returns the link token.
+    pub async fn create_link(&self, isv: &str, app: &str) -> String {
+        let (app_id,): (String,) = sqlx::query_as("SELECT id FROM apps WHERE name LIKE $1 || '%'")
+            .bind(app)
+            .fetch_one(&self.t.db.pool)
+            .await
+            .unwrap();
+        let form = format!("app_id={app_id}&expires_days=30&max_purchases=&bound_org=&note=");
+        let r = self
+            .call("/api/distribution/create_link", &form, Some(isv), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()["path"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("/l/")
+            .to_string()
+    }
+
     /// Signs in and returns the session token.
     pub async fn session(&self, email: &str) -> String {
         let r = self.sign_in(email, None).await;
