@@ -80,3 +80,38 @@ ensure_build_tools() {
   ensure_wasm_bindgen
   ensure_cargo_leptos
 }
+
+ensure_postgres() {
+  if [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+    ok "PostgreSQL 15: present"
+  else
+    say "Installing PostgreSQL 15 from Debian (for the PostgreSQL test run)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql-15
+  fi
+}
+
+# Starts a throw-away PostgreSQL cluster on a loopback port and exports
+# FENFA_TEST_PG (an admin URL); the cluster is removed when the shell exits.
+# PostgreSQL refuses to run as root, so it runs as the `postgres` user.
+start_throwaway_postgres() {
+  local bin=/usr/lib/postgresql/15/bin port="${FENFA_PG_PORT:-55432}"
+  PG_DIR="$(mktemp -d /tmp/fenfa-pg.XXXXXX)"
+  local run=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; run=(runuser -u postgres --); fi
+  say "Starting a throw-away PostgreSQL cluster on 127.0.0.1:$port ($PG_DIR)"
+  "${run[@]}" "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$PG_DIR -c max_connections=400 -c fsync=off" start >/dev/null
+  export FENFA_TEST_PG="postgres://postgres@127.0.0.1:$port"
+  PG_RUN=("${run[@]}")
+  trap stop_throwaway_postgres EXIT
+}
+
+stop_throwaway_postgres() {
+  if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ]; then
+    "${PG_RUN[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+    ok "Removed the throw-away PostgreSQL cluster"
+  fi
+}

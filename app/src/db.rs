@@ -128,16 +128,3 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
         _ => false,
     }
 }
-
-#[cfg(test)]
-pub mod testing {
-    use super::*;
-
-    /// A fresh SQLite database in its own temporary directory.
-    pub async fn fresh_db() -> (Db, tempfile::TempDir) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}/test.db", dir.path().display());
-        let db = Db::connect(&url).await.expect("connect");
-        (db, dir)
-    }
-}

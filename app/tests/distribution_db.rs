@@ -345,10 +345,23 @@ async fn a_purchase_failing_midway_leaves_no_order_and_no_partial_copy() {
     let path = w.link("").await;
     let before = w.t.snapshot().await;
     // Fail on the last part the copy writes: forms and fields are already in.
-    sqlx::query("CREATE TRIGGER fail_services BEFORE INSERT ON services BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-        .execute(&w.t.db.pool)
-        .await
-        .unwrap();
+    let (create, drop): (&[&str], &str) = if common::on_postgres() {
+        (
+            &[
+                "CREATE FUNCTION fail_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER fail_services BEFORE INSERT ON services FOR EACH ROW EXECUTE FUNCTION fail_insert()",
+            ],
+            "DROP TRIGGER fail_services ON services",
+        )
+    } else {
+        (
+            &["CREATE TRIGGER fail_services BEFORE INSERT ON services BEGIN SELECT RAISE(ABORT, 'injected failure'); END"],
+            "DROP TRIGGER fail_services",
+        )
+    };
+    for sql in create {
+        sqlx::query(sql).execute(&w.t.db.pool).await.unwrap();
+    }
     let b = &w.buyer;
     let e = purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k", T0)
         .await
@@ -360,10 +373,7 @@ async fn a_purchase_failing_midway_leaves_no_order_and_no_partial_copy() {
         .await
         .unwrap();
     assert_eq!(purchases, 0);
-    sqlx::query("DROP TRIGGER fail_services")
-        .execute(&w.t.db.pool)
-        .await
-        .unwrap();
+    sqlx::query(drop).execute(&w.t.db.pool).await.unwrap();
     purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k", T0)
         .await
         .unwrap();
@@ -560,4 +570,39 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
     .await
     .unwrap();
     assert!(!reads::list(db, b, T0).await.unwrap()[0].setup_incomplete);
+}
+
+#[tokio::test]
+async fn concurrent_purchases_from_many_organizations_respect_the_link_maximum() {
+    let w = world().await;
+    let path = w.link("3").await;
+    let tok = token(&path).to_string();
+    let mut buyers = Vec::new();
+    for i in 0..8 {
+        let u = w.t.user(&format!("admin{i}@buyer{i}.example")).await;
+        let o = w.t.org(&u, &format!("Buyer {i}")).await;
+        buyers.push((w.t.ctx(&u, Some(&o)).await, o));
+    }
+    let mut tasks = Vec::new();
+    for (i, (ctx, o)) in buyers.into_iter().enumerate() {
+        let (db, tok) = (w.t.db.clone(), tok.clone());
+        tasks.push(tokio::spawn(async move {
+            let key = format!("key-{i}");
+            purchase::purchase(&db, &ctx, LinkRef::Token(&tok), &o, &key, T0).await
+        }));
+    }
+    let (mut bought, mut refused) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(PurchaseOutcome::Bought { .. }) => bought += 1,
+            Err(e) if e.code == ErrorCode::LinkInvalid => refused += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((bought, refused), (3, 5));
+    assert_eq!(w.orders().await, 3);
+    assert_eq!(
+        w.t.count("SELECT purchases FROM distribution_links").await,
+        3
+    );
 }

@@ -61,6 +61,24 @@ async fn existing(db: &Db, ctx: &Ctx, key: &str) -> AppResult<Option<PurchaseOut
     Ok(row.map(|(app_id, order_no)| PurchaseOutcome::Bought { app_id, order_no }))
 }
 
+/// The purchase an idempotency key already made, if any; a key is the
+/// caller's own, so another user's key is refused.
+async fn prior(tx: &mut crate::db::Tx, ctx: &Ctx, key: &str) -> AppResult<Option<PurchaseOutcome>> {
+    let done: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT installed_app_id, order_no, buyer_user_id FROM distribution_orders WHERE idempotency_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match done {
+        Some((_, _, buyer)) if buyer != ctx.user_id.0 => {
+            Err(AppError::new(ErrorCode::InvalidInput))
+        }
+        Some((app_id, order_no, _)) => Ok(Some(PurchaseOutcome::Bought { app_id, order_no })),
+        None => Ok(None),
+    }
+}
+
 async fn purchase_once(
     db: &Db,
     ctx: &Ctx,
@@ -70,18 +88,10 @@ async fn purchase_once(
     now: i64,
 ) -> AppResult<PurchaseOutcome> {
     let mut tx = db.begin_write().await?;
-    // The same key again (a double click, a resent form): the first result.
-    let done: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT installed_app_id, order_no, buyer_user_id FROM distribution_orders WHERE idempotency_key = $1",
-    )
-    .bind(key)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some((app_id, order_no, buyer)) = done {
-        if buyer != ctx.user_id.0 {
-            return Err(AppError::new(ErrorCode::InvalidInput));
-        }
-        return Ok(PurchaseOutcome::Bought { app_id, order_no });
+    // The same key again (a double click, a resent form): the first result,
+    // even if the link has since expired.
+    if let Some(done) = prior(&mut tx, ctx, key).await? {
+        return Ok(done);
     }
 
     let link = valid_link(&mut tx, link_ref, now).await?;
@@ -102,6 +112,21 @@ async fn purchase_once(
     if org_id == link.isv_org_id {
         return Err(AppError::new(ErrorCode::OwnApp));
     }
+    // Count the use first: the conditional update keeps a link's maximum
+    // under concurrent purchases on any database, and on PostgreSQL its row
+    // lock queues the link's purchases, so what is read below is what a
+    // concurrent twin committed (SQLite's write lock already serialises).
+    let counted = sqlx::query(
+        "UPDATE distribution_links SET purchases = purchases + 1 \
+         WHERE id = $1 AND (max_purchases IS NULL OR purchases < max_purchases)",
+    )
+    .bind(&link.id)
+    .execute(&mut *tx)
+    .await?;
+    // Returning early rolls the count back.
+    if let Some(done) = prior(&mut tx, ctx, key).await? {
+        return Ok(done);
+    }
     let installed: Option<(String,)> =
         sqlx::query_as("SELECT installed_app_id FROM distribution_orders WHERE link_id = $1 AND customer_org_id = $2")
             .bind(&link.id)
@@ -111,16 +136,6 @@ async fn purchase_once(
     if let Some((app_id,)) = installed {
         return Ok(PurchaseOutcome::AlreadyInstalled { app_id });
     }
-
-    // Count the use first: the conditional update is what keeps a link's
-    // maximum under concurrent purchases on any database.
-    let counted = sqlx::query(
-        "UPDATE distribution_links SET purchases = purchases + 1 \
-         WHERE id = $1 AND (max_purchases IS NULL OR purchases < max_purchases)",
-    )
-    .bind(&link.id)
-    .execute(&mut *tx)
-    .await?;
     if counted.rows_affected() != 1 {
         return Err(AppError::new(ErrorCode::LinkInvalid));
     }

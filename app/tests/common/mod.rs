@@ -14,17 +14,46 @@ pub struct TestDb {
     pub db: Db,
     pub clock: Clock,
     _dir: tempfile::TempDir,
+    /// Where the database is (to open a second pool on it).
+    pub url: String,
 }
 
+/// A fresh, migrated database: SQLite in a temporary folder, or, when
+/// `FENFA_TEST_PG` names a PostgreSQL server (an admin URL), a new database
+/// there. The same tests run on both; `.ci/test` runs them twice.
 pub async fn fresh() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/test.db", dir.path().display());
+    let url = fresh_url(&dir).await;
     let db = Db::connect(&url).await.expect("connect");
     TestDb {
         db,
         clock: Clock::manual(T0),
         _dir: dir,
+        url,
     }
+}
+
+/// The URL of a new empty database (see [`fresh`]).
+pub async fn fresh_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("FENFA_TEST_PG") {
+        Ok(admin) if !admin.is_empty() => {
+            use sqlx::Connection;
+            let name = format!("fenfa_t_{}", app::db::new_id());
+            let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
+                .await
+                .expect("connect to FENFA_TEST_PG");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            format!("{admin}/{name}")
+        }
+        _ => format!("sqlite://{}/test.db", dir.path().display()),
+    }
+}
+
+pub fn on_postgres() -> bool {
+    std::env::var("FENFA_TEST_PG").is_ok_and(|v| !v.is_empty())
 }
 
 impl TestDb {
