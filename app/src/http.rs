@@ -81,5 +81,23 @@ async fn security_headers(req: Request<Body>, next: Next) -> Response {
     );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // Pages carry their own policy (with the render's nonce, see `shell`);
+    // everything else (JSON, CSV, files) may run nothing at all.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     res
+}
+
+/// The Content-Security-Policy of a rendered page: scripts only from this
+/// site or with the page's nonce, WASM allowed, no plugins, no framing.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 }

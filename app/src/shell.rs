@@ -20,6 +20,16 @@ use leptos_router::{path, SsrMode};
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = crate::i18n::initial_lang();
+    // leptos_axum puts a fresh nonce on every inline script it renders; the
+    // page's policy allows exactly those, our own files and the WASM.
+    if let (Some(nonce), Some(resp)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(v) = http::HeaderValue::from_str(&crate::http::page_csp(&nonce)) {
+            resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>

@@ -266,3 +266,55 @@ async fn unknown_pages_are_404_in_the_users_language() {
     );
     assert!(r.body.contains("<html lang=\"en\""));
 }
+
+#[tokio::test]
+async fn pages_carry_a_csp_whose_nonce_is_on_every_inline_script() {
+    let s = site(false).await;
+    let isv = s.session("isv-admin@acme.example").await;
+    let mut nonces = std::collections::HashSet::new();
+    for (path, cookie) in [
+        ("/", None),
+        ("/sign-in", None),
+        ("/apps", Some(&isv)),
+        ("/orders", Some(&isv)),
+        ("/no/such/page", None),
+    ] {
+        let mut b = Request::get(path).header("accept", "text/html");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, format!("fenfa_session={c}"));
+        }
+        let r = s.send(b.body(Body::empty()).unwrap()).await;
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"));
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"));
+        assert!(!csp.contains("'unsafe-inline'") && !csp.contains(" 'unsafe-eval'"));
+        // Every script element the page has carries this response's nonce.
+        let scripts: Vec<&str> = r.body.split("<script").skip(1).collect();
+        assert!(!scripts.is_empty(), "{path}: no scripts");
+        for tag in scripts {
+            let open = &tag[..tag.find('>').unwrap()];
+            assert!(
+                open.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: script without the nonce: <script{open}>"
+            );
+        }
+        assert_eq!(r.headers["x-content-type-options"], "nosniff");
+        assert_eq!(r.headers["referrer-policy"], "same-origin");
+        assert_eq!(r.headers["x-frame-options"], "DENY");
+        nonces.insert(nonce.to_string());
+    }
+    assert_eq!(nonces.len(), 5, "a fresh nonce per response");
+    // Answers that are not pages may run nothing.
+    let me = s.call("/api/me", "", Some(&isv), &[]).await;
+    assert_eq!(
+        me.headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+}

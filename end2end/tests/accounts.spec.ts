@@ -153,3 +153,18 @@ test('the layout fits a 375 px phone screen', async ({ page, consoleErrors }) =>
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('the page policy blocks a script without the nonce, and the app itself breaks no rule', async ({ browser }) => {
+  const [context, page, errors] = await newContext(browser, 'en-US');
+  await goto(page, '/sign-in');
+  expect(errors).toEqual([]);
+  // What an injected script (stored HTML) would be: refused and reported.
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.body.appendChild(s);
+  });
+  await expect.poll(() => errors.join('\n')).toContain('CSP violation: script-src');
+  expect(await page.evaluate(() => (window as any).__injected)).toBeUndefined();
+  await context.close();
+});

@@ -15,6 +15,12 @@ export function watchConsole(page: Page, errors: string[]) {
     if (!expected4xx) errors.push(`console: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  // Content-Security-Policy violations are reported as console errors too.
+  page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
+    );
+  });
 }
 
 export const test = base.extend<{ consoleErrors: string[] }>({
