@@ -64,6 +64,9 @@ pub enum ErrorCode {
     InvalidAccessDays,
     NotDuringMaintenance,
     MaintenanceEnded,
+    SignInSlowDown,
+    SignInLocked,
+    WrongCurrentPassword,
     Internal,
 }
 
@@ -125,6 +128,9 @@ impl ErrorCode {
             InvalidAccessDays => K::ErrInvalidAccessDays,
             NotDuringMaintenance => K::ErrNotDuringMaintenance,
             MaintenanceEnded => K::ErrMaintenanceEnded,
+            SignInSlowDown => K::ErrSignInSlowDown,
+            SignInLocked => K::ErrSignInLocked,
+            WrongCurrentPassword => K::ErrWrongCurrentPassword,
             Internal => K::ErrInternal,
         }
     }
@@ -139,6 +145,7 @@ impl ErrorCode {
             NotFound | UserNotFound | LinkInvalid => 404,
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
             | AccessClosed => 409,
+            SignInSlowDown | SignInLocked => 429,
             Internal => 500,
             _ => 400,
         }

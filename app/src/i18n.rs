@@ -102,6 +102,11 @@ catalogue! {
     NoAccount => "还没有账号？", "No account yet?";
     HaveAccount => "已有账号？", "Already have an account?";
     PasswordHint => "至少 8 个字符", "At least 8 characters";
+    Account => "我的账号", "My account";
+    ChangePassword => "修改密码", "Change password";
+    CurrentPassword => "当前密码", "Current password";
+    NewPassword => "新密码", "New password";
+    PasswordChanged => "密码已修改，其他设备上的登录已全部退出", "Password changed; you are signed out on every other device";
     Hello => "你好，", "Hello, ";
     YourRole => "你的角色", "Your role";
     Certification => "认证等级", "Certification level";
@@ -136,6 +141,9 @@ catalogue! {
     ErrAdminOnly => "没有权限：只有组织管理员可以管理成员", "No permission: only an organization admin can manage members";
     ErrNotFound => "未找到", "Not found";
     ErrBadCredentials => "邮箱或密码错误", "Wrong email or password";
+    ErrSignInSlowDown => "登录失败次数较多，请稍等片刻再试", "Several failed sign-ins: wait a moment, then try again";
+    ErrSignInLocked => "登录失败次数过多，已暂停登录 15 分钟", "Too many failed sign-ins: signing in is paused for 15 minutes";
+    ErrWrongCurrentPassword => "当前密码不正确", "The current password is wrong";
     ErrEmailTaken => "该邮箱已注册", "This email is already registered";
     ErrInvalidEmail => "邮箱：格式不正确", "Email: not a valid email address";
     ErrInvalidDisplayName => "显示名称：需为 1–50 个字符", "Display name: must be 1–50 characters";

@@ -1,7 +1,9 @@
 //! The page frame: document shell, header, routes and the shared session state.
 
 use crate::accounts::api::{get_me, CreateOrg, SignIn, SignOut, SignUp, SwitchOrg};
-use crate::accounts::pages::{MembersPage, NewOrgPage, OperatorPage, SignInPage, SignUpPage};
+use crate::accounts::pages::{
+    AccountPage, MembersPage, NewOrgPage, OperatorPage, SignInPage, SignUpPage,
+};
 use crate::accounts::Me;
 use crate::apps::editor::AppEditorPage;
 use crate::apps::pages::WorkbenchPage;
@@ -151,6 +153,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                 <Route path=path!("/orgs/new") view=NewOrgPage ssr=SsrMode::Async />
                 <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/operator") view=OperatorPage ssr=SsrMode::Async />
                 <Route path=path!("/apps/:id") view=AppEditorPage ssr=SsrMode::Async />
                 <Route path=path!("/apps/:id/distribute") view=DistributePage ssr=SsrMode::Async />
@@ -263,7 +266,7 @@ fn UserNav(me: Me) -> impl IntoView {
         <div class="user">
             {switcher}
             <A href="/orgs/new" attr:class="button secondary">{t(K::CreateOrg)}</A>
-            <span class="who" title=me.email.clone()>{me.display_name.clone()}</span>
+            <A href="/account" attr:class="who" attr:title=me.email.clone() attr:data-testid="account-link">{me.display_name.clone()}</A>
             <ActionForm action=session.sign_out>
                 <button type="submit" class="link">{t(K::SignOut)}</button>
             </ActionForm>

@@ -55,7 +55,10 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("Fenfa listening on http://{addr}");
-    axum::serve(listener, app::http::router(state))
+    // The peer address feeds sign-in throttling per client address.
+    let service =
+        app::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

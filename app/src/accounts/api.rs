@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod imp {
-    pub use super::super::{ctx::Ctx, queries, session};
+    pub use super::super::{ctx::Ctx, queries, session, throttle};
     pub use crate::error::{respond, AppResult, ErrorCode};
     pub use crate::state::{app_state, AppState};
 
@@ -23,6 +23,16 @@ mod imp {
         tx.commit().await?;
         set_cookie(&session::cookie_header(&token, state.secure_cookies));
         Ok(())
+    }
+
+    /// The peer address of the connection (not a forwarded header: clients
+    /// could write any). Unknown in tests that call the router directly.
+    pub fn client_ip() -> Option<std::net::IpAddr> {
+        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
     }
 
     pub fn set_cookie(value: &str) {
@@ -131,7 +141,17 @@ pub async fn sign_in(
     respond(
         async {
             let state = app_state()?;
-            let user = queries::check_credentials(&state.db, &email, &password).await?;
+            let now = state.clock.now_ms();
+            let keys = throttle::keys(&email, client_ip());
+            throttle::check(&state.db, &keys, now).await?;
+            let user = match queries::check_credentials(&state.db, &email, &password).await {
+                Err(e) if e.code == ErrorCode::BadCredentials => {
+                    throttle::failed(&state.db, &keys, now).await?;
+                    return Err(e);
+                }
+                other => other?,
+            };
+            throttle::succeeded(&state.db, &email).await?;
             start_session(&state, &user).await?;
             leptos_axum::redirect(&safe_return_path(next.as_deref()));
             Ok(())
@@ -151,6 +171,39 @@ pub async fn sign_out() -> Result<(), AppError> {
             }
             set_cookie(&session::cookie_header("", state.secure_cookies));
             leptos_axum::redirect("/sign-in");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Changes the caller's password and ends their other sessions (a stolen
+/// session ends with the password it was opened with).
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            let now = state.clock.now_ms();
+            let new = NewPassword::parse(&new_password)?;
+            // Guessing the current password through a session is throttled
+            // like guessing it at sign-in.
+            let keys = throttle::keys(&ctx.email, client_ip());
+            throttle::check(&state.db, &keys, now).await?;
+            match queries::check_credentials(&state.db, &ctx.email, &current_password).await {
+                Err(e) if e.code == ErrorCode::BadCredentials => {
+                    throttle::failed(&state.db, &keys, now).await?;
+                    return Err(AppError::new(ErrorCode::WrongCurrentPassword));
+                }
+                other => other?,
+            };
+            queries::set_password(&state.db, &ctx.user_id, &new, &ctx.session_hash).await?;
+            leptos_axum::redirect("/account?changed=1");
             Ok(())
         }
         .await,

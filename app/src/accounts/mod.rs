@@ -10,5 +10,7 @@ pub mod ctx;
 pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use domain::*;

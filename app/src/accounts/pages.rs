@@ -1,6 +1,6 @@
 //! Accounts pages: sign-in, sign-up, new organization, members, operator.
 
-use super::api::{AddMember, ChangeRole, RemoveMember, SetCertification};
+use super::api::{AddMember, ChangePassword, ChangeRole, RemoveMember, SetCertification};
 use super::{CertLevel, Me, Role};
 use crate::i18n::{t, use_lang, K};
 use crate::shell::use_session;
@@ -288,5 +288,41 @@ fn Operator() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The signed-in user's own account: changing the password.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let pending = move || action.pending().get();
+    let query = use_query_map();
+    let changed = move || {
+        matches!(action.value().get(), Some(Ok(()))) || query.read().get("changed").is_some()
+    };
+    view! {
+        <SignedIn children=move |me: Me| view! {
+            <section class="card narrow">
+                <h1>{t(K::Account)}</h1>
+                <p class="muted">{me.display_name.clone()} " · " {me.email.clone()}</p>
+                <h2>{t(K::ChangePassword)}</h2>
+                <Show when=changed>
+                    <p class="ok" role="status" data-testid="password-changed">{t(K::PasswordChanged)}</p>
+                </Show>
+                <ActionForm action attr:class="stack" attr:data-testid="change-password-form">
+                    {error_note(move || action.value().get().and_then(|r| r.err()))}
+                    <label>
+                        {t(K::CurrentPassword)}
+                        <input type="password" name="current_password" autocomplete="current-password" required maxlength="128" />
+                    </label>
+                    <label>
+                        {t(K::NewPassword)}
+                        <input type="password" name="new_password" autocomplete="new-password" required minlength="8" maxlength="128" />
+                        <small class="muted">{t(K::PasswordHint)}</small>
+                    </label>
+                    {submit_button(K::ChangePassword, K::Saving, pending)}
+                </ActionForm>
+            </section>
+        } />
     }
 }

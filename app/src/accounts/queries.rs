@@ -37,7 +37,7 @@ pub async fn verify_password(password: String, hash: String) -> AppResult<bool> 
 
 /// A valid hash of nothing in particular: checked when the email is unknown so
 /// that both failures take the same time.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$mGuVpmwKkBrzqD8Ue6JQ1RgNp4fOq9gEc0EHuCTQZWg";
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$mGuVpmwKkBrzqD8Ue6JQ1RgNp4fOq9gEc0EHuCTQZWg";
 
 pub async fn create_user(
     db: &Db,
@@ -61,6 +61,29 @@ pub async fn create_user(
         Err(e) if is_unique_violation(&e) => Err(AppError::new(ErrorCode::EmailTaken)),
         Err(e) => Err(AppError::internal(e)),
     }
+}
+
+/// Stores a new password hash and ends every session of the user but `keep`.
+pub async fn set_password(
+    db: &Db,
+    user: &UserId,
+    password: &NewPassword,
+    keep: &str,
+) -> AppResult<()> {
+    let hash = hash_password(password.as_str().to_string()).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(&user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(&user.0)
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The user behind these credentials; one error whichever part was wrong.

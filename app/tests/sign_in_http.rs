@@ -1,0 +1,252 @@
+//! Sign-in abuse and password changes over HTTP: throttling per account and
+//! per client address on a controllable clock, equal work for unknown
+//! emails, and a password change ending the user's other sessions.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use common::site::{site, Reply, Site};
+use http::{header, Request, StatusCode};
+use std::net::SocketAddr;
+
+/// A sign-in as a browser at `addr` would send it (the server sees the peer
+/// address through ConnectInfo, as `fenfa-server` provides it).
+async fn attempt(s: &Site, email: &str, password: &str, addr: Option<&str>) -> Reply {
+    let mut req = Request::post("/api/sign_in")
+        .header(header::HOST, "localhost:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(format!(
+            "email={}&password={password}",
+            email.replace('@', "%40")
+        )))
+        .unwrap();
+    if let Some(a) = addr {
+        let a: SocketAddr = a.parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(a));
+    }
+    s.send(req).await
+}
+
+fn code(r: &Reply) -> String {
+    r.json()["code"].as_str().unwrap_or("").to_string()
+}
+
+/// Runs the same sequence of attempts for one email and returns the codes
+/// answered ("" for success), advancing the clock between attempts as given.
+async fn sequence(s: &Site, email: &str, steps: &[(i64, &str)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (advance_ms, password) in steps {
+        s.t.clock.advance_ms(*advance_ms);
+        let r = attempt(s, email, password, None).await;
+        out.push(if r.status == StatusCode::OK {
+            String::new()
+        } else {
+            code(&r)
+        });
+    }
+    out
+}
+
+#[tokio::test]
+async fn failed_sign_ins_for_one_account_are_slowed_then_locked() {
+    let s = site(false).await;
+    let email = "admin@north.example";
+    let mut steps = vec![(0, "wrong"); 3];
+    // Right away, even the right password is refused: slowed down.
+    steps.push((0, "fenfa-demo"));
+    // After a second it is tried (and fails) again; now two seconds are needed.
+    steps.push((1_000, "wrong"));
+    steps.push((1_000, "wrong"));
+    let codes = sequence(&s, email, &steps).await;
+    assert_eq!(
+        codes,
+        [
+            "bad_credentials",
+            "bad_credentials",
+            "bad_credentials",
+            "sign_in_slow_down",
+            "bad_credentials",
+            "sign_in_slow_down"
+        ]
+    );
+    let r = attempt(&s, email, "fenfa-demo", None).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.token().is_none());
+    assert!(!r.json()["message"].as_str().unwrap().is_empty());
+
+    // Keep failing, waiting out each delay: locked at ten failures.
+    let mut failures = 4;
+    while failures < 10 {
+        s.t.clock.advance_ms(60_000);
+        assert_eq!(
+            code(&attempt(&s, email, "wrong", None).await),
+            "bad_credentials"
+        );
+        failures += 1;
+    }
+    s.t.clock.advance_ms(60_000);
+    let locked = attempt(&s, email, "fenfa-demo", None).await;
+    assert_eq!(code(&locked), "sign_in_locked");
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    // Fifteen minutes after the last failure the right password works again,
+    // and it clears the streak: a later typo is not punished.
+    s.t.clock.advance_ms(15 * 60_000 - 60_000);
+    assert_eq!(code(&attempt(&s, email, "fenfa-demo", None).await), "");
+    assert_eq!(
+        code(&attempt(&s, email, "wrong", None).await),
+        "bad_credentials"
+    );
+    assert_eq!(code(&attempt(&s, email, "fenfa-demo", None).await), "");
+}
+
+#[tokio::test]
+async fn an_unknown_email_is_answered_exactly_like_a_known_one() {
+    let s = site(false).await;
+    let steps: Vec<(i64, &str)> = vec![
+        (0, "wrong"),
+        (0, "wrong"),
+        (0, "wrong"),
+        (0, "wrong"),
+        (1_000, "wrong"),
+        (0, "wrong"),
+    ];
+    let known = sequence(&s, "admin@north.example", &steps).await;
+    let unknown = sequence(&s, "nobody@north.example", &steps).await;
+    assert_eq!(known, unknown);
+    // Same status and message too.
+    let a = attempt(&s, "admin@south.example", "wrong", None).await;
+    let b = attempt(&s, "nobody@south.example", "wrong", None).await;
+    assert_eq!((a.status, a.body), (b.status, b.body));
+}
+
+#[tokio::test]
+async fn unknown_emails_cost_a_full_password_check() {
+    use argon2::password_hash::PasswordHash;
+    // The stand-in hash checked for unknown emails must be a valid hash with
+    // the same algorithm and cost as real ones, or the check would return
+    // early (an error) and answer faster.
+    let real = app::accounts::queries::hash_password("some password".into())
+        .await
+        .unwrap();
+    let (real, dummy) = (
+        PasswordHash::new(&real).unwrap(),
+        PasswordHash::new(app::accounts::queries::DUMMY_HASH).unwrap(),
+    );
+    assert_eq!(real.algorithm, dummy.algorithm);
+    assert_eq!(real.version, dummy.version);
+    assert_eq!(real.params, dummy.params);
+    assert_eq!(real.hash.map(|h| h.len()), dummy.hash.map(|h| h.len()));
+    let verified = app::accounts::queries::verify_password(
+        "anything".into(),
+        app::accounts::queries::DUMMY_HASH.into(),
+    )
+    .await;
+    assert_eq!(verified.unwrap(), false);
+}
+
+#[tokio::test]
+async fn many_failures_from_one_address_slow_down_that_address_only() {
+    let s = site(false).await;
+    let here = "203.0.113.7:50000";
+    // Ten different (unknown) accounts, one try each: no account is slowed.
+    for i in 0..10 {
+        let r = attempt(&s, &format!("guess{i}@north.example"), "wrong", Some(here)).await;
+        assert_eq!(code(&r), "bad_credentials");
+    }
+    // The address is: even a right password from there waits.
+    let r = attempt(&s, "admin@north.example", "fenfa-demo", Some(here)).await;
+    assert_eq!(code(&r), "sign_in_slow_down");
+    // Another address signs in normally, and so does this one a second later.
+    let elsewhere = attempt(
+        &s,
+        "admin@north.example",
+        "fenfa-demo",
+        Some("198.51.100.1:4000"),
+    )
+    .await;
+    assert_eq!(elsewhere.status, StatusCode::OK);
+    s.t.clock.advance_ms(1_000);
+    let later = attempt(&s, "admin@north.example", "fenfa-demo", Some(here)).await;
+    assert_eq!(later.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_users_other_sessions_only() {
+    let s = site(false).await;
+    let laptop = s.session("admin@north.example").await;
+    let phone = s.session("admin@north.example").await;
+    let colleague = s.session("member@north.example").await;
+
+    let wrong = s
+        .call(
+            "/api/change_password",
+            "current_password=nope&new_password=brand-new-secret",
+            Some(&laptop),
+            &[],
+        )
+        .await;
+    assert_eq!(code(&wrong), "wrong_current_password");
+    let short = s
+        .call(
+            "/api/change_password",
+            "current_password=fenfa-demo&new_password=short",
+            Some(&laptop),
+            &[],
+        )
+        .await;
+    assert_eq!(code(&short), "invalid_password");
+    // Nothing changed yet: the phone still works.
+    assert!(!s
+        .call("/api/me", "", Some(&phone), &[])
+        .await
+        .json()
+        .is_null());
+
+    let ok = s
+        .call(
+            "/api/change_password",
+            "current_password=fenfa-demo&new_password=brand-new-secret",
+            Some(&laptop),
+            &[],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        s.call("/api/me", "", Some(&laptop), &[]).await.json()["email"],
+        "admin@north.example"
+    );
+    assert!(s
+        .call("/api/me", "", Some(&phone), &[])
+        .await
+        .json()
+        .is_null());
+    assert!(!s
+        .call("/api/me", "", Some(&colleague), &[])
+        .await
+        .json()
+        .is_null());
+    // The old password no longer signs in; the new one does.
+    assert_eq!(
+        code(&attempt(&s, "admin@north.example", "fenfa-demo", None).await),
+        "bad_credentials"
+    );
+    assert_eq!(
+        attempt(&s, "admin@north.example", "brand-new-secret", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Signed out, it is refused.
+    let anon = s
+        .call(
+            "/api/change_password",
+            "current_password=brand-new-secret&new_password=another-secret",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+}
