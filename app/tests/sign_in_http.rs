@@ -144,7 +144,10 @@ async fn unknown_emails_cost_a_full_password_check() {
         app::accounts::queries::DUMMY_HASH.into(),
     )
     .await;
-    assert_eq!(verified.unwrap(), false);
+    assert!(
+        !verified.unwrap(),
+        "a wrong password against the stand-in is a plain mismatch"
+    );
 }
 
 #[tokio::test]
