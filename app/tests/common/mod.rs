@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod site;
+pub mod world;
 
 use app::accounts::ctx::Ctx;
 use app::accounts::queries;
@@ -49,6 +50,43 @@ pub async fn fresh_url(dir: &tempfile::TempDir) -> String {
             format!("{admin}/{name}")
         }
         _ => format!("sqlite://{}/test.db", dir.path().display()),
+    }
+}
+
+impl TestDb {
+    /// A copy of this (closed) database, to act on without touching it.
+    pub async fn copy(&self) -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = if on_postgres() {
+            use sqlx::Connection;
+            let admin = std::env::var("FENFA_TEST_PG").unwrap();
+            let source = self.url.rsplit('/').next().unwrap();
+            let name = format!("fenfa_t_{}", app::db::new_id());
+            let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
+                .await
+                .expect("connect to FENFA_TEST_PG");
+            sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {source}"))
+                .execute(&mut conn)
+                .await
+                .expect("copy test database");
+            format!("{admin}/{name}")
+        } else {
+            let source = self.url.trim_start_matches("sqlite://");
+            let target = dir.path().join("test.db");
+            std::fs::copy(source, &target).expect("copy test database");
+            let wal = format!("{source}-wal");
+            if std::path::Path::new(&wal).exists() {
+                std::fs::copy(&wal, dir.path().join("test.db-wal")).expect("copy WAL");
+            }
+            format!("sqlite://{}", target.display())
+        };
+        let db = Db::connect(&url).await.expect("connect to the copy");
+        TestDb {
+            db,
+            clock: Clock::manual(self.clock.now_ms()),
+            _dir: dir,
+            url,
+        }
     }
 }
 

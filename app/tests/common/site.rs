@@ -41,6 +41,11 @@ impl Reply {
 pub async fn site(secure_cookies: bool) -> Site {
     let t = super::fresh().await;
     app::demo::seed(&t.db, t.clock.now_ms()).await.unwrap();
+    site_on(t, secure_cookies)
+}
+
+/// The whole router over an existing test database.
+pub fn site_on(t: TestDb, secure_cookies: bool) -> Site {
     let state = AppState {
         leptos_options: LeptosOptions::builder().output_name("fenfa").build(),
         db: t.db.clone(),

@@ -1,0 +1,423 @@
+//! A demo world seen by every kind of caller: the ISV Acme sells an app to
+//! Northwind and Southgate; a look-alike ISV (Plain Studio) has the same
+//! shapes of data (an app with every kind of part, a link, an order, a
+//! member); an Acme session is in remote maintenance of Northwind's copy.
+//!
+//! Built once per test and then copied: every call that may change data gets
+//! its own copy of the database, sessions included.
+
+use super::site::{site, site_on, Reply, Site};
+use super::TestDb;
+use http::StatusCode;
+use std::collections::BTreeMap;
+
+/// Who calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Caller {
+    Anonymous,
+    Operator,
+    IsvAdmin,
+    IsvAppAdmin,
+    IsvMember,
+    OtherIsv,
+    CustomerAdmin,
+    CustomerMember,
+    OtherOrgAdmin,
+    IsvInMaintenance,
+}
+use Caller::*;
+
+pub const ALL: [Caller; 10] = [
+    Anonymous,
+    Operator,
+    IsvAdmin,
+    IsvAppAdmin,
+    IsvMember,
+    OtherIsv,
+    CustomerAdmin,
+    CustomerMember,
+    OtherOrgAdmin,
+    IsvInMaintenance,
+];
+
+/// The world's database (closed, to be copied) and what tests refer to.
+pub struct World {
+    pub template: TestDb,
+    pub ids: BTreeMap<String, String>,
+    pub tokens: Vec<(Caller, Option<String>)>,
+}
+
+/// One copy of the world, served by the whole router.
+pub struct Instance<'w> {
+    pub s: Site,
+    pub w: &'w World,
+}
+
+impl World {
+    pub fn id(&self, key: &str) -> &str {
+        self.ids
+            .get(key)
+            .unwrap_or_else(|| panic!("no id {key:?} in the world"))
+    }
+
+    pub fn token(&self, c: Caller) -> Option<&str> {
+        self.tokens
+            .iter()
+            .find(|(k, _)| *k == c)
+            .and_then(|(_, t)| t.as_deref())
+    }
+
+    /// `{key}` in `template` replaced by the world's ids.
+    pub fn fill(&self, template: &str) -> String {
+        let mut out = template.to_string();
+        for (k, v) in &self.ids {
+            out = out.replace(&format!("{{{k}}}"), v);
+        }
+        assert!(!out.contains('{'), "unknown id in {template:?}");
+        out
+    }
+
+    /// A fresh copy of the world to act on.
+    pub async fn instance(&self) -> Instance<'_> {
+        Instance {
+            s: site_on(self.template.copy().await, false),
+            w: self,
+        }
+    }
+}
+
+impl Instance<'_> {
+    pub async fn call(&self, c: Caller, path: &str, form: &str) -> Reply {
+        self.s.call(path, form, self.w.token(c), &[]).await
+    }
+
+    /// Everything a refused call must leave alone.
+    pub async fn fingerprint(&self) -> Vec<(String, String)> {
+        let mut f = self.s.t.snapshot().await;
+        for (table, cols) in [
+            (
+                "maintenance_grants",
+                "app_id || COALESCE(open_until, 0) || COALESCE(requested_at, 0) || request_note",
+            ),
+            ("maintenance_sessions", "id || COALESCE(ended_at, 0)"),
+            (
+                "sessions",
+                "id_hash || COALESCE(current_org, '') || COALESCE(maintenance_id, '')",
+            ),
+            ("users", "id || password_hash"),
+            // Links again without their view count (see the matrix's GETs).
+            (
+                "(SELECT id, purchases, revoked_at FROM distribution_links) links",
+                "id || purchases || COALESCE(revoked_at, 0)",
+            ),
+        ] {
+            let mut r: Vec<(String, String)> =
+                sqlx::query_as(&format!("SELECT '{table}', {cols} FROM {table} ORDER BY 2"))
+                    .fetch_all(&self.s.t.db.pool)
+                    .await
+                    .unwrap();
+            f.append(&mut r);
+        }
+        f
+    }
+}
+
+async fn one(s: &Site, sql: &str, arg: &str) -> String {
+    let (v,): (String,) = sqlx::query_as(sql)
+        .bind(arg)
+        .fetch_one(&s.t.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql} [{arg}]: {e}"));
+    v
+}
+
+fn ok(r: Reply) -> serde_json::Value {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+/// Builds the world (see the module comment).
+pub async fn world() -> World {
+    let s = site(false).await;
+    let mut ids = BTreeMap::new();
+    let org = |name: &'static str| {
+        let s = &s;
+        async move { one(s, "SELECT id FROM organizations WHERE name = $1", name).await }
+    };
+    for (k, name) in [
+        ("acme", "Acme Software"),
+        ("north", "Northwind Trading"),
+        ("south", "Southgate Logistics"),
+        ("plain", "Plain Studio"),
+    ] {
+        ids.insert(k.to_string(), org(name).await);
+    }
+    let isv = s.session("isv-admin@acme.example").await;
+    let plain = s.session("admin@plain.example").await;
+    let op = s.session("operator@fenfa.example").await;
+    // A plain member in each ISV.
+    for (email, admin) in [
+        ("newdev@acme.example", &isv),
+        ("newdev@plain.example", &plain),
+    ] {
+        s.call(
+            "/api/sign_up",
+            &format!(
+                "email={}&display_name=New+Dev&password=fenfa-demo",
+                email.replace('@', "%40")
+            ),
+            None,
+            &[],
+        )
+        .await;
+        ok(s.call(
+            "/api/add_member",
+            &format!("email={}&role=member", email.replace('@', "%40")),
+            Some(admin),
+            &[],
+        )
+        .await);
+    }
+    ok(s.call(
+        "/api/set_certification",
+        &format!("org_id={}&level=intermediate", ids["plain"]),
+        Some(&op),
+        &[],
+    )
+    .await);
+
+    // Plain Studio builds a look-alike app: every kind of part.
+    let papp = ok(s
+        .call(
+            "/api/apps/create",
+            "name=Plain+visits&icon=briefcase&description=plain",
+            Some(&plain),
+            &[],
+        )
+        .await)
+    .as_str()
+    .unwrap()
+    .to_string();
+    let pform = ok(s
+        .call(
+            "/api/apps/add_form",
+            &format!("app_id={papp}&name=Visit&kind=process"),
+            Some(&plain),
+            &[],
+        )
+        .await);
+    let pform = pform.as_str().unwrap().to_string();
+    let add = |path: &'static str, form: String| {
+        let (s, plain) = (&s, &plain);
+        async move { ok(s.call(path, &form, Some(plain), &[]).await) }
+    };
+    add(
+        "/api/apps/add_field",
+        format!(
+            "app_id={papp}&form_id={pform}&label=Customer&field_type=text&required=yes&options="
+        ),
+    )
+    .await;
+    let pstep = add(
+        "/api/apps/add_step",
+        format!("app_id={papp}&form_id={pform}&name=Approve"),
+    )
+    .await;
+    let ptemplate = add(
+        "/api/apps/add_template",
+        format!("app_id={papp}&form_id={pform}&trigger=submitted&message=Hello"),
+    )
+    .await;
+    let pservice = add(
+        "/api/apps/add_service",
+        format!(
+            "app_id={papp}&name=CRM&endpoint=https%3A%2F%2Fcrm.plain.example&credential=psecret"
+        ),
+    )
+    .await;
+    ids.insert("plain_app".into(), papp.clone());
+    ids.insert("plain_form".into(), pform);
+    ids.insert("plain_step".into(), pstep.as_str().unwrap().into());
+    ids.insert("plain_template".into(), ptemplate.as_str().unwrap().into());
+    ids.insert("plain_service".into(), pservice.as_str().unwrap().into());
+    ids.insert(
+        "plain_field".into(),
+        one(
+            &s,
+            "SELECT f.id FROM fields f JOIN forms m ON m.id = f.form_id WHERE m.app_id = $1",
+            &papp,
+        )
+        .await,
+    );
+
+    // Acme sells "Customer visits" to Northwind and Southgate; Plain sells its
+    // app to Southgate. A second Acme link waits for Northwind's member to ask.
+    let token = s.create_link(&isv, "客户拜访管理").await;
+    let token2 = s.create_link(&isv, "设备报修").await;
+    let ptoken = s.create_link(&plain, "Plain visits").await;
+    let mut installed = BTreeMap::new();
+    for (key, email, org_key, tok) in [
+        ("installed", "admin@north.example", "north", &token),
+        ("other_installed", "admin@south.example", "south", &token),
+        ("plain_installed", "admin@south.example", "south", &ptoken),
+    ] {
+        let t = s.session(email).await;
+        let r = ok(s
+            .call(
+                "/api/distribution/buy",
+                &format!(
+                    "token={tok}&org_id={}&idempotency_key=k-{key}",
+                    ids[org_key]
+                ),
+                Some(&t),
+                &[],
+            )
+            .await);
+        installed.insert(key, r["Bought"]["app_id"].as_str().unwrap().to_string());
+    }
+    let member = s.session("member@north.example").await;
+    ok(s.call(
+        "/api/distribution/ask_admin",
+        &format!("token={token2}&org_id={}", ids["north"]),
+        Some(&member),
+        &[],
+    )
+    .await);
+
+    let app = one(
+        &s,
+        "SELECT id FROM apps WHERE org_id = $1 AND name LIKE '客户拜访管理%'",
+        &ids["acme"],
+    )
+    .await;
+    let q = |sql: &'static str| {
+        let (s, app) = (&s, app.clone());
+        async move { one(s, sql, &app).await }
+    };
+    let form =
+        q("SELECT id FROM forms WHERE app_id = $1 AND kind = 'process' ORDER BY position LIMIT 1")
+            .await;
+    ids.insert("form".into(), form);
+    ids.insert("field".into(), q("SELECT f.id FROM fields f JOIN forms m ON m.id = f.form_id WHERE m.app_id = $1 ORDER BY m.position, f.position LIMIT 1").await);
+    ids.insert("step".into(), q("SELECT s.id FROM process_steps s JOIN forms m ON m.id = s.form_id WHERE m.app_id = $1 ORDER BY s.position LIMIT 1").await);
+    ids.insert("template".into(), q("SELECT t.id FROM notification_templates t JOIN forms m ON m.id = t.form_id WHERE m.app_id = $1 AND t.recipients_json LIKE '%\"submitter\"%' LIMIT 1").await);
+    ids.insert(
+        "service".into(),
+        q("SELECT id FROM services WHERE app_id = $1 LIMIT 1").await,
+    );
+    ids.insert(
+        "link".into(),
+        q("SELECT id FROM distribution_links WHERE source_app_id = $1").await,
+    );
+    ids.insert("app".into(), app);
+    ids.insert("token".into(), token);
+    ids.insert("token2".into(), token2);
+    ids.insert("plain_token".into(), ptoken);
+    ids.insert(
+        "plain_link".into(),
+        one(
+            &s,
+            "SELECT id FROM distribution_links WHERE source_app_id = $1",
+            &papp,
+        )
+        .await,
+    );
+    for (k, v) in installed {
+        ids.insert(k.into(), v);
+    }
+    let order_of = |key: &str| {
+        let (s, app) = (&s, ids[key].clone());
+        async move {
+            let (id, no): (String, String) = sqlx::query_as(
+                "SELECT id, order_no FROM distribution_orders WHERE installed_app_id = $1",
+            )
+            .bind(&app)
+            .fetch_one(&s.t.db.pool)
+            .await
+            .unwrap();
+            (id, no)
+        }
+    };
+    let (order, order_no) = order_of("installed").await;
+    let (porder, porder_no) = order_of("plain_installed").await;
+    ids.insert("other_order_no".into(), order_of("other_installed").await.1);
+    ids.insert("order".into(), order);
+    ids.insert("order_no".into(), order_no);
+    ids.insert("plain_order".into(), porder);
+    ids.insert("plain_order_no".into(), porder_no);
+    ids.insert(
+        "installed_form".into(),
+        one(
+            &s,
+            "SELECT id FROM forms WHERE app_id = $1 ORDER BY position LIMIT 1",
+            &ids["installed"],
+        )
+        .await,
+    );
+    ids.insert(
+        "request".into(),
+        one(
+            &s,
+            "SELECT id FROM purchase_requests WHERE org_id = $1",
+            &ids["north"],
+        )
+        .await,
+    );
+    for (k, email) in [
+        ("member_north", "member@north.example"),
+        ("isv_admin", "isv-admin@acme.example"),
+        ("isv_dev", "isv-dev@acme.example"),
+        ("newdev", "newdev@acme.example"),
+        ("plain_newdev", "newdev@plain.example"),
+    ] {
+        ids.insert(k.into(), s.t.user_id(email).await);
+    }
+    ids.insert(
+        "audit_entry".into(),
+        one(
+            &s,
+            "SELECT id FROM audit_entries WHERE org_id = $1 LIMIT 1",
+            &ids["acme"],
+        )
+        .await,
+    );
+    ids.insert(
+        "plain_audit_entry".into(),
+        one(
+            &s,
+            "SELECT id FROM audit_entries WHERE org_id = $1 LIMIT 1",
+            &ids["plain"],
+        )
+        .await,
+    );
+
+    let mut tokens = vec![(Anonymous, None), (Operator, Some(op))];
+    for (c, email) in [
+        (IsvAdmin, "isv-admin@acme.example"),
+        (IsvAppAdmin, "isv-dev@acme.example"),
+        (IsvMember, "newdev@acme.example"),
+        (OtherIsv, "admin@plain.example"),
+        (CustomerAdmin, "admin@north.example"),
+        (CustomerMember, "member@north.example"),
+        (OtherOrgAdmin, "admin@south.example"),
+        (IsvInMaintenance, "isv-admin@acme.example"),
+    ] {
+        tokens.push((c, Some(s.session(email).await)));
+    }
+    let maint = tokens.iter().find(|(c, _)| *c == IsvInMaintenance).unwrap();
+    ok(s.call(
+        "/api/maintenance/start",
+        &format!("order_id={}", ids["order"]),
+        maint.1.as_deref(),
+        &[],
+    )
+    .await);
+    // Closed so the database can be copied (PostgreSQL copies need that).
+    let Site { t, .. } = s;
+    t.db.pool.close().await;
+    World {
+        template: t,
+        ids,
+        tokens,
+    }
+}
