@@ -43,7 +43,7 @@ async fn changes_in_maintenance_record_both_identities() {
     );
     assert!(
         acting_as.contains("via remote maintenance of order")
-            && acting_as.contains(&w.id("order_no")),
+            && acting_as.contains(w.id("order_no")),
         "{acting_as}"
     );
     // The customer's admins read it in their audit log, with the diff.
@@ -88,7 +88,7 @@ async fn closing_access_ends_the_session_on_its_next_request() {
     let orders = i
         .call(IsvAdmin, "/api/orders/list", "q=north&access=closed")
         .await;
-    assert!(orders.body.contains(&w.id("order_no")), "{}", orders.body);
+    assert!(orders.body.contains(w.id("order_no")), "{}", orders.body);
     let again = i
         .call(
             IsvAdmin,
@@ -203,7 +203,7 @@ async fn in_maintenance_only_that_app_exists() {
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     let list = i.call(IsvInMaintenance, "/api/apps/list", "").await;
     assert!(
-        list.body.contains(&w.id("installed")) && !list.body.contains(&plain_app),
+        list.body.contains(w.id("installed")) && !list.body.contains(&plain_app),
         "{}",
         list.body
     );
