@@ -355,6 +355,15 @@ pub async fn world() -> World {
         .await,
     );
     ids.insert(
+        "other_installed_form".into(),
+        one(
+            &s,
+            "SELECT id FROM forms WHERE app_id = $1 ORDER BY position LIMIT 1",
+            &ids["other_installed"],
+        )
+        .await,
+    );
+    ids.insert(
         "request".into(),
         one(
             &s,

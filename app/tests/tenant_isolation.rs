@@ -1,0 +1,295 @@
+//! Tenant isolation: two look-alike ISVs (Acme and Plain Studio, each with an
+//! app with every kind of part, a link, an order, a plain member and audit
+//! entries) and two customers (Northwind and Southgate, each with an
+//! installed copy). A property test calls every id-taking server function as
+//! one side with ids of the other side mixed in: always a "does not exist for
+//! you" refusal, never the other side's data, never a change.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::world::{world, Caller, Caller::*, World};
+use proptest::prelude::*;
+
+/// Id-taking calls; `{key}` names an id of the caller's side.
+const ROWS: &[(&str, &str)] = &[
+    ("/api/apps/get", "app_id={app}"),
+    (
+        "/api/apps/update",
+        "app_id={app}&name=X&icon=chart&description=",
+    ),
+    ("/api/apps/delete", "app_id={app}"),
+    ("/api/apps/add_admin", "app_id={app}&user_id={member}"),
+    ("/api/apps/remove_admin", "app_id={app}&user_id={member}"),
+    ("/api/apps/add_form", "app_id={app}&name=N&kind=plain"),
+    (
+        "/api/apps/rename_form",
+        "app_id={app}&form_id={form}&name=R",
+    ),
+    (
+        "/api/apps/move_form",
+        "app_id={app}&form_id={form}&direction=up",
+    ),
+    ("/api/apps/delete_form", "app_id={app}&form_id={form}"),
+    (
+        "/api/apps/add_field",
+        "app_id={app}&form_id={form}&label=L&field_type=text&required=no&options=",
+    ),
+    (
+        "/api/apps/update_field",
+        "app_id={app}&field_id={field}&label=L&field_type=text&required=no&options=",
+    ),
+    (
+        "/api/apps/move_field",
+        "app_id={app}&field_id={field}&direction=up",
+    ),
+    ("/api/apps/delete_field", "app_id={app}&field_id={field}"),
+    ("/api/apps/add_step", "app_id={app}&form_id={form}&name=S"),
+    (
+        "/api/apps/move_step",
+        "app_id={app}&step_id={step}&direction=up",
+    ),
+    ("/api/apps/delete_step", "app_id={app}&step_id={step}"),
+    (
+        "/api/apps/add_approver",
+        "app_id={app}&step_id={step}&user_id={member}",
+    ),
+    (
+        "/api/apps/remove_approver",
+        "app_id={app}&step_id={step}&user_id={member}",
+    ),
+    (
+        "/api/apps/add_template",
+        "app_id={app}&form_id={form}&trigger=approved&message=M",
+    ),
+    (
+        "/api/apps/update_template",
+        "app_id={app}&template_id={template}&trigger=approved&message=M",
+    ),
+    (
+        "/api/apps/delete_template",
+        "app_id={app}&template_id={template}",
+    ),
+    (
+        "/api/apps/add_recipient",
+        "app_id={app}&template_id={template}&recipient=user:{member}",
+    ),
+    (
+        "/api/apps/remove_recipient",
+        "app_id={app}&template_id={template}&recipient=submitter",
+    ),
+    (
+        "/api/apps/add_service",
+        "app_id={app}&name=N&endpoint=https%3A%2F%2Fx.example&credential=",
+    ),
+    (
+        "/api/apps/update_service",
+        "app_id={app}&service_id={service}&name=N&endpoint=https%3A%2F%2Fx.example",
+    ),
+    (
+        "/api/apps/set_credential",
+        "app_id={app}&service_id={service}&credential=c",
+    ),
+    (
+        "/api/apps/delete_service",
+        "app_id={app}&service_id={service}",
+    ),
+    ("/api/distribution/dialog", "app_id={app}"),
+    (
+        "/api/distribution/create_link",
+        "app_id={app}&expires_days=30&max_purchases=&bound_org=&note=",
+    ),
+    ("/api/distribution/revoke_link", "link_id={link}"),
+    ("/api/orders/get", "order_id={order}"),
+    ("/api/maintenance/start", "order_id={order}"),
+    ("/api/change_role", "user_id={member}&role=admin"),
+    ("/api/remove_member", "user_id={member}"),
+    ("/api/switch_org", "org_id={org}"),
+];
+
+/// Customer-side calls on installed copies.
+const CUSTOMER_ROWS: &[(&str, &str)] = &[
+    ("/api/apps/get", "app_id={installed}"),
+    (
+        "/api/apps/rename_form",
+        "app_id={installed}&form_id={installed_form}&name=R",
+    ),
+    ("/api/maintenance/close", "app_id={installed}"),
+    (
+        "/api/maintenance/request",
+        "app_id={installed}&note=n&days=3",
+    ),
+    ("/api/maintenance/access", "app_id={installed}"),
+];
+
+/// The refusals that mean "no such thing for you".
+const NOT_YOURS: &[&str] = &["not_found", "user_not_found", "not_org_user"];
+
+/// One side: its caller, its ids by generic key, and texts only it may see.
+struct Side {
+    caller: Caller,
+    ids: Vec<(&'static str, String)>,
+    secrets: Vec<String>,
+}
+
+fn sides(w: &World) -> [Side; 4] {
+    let ids = |pairs: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (*k, w.id(v).to_string()))
+            .collect()
+    };
+    let acme = Side {
+        caller: IsvAdmin,
+        ids: ids(&[
+            ("app", "app"),
+            ("form", "form"),
+            ("field", "field"),
+            ("step", "step"),
+            ("template", "template"),
+            ("service", "service"),
+            ("link", "link"),
+            ("order", "order"),
+            ("member", "newdev"),
+            ("org", "acme"),
+        ]),
+        secrets: vec![
+            "crm.acme.example".into(),
+            w.id("order_no").into(),
+            "Acme Software".into(),
+        ],
+    };
+    let plain = Side {
+        caller: OtherIsv,
+        ids: ids(&[
+            ("app", "plain_app"),
+            ("form", "plain_form"),
+            ("field", "plain_field"),
+            ("step", "plain_step"),
+            ("template", "plain_template"),
+            ("service", "plain_service"),
+            ("link", "plain_link"),
+            ("order", "plain_order"),
+            ("member", "plain_newdev"),
+            ("org", "plain"),
+        ]),
+        secrets: vec![
+            "crm.plain.example".into(),
+            w.id("plain_order_no").into(),
+            "Plain Studio".into(),
+        ],
+    };
+    let north = Side {
+        caller: CustomerAdmin,
+        ids: ids(&[
+            ("installed", "installed"),
+            ("installed_form", "installed_form"),
+        ]),
+        secrets: vec!["Northwind Trading".into()],
+    };
+    let south = Side {
+        caller: OtherOrgAdmin,
+        ids: ids(&[
+            ("installed", "other_installed"),
+            ("installed_form", "other_installed_form"),
+        ]),
+        secrets: vec!["Southgate Logistics".into()],
+    };
+    [acme, plain, north, south]
+}
+
+/// `template` with each `{key}` filled from `own`, or from `other` where
+/// `foreign` says so (by key order); `None` if no foreign id went in.
+fn fill(template: &str, own: &Side, other: &Side, foreign: &[bool]) -> Option<String> {
+    let mut out = template.to_string();
+    let mut used_foreign = false;
+    for (n, (key, id)) in own.ids.iter().enumerate() {
+        let slot = format!("{{{key}}}");
+        if !out.contains(&slot) {
+            continue;
+        }
+        let value = if foreign[n % foreign.len()] {
+            used_foreign = true;
+            &other.ids.iter().find(|(k, _)| k == key).unwrap().1
+        } else {
+            id
+        };
+        out = out.replace(&slot, value);
+    }
+    used_foreign.then_some(out)
+}
+
+#[test]
+fn ids_of_another_tenant_are_never_found_never_shown_never_changed() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let w = rt.block_on(world());
+    let i = rt.block_on(w.instance());
+    let sides = sides(&w);
+    let before = rt.block_on(i.fingerprint());
+    // Pairs of look-alikes: each side acts with the other's ids.
+    let pairs: [(usize, usize, &[(&str, &str)]); 4] = [
+        (0, 1, ROWS),
+        (1, 0, ROWS),
+        (2, 3, CUSTOMER_ROWS),
+        (3, 2, CUSTOMER_ROWS),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 400,
+        ..ProptestConfig::default()
+    });
+    let strategy = (
+        0..pairs.len(),
+        any::<prop::sample::Index>(),
+        prop::collection::vec(any::<bool>(), 10),
+    );
+    runner
+        .run(&strategy, |(p, row, foreign)| {
+            let (me, them, rows) = pairs[p];
+            let (path, template) = rows[row.index(rows.len())];
+            let (own, other) = (&sides[me], &sides[them]);
+            let Some(form) = fill(template, own, other, &foreign) else {
+                return Ok(());
+            };
+            let r = rt.block_on(i.call(own.caller, path, &form));
+            let code = r.json()["code"].as_str().unwrap_or("").to_string();
+            prop_assert!(
+                r.status.is_client_error() && NOT_YOURS.contains(&code.as_str()),
+                "{:?} {} [{}]: {} {}",
+                own.caller,
+                path,
+                form,
+                r.status,
+                r.body
+            );
+            for secret in &other.secrets {
+                prop_assert!(!r.body.contains(secret.as_str()), "{path} showed {secret}");
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Nothing anywhere changed.
+    assert_eq!(rt.block_on(i.fingerprint()), before);
+    // And each side's own lists never show the other's data.
+    for (me, them) in [(0, 1), (1, 0), (2, 3), (3, 2)] {
+        for path in [
+            "/api/apps/list",
+            "/api/orders/list",
+            "/api/audit/list",
+            "/api/list_members",
+        ] {
+            let form = match path {
+                "/api/orders/list" => "q=&access=",
+                "/api/audit/list" => "providers_only=false",
+                _ => "",
+            };
+            let r = rt.block_on(i.call(sides[me].caller, path, form));
+            for secret in &sides[them].secrets {
+                assert!(
+                    !r.body.contains(secret.as_str()),
+                    "{:?} {path} showed {secret}",
+                    sides[me].caller
+                );
+            }
+        }
+    }
+}
