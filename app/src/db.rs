@@ -3,6 +3,7 @@
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -29,11 +30,7 @@ impl Db {
     /// Opens (creating if needed) the database and applies migrations.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("postgres") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        };
+        let backend = backend_of(url);
         if backend == Backend::Sqlite {
             prepare_sqlite_file(url).await?;
         }
@@ -64,6 +61,110 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+}
+
+/// Why a backup was refused or failed; the message says what to do instead.
+#[derive(Debug)]
+pub enum BackupError {
+    /// PostgreSQL has its own consistent online dump.
+    Postgres,
+    /// No SQLite file where DATABASE_URL points (a typo would otherwise
+    /// "back up" a new empty database).
+    NoDatabase(PathBuf),
+    /// Never overwrite: the target may be an earlier backup.
+    TargetExists(PathBuf),
+    /// SQLite takes the file name as text.
+    InvalidTarget(PathBuf),
+    Db(sqlx::Error),
+}
+
+impl std::fmt::Display for BackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BackupError::Postgres => write!(
+                f,
+                "--backup copies SQLite databases only; for PostgreSQL use pg_dump, \
+                 e.g. pg_dump -Fc -f fenfa.dump \"$DATABASE_URL\""
+            ),
+            BackupError::NoDatabase(p) => {
+                write!(
+                    f,
+                    "no database file at {} (check DATABASE_URL)",
+                    p.display()
+                )
+            }
+            BackupError::TargetExists(p) => write!(
+                f,
+                "refusing to overwrite {}: it already exists; choose a new file",
+                p.display()
+            ),
+            BackupError::InvalidTarget(p) => {
+                write!(f, "the backup file name {} is not UTF-8", p.display())
+            }
+            BackupError::Db(e) => write!(f, "backup failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BackupError {}
+
+impl From<sqlx::Error> for BackupError {
+    fn from(e: sqlx::Error) -> Self {
+        BackupError::Db(e)
+    }
+}
+
+impl Db {
+    /// Writes a consistent copy of the SQLite database to `target`, a new
+    /// file, while other connections (a running server) keep writing:
+    /// `VACUUM INTO` reads one snapshot, so WAL writers are not blocked and
+    /// the copy holds exactly the transactions committed before it began.
+    pub async fn backup_to(&self, target: &Path) -> Result<(), BackupError> {
+        if self.backend == Backend::Postgres {
+            return Err(BackupError::Postgres);
+        }
+        if target.symlink_metadata().is_ok() {
+            return Err(BackupError::TargetExists(target.to_path_buf()));
+        }
+        let name = target
+            .to_str()
+            .ok_or_else(|| BackupError::InvalidTarget(target.to_path_buf()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// `fenfa-server --backup <file>`: checks what can be checked before
+/// connecting (so PostgreSQL and a missing file are refused without side
+/// effects), then [`Db::backup_to`].
+pub async fn backup(url: &str, target: &Path) -> Result<(), BackupError> {
+    if backend_of(url) == Backend::Postgres {
+        return Err(BackupError::Postgres);
+    }
+    let file = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+        .get_filename()
+        .to_path_buf();
+    if !file.is_file() {
+        return Err(BackupError::NoDatabase(file));
+    }
+    if target.symlink_metadata().is_ok() {
+        return Err(BackupError::TargetExists(target.to_path_buf()));
+    }
+    let db = Db::connect(url).await?;
+    let done = db.backup_to(target).await;
+    db.pool.close().await;
+    done
+}
+
+fn backend_of(url: &str) -> Backend {
+    if url.starts_with("postgres") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
     }
 }
 

@@ -6,6 +6,13 @@ use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "fenfa-server [--seed-demo] [--secure-cookies]
+fenfa-server --backup <file>
+
+  --seed-demo       add whatever demo data is missing, then serve
+  --secure-cookies  mark cookies Secure (HTTPS deployments)
+  --backup <file>   write a consistent copy of the SQLite database to <file>
+                    (must not exist) and exit; safe while the server runs.
+                    On PostgreSQL use pg_dump instead.
 
 Environment:
   DATABASE_URL       sqlite://data/fenfa.db (default) or postgres://…
@@ -26,6 +33,20 @@ async fn main() {
         println!("{USAGE}");
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--backup") {
+        let Some(target) = args.get(i + 1) else {
+            eprintln!("--backup needs a file name\n\n{USAGE}");
+            std::process::exit(2);
+        };
+        match app::db::backup(&database_url(), std::path::Path::new(target)).await {
+            Ok(()) => println!("backup written to {target}"),
+            Err(e) => {
+                eprintln!("fenfa-server: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     if let Err(e) = run(&args).await {
         tracing::error!("{e}");
         std::process::exit(1);
@@ -37,9 +58,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
 
-    let url =
-        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/fenfa.db".to_string());
-    let db = Db::connect(&url).await?;
+    let db = Db::connect(&database_url()).await?;
     let clock = Clock::system();
     if args.iter().any(|a| a == "--seed-demo") || app::demo::is_empty(&db).await? {
         app::demo::seed(&db, clock.now_ms()).await?;
@@ -64,4 +83,8 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     Ok(())
+}
+
+fn database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/fenfa.db".to_string())
 }

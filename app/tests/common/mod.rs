@@ -1,6 +1,7 @@
 //! Shared set-up for tests: a fresh SQLite database per test.
 #![allow(dead_code)]
 
+pub mod process;
 pub mod site;
 pub mod world;
 
@@ -25,6 +26,20 @@ pub struct TestDb {
 pub async fn fresh() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_url(&dir).await;
+    let db = Db::connect(&url).await.expect("connect");
+    TestDb {
+        db,
+        clock: Clock::manual(T0),
+        _dir: dir,
+        url,
+    }
+}
+
+/// A fresh SQLite file database whatever `FENFA_TEST_PG` says: for tests of
+/// SQLite's own behaviour (crashes, backups of the file).
+pub async fn fresh_sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/fenfa.db", dir.path().display());
     let db = Db::connect(&url).await.expect("connect");
     TestDb {
         db,
@@ -95,6 +110,11 @@ pub fn on_postgres() -> bool {
 }
 
 impl TestDb {
+    /// The temporary folder the test owns (SQLite file, backups).
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub async fn user(&self, email: &str) -> UserId {
         queries::create_user(
             &self.db,
