@@ -122,6 +122,8 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
     ("/api/maintenance/access", "app_id={installed}"),
 ];
 
+type Rows = &'static [(&'static str, &'static str)];
+
 /// The refusals that mean "no such thing for you".
 const NOT_YOURS: &[&str] = &["not_found", "user_not_found", "not_org_user"];
 
@@ -227,7 +229,7 @@ fn ids_of_another_tenant_are_never_found_never_shown_never_changed() {
     let sides = sides(&w);
     let before = rt.block_on(i.fingerprint());
     // Pairs of look-alikes: each side acts with the other's ids.
-    let pairs: [(usize, usize, &[(&str, &str)]); 4] = [
+    let pairs: [(usize, usize, Rows); 4] = [
         (0, 1, ROWS),
         (1, 0, ROWS),
         (2, 3, CUSTOMER_ROWS),
