@@ -168,3 +168,42 @@ test('the page policy blocks a script without the nonce, and the app itself brea
   expect(await page.evaluate(() => (window as any).__injected)).toBeUndefined();
   await context.close();
 });
+
+test('changing the password signs out the other browser, and the new password works', async ({ browser }) => {
+  const email = `${unique('pw')}@test.example`;
+  const [laptop, page, errors] = await newContext(browser, 'en-US');
+  await goto(page, '/sign-up');
+  const signUp = page.getByTestId('sign-up-form');
+  await signUp.locator('input[name=email]').fill(email);
+  await signUp.locator('input[name=display_name]').fill('Pat Password');
+  await signUp.locator('input[name=password]').fill('first password');
+  await signUp.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('workbench')).toBeVisible();
+
+  const [phone, other, otherErrors] = await newContext(browser, 'en-US');
+  await signIn(other, email, 'first password');
+
+  await page.getByTestId('account-link').click();
+  await expect(page.getByRole('heading', { name: 'My account' })).toBeVisible();
+  await hydrated(page);
+  const form = page.getByTestId('change-password-form');
+  await form.getByLabel('Current password').fill('not it');
+  await form.getByLabel('New password').fill('second password');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(form.getByRole('alert')).toHaveText('The current password is wrong');
+
+  await form.getByLabel('Current password').fill('first password');
+  await form.getByLabel('New password').fill('second password');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('password-changed')).toBeVisible();
+
+  // The other browser is signed out on its next page.
+  await goto(other, '/');
+  await expect(other.getByTestId('sign-in-form')).toBeVisible();
+  await signIn(other, email, 'second password');
+
+  expect(errors).toEqual([]);
+  expect(otherErrors).toEqual([]);
+  await laptop.close();
+  await phone.close();
+});
