@@ -14,7 +14,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 
 /// The routes outside leptos (listed so the permission matrix test can
 /// check that it covers every route the server has).
-pub const PLAIN_ROUTES: [&str; 2] = ["/healthz", "/orders.csv"];
+pub const PLAIN_ROUTES: [&str; 3] = ["/healthz", "/orders.csv", "/ping"];
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -22,11 +22,17 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(PLAIN_ROUTES[0], get(healthz))
         .route(PLAIN_ROUTES[1], get(crate::orders::csv::export))
+        .route(PLAIN_ROUTES[2], get(ping))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// A plain JSON answer with no database work: the benchmark's baseline.
+async fn ping() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "ok": true }))
 }
 
 /// 200 when the database answers.

@@ -127,7 +127,7 @@ test('the language switch is remembered across visits', async ({ browser }) => {
 
 test('the operator changes a certification level; others cannot reach the page', async ({ page, consoleErrors }) => {
   await signIn(page, 'operator@fenfa.example');
-  await page.getByRole('link', { name: 'Platform operator' }).click();
+  await page.getByRole('link', { name: 'Platform operator', exact: true }).click();
   const row = page.locator('tr[data-org="Plain Studio"]');
   await row.locator('select[name=level]').selectOption('intermediate');
   await row.getByRole('button', { name: 'Save' }).click();

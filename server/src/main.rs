@@ -5,10 +5,12 @@ use app::state::AppState;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 
-const USAGE: &str = "fenfa-server [--seed-demo] [--secure-cookies]
+const USAGE: &str = "fenfa-server [--seed-demo] [--seed-bench] [--secure-cookies]
 fenfa-server --backup <file>
 
   --seed-demo       add whatever demo data is missing, then serve
+  --seed-bench      also write the benchmark dataset (1,000,000 orders; public
+                    session tokens: only for a throw-away benchmark database)
   --secure-cookies  mark cookies Secure (HTTPS deployments)
   --backup <file>   write a consistent copy of the SQLite database to <file>
                     (must not exist) and exit; safe while the server runs.
@@ -62,6 +64,12 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let clock = Clock::system();
     if args.iter().any(|a| a == "--seed-demo") || app::demo::is_empty(&db).await? {
         app::demo::seed(&db, clock.now_ms()).await?;
+    }
+    // The large benchmark dataset (`.ci/bench`); never on a real database.
+    if args.iter().any(|a| a == "--seed-bench") && !app::bench::is_seeded(&db).await? {
+        tracing::info!("writing the benchmark dataset (1,000,000 orders)…");
+        app::bench::seed(&db, clock.now_ms()).await?;
+        tracing::info!("benchmark dataset written");
     }
     let secure_cookies = args.iter().any(|a| a == "--secure-cookies")
         || std::env::var("FENFA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
