@@ -68,7 +68,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     // The large benchmark dataset (`.ci/bench`); never on a real database.
     if args.iter().any(|a| a == "--seed-bench") && !app::bench::is_seeded(&db).await? {
         tracing::info!("writing the benchmark dataset (1,000,000 orders)…");
-        app::bench::seed(&db, clock.now_ms()).await?;
+        app::bench::seed(&db, app::bench::FULL, clock.now_ms()).await?;
         tracing::info!("benchmark dataset written");
     }
     let secure_cookies = args.iter().any(|a| a == "--secure-cookies")
