@@ -26,13 +26,7 @@ pub struct TestDb {
 pub async fn fresh() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_url(&dir).await;
-    let db = Db::connect(&url).await.expect("connect");
-    TestDb {
-        db,
-        clock: Clock::manual(T0),
-        _dir: dir,
-        url,
-    }
+    open(dir, url, T0).await
 }
 
 /// A fresh SQLite file database whatever `FENFA_TEST_PG` says: for tests of
@@ -40,30 +34,41 @@ pub async fn fresh() -> TestDb {
 pub async fn fresh_sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/fenfa.db", dir.path().display());
+    open(dir, url, T0).await
+}
+
+async fn open(dir: tempfile::TempDir, url: String, now: i64) -> TestDb {
     let db = Db::connect(&url).await.expect("connect");
     TestDb {
         db,
-        clock: Clock::manual(T0),
+        clock: Clock::manual(now),
         _dir: dir,
         url,
     }
 }
 
+/// A new PostgreSQL database on the `FENFA_TEST_PG` server, empty or a copy
+/// of `template`; returns its URL.
+async fn create_pg_database(admin: &str, template: Option<&str>) -> String {
+    use sqlx::Connection;
+    let name = format!("fenfa_t_{}", app::db::new_id());
+    let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
+        .await
+        .expect("connect to FENFA_TEST_PG");
+    let from = template
+        .map(|t| format!(" TEMPLATE {t}"))
+        .unwrap_or_default();
+    sqlx::query(&format!("CREATE DATABASE {name}{from}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    format!("{admin}/{name}")
+}
+
 /// The URL of a new empty database (see [`fresh`]).
 pub async fn fresh_url(dir: &tempfile::TempDir) -> String {
     match std::env::var("FENFA_TEST_PG") {
-        Ok(admin) if !admin.is_empty() => {
-            use sqlx::Connection;
-            let name = format!("fenfa_t_{}", app::db::new_id());
-            let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
-                .await
-                .expect("connect to FENFA_TEST_PG");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create test database");
-            format!("{admin}/{name}")
-        }
+        Ok(admin) if !admin.is_empty() => create_pg_database(&admin, None).await,
         _ => format!("sqlite://{}/test.db", dir.path().display()),
     }
 }
@@ -73,18 +78,9 @@ impl TestDb {
     pub async fn copy(&self) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = if on_postgres() {
-            use sqlx::Connection;
             let admin = std::env::var("FENFA_TEST_PG").unwrap();
             let source = self.url.rsplit('/').next().unwrap();
-            let name = format!("fenfa_t_{}", app::db::new_id());
-            let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
-                .await
-                .expect("connect to FENFA_TEST_PG");
-            sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {source}"))
-                .execute(&mut conn)
-                .await
-                .expect("copy test database");
-            format!("{admin}/{name}")
+            create_pg_database(&admin, Some(source)).await
         } else {
             let source = self.url.trim_start_matches("sqlite://");
             let target = dir.path().join("test.db");
@@ -95,13 +91,7 @@ impl TestDb {
             }
             format!("sqlite://{}", target.display())
         };
-        let db = Db::connect(&url).await.expect("connect to the copy");
-        TestDb {
-            db,
-            clock: Clock::manual(self.clock.now_ms()),
-            _dir: dir,
-            url,
-        }
+        open(dir, url, self.clock.now_ms()).await
     }
 }
 
