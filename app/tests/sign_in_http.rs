@@ -174,6 +174,11 @@ async fn many_failures_from_one_address_slow_down_that_address_only() {
     s.t.clock.advance_ms(1_000);
     let later = attempt(&s, "admin@north.example", "fenfa-demo", Some(here)).await;
     assert_eq!(later.status, StatusCode::OK);
+    // Finished streaks are forgotten: guessing cannot grow the table forever.
+    assert_eq!(s.t.count("SELECT COUNT(*) FROM sign_in_failures").await, 11);
+    s.t.clock.advance_ms(15 * 60_000);
+    attempt(&s, "guess0@north.example", "wrong", Some(here)).await;
+    assert_eq!(s.t.count("SELECT COUNT(*) FROM sign_in_failures").await, 2);
 }
 
 #[tokio::test]

@@ -82,6 +82,11 @@ pub async fn check(db: &Db, keys: &[(String, Limits)], now: i64) -> AppResult<()
 
 /// Counts a failed attempt against every key (a streak restarts after a pause).
 pub async fn failed(db: &Db, keys: &[(String, Limits)], now: i64) -> AppResult<()> {
+    // Forget finished streaks, so guessing at random emails cannot grow the table.
+    sqlx::query("DELETE FROM sign_in_failures WHERE last_at <= $1")
+        .bind(now - STREAK_MS)
+        .execute(&db.pool)
+        .await?;
     for (key, _) in keys {
         sqlx::query(
             "INSERT INTO sign_in_failures (key, failures, last_at) VALUES ($1, 1, $2) \
