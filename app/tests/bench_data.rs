@@ -28,7 +28,10 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
             "SELECT COUNT(*) FROM audit_entries WHERE id LIKE 'bench-a%'",
             30,
         ),
-        ("SELECT CAST(SUM(purchases) AS BIGINT) FROM distribution_links", 20),
+        (
+            "SELECT CAST(SUM(purchases) AS BIGINT) FROM distribution_links",
+            20,
+        ),
     ] {
         assert_eq!(t.count(sql).await, n, "{sql}");
     }

@@ -505,6 +505,7 @@ async fn every_call_by_every_caller_matches_the_matrix() {
                     "{name} by {c:?}: who sees {text}"
                 );
             }
+            i.s.t.discard().await;
         }
     }
 }

@@ -74,6 +74,24 @@ pub async fn fresh_url(dir: &tempfile::TempDir) -> String {
 }
 
 impl TestDb {
+    /// Closes and removes the database now (PostgreSQL databases otherwise
+    /// stay until the throw-away cluster goes; SQLite files go with `_dir`).
+    pub async fn discard(self) {
+        self.db.pool.close().await;
+        if on_postgres() {
+            use sqlx::Connection;
+            let admin = std::env::var("FENFA_TEST_PG").unwrap();
+            let name = self.url.rsplit('/').next().unwrap();
+            let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
+                .await
+                .expect("connect to FENFA_TEST_PG");
+            sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await
+                .expect("drop test database");
+        }
+    }
+
     /// A copy of this (closed) database, to act on without touching it.
     pub async fn copy(&self) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
