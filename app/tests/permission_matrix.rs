@@ -51,37 +51,12 @@ impl Row {
     }
 }
 
-const SIGNED_IN: &[Caller] = &[
-    Operator,
-    IsvAdmin,
-    IsvAppAdmin,
-    IsvMember,
-    OtherIsv,
-    CustomerAdmin,
-    CustomerMember,
-    OtherOrgAdmin,
-    IsvInMaintenance,
-];
+// Slices of `ALL`, which lists Anonymous first, then the operator, the
+// organization users, and the ISV user in maintenance last.
+const SIGNED_IN: &[Caller] = ALL.split_at(1).1;
 /// Signed in and not in remote maintenance (acting as themselves).
-const SELF: &[Caller] = &[
-    Operator,
-    IsvAdmin,
-    IsvAppAdmin,
-    IsvMember,
-    OtherIsv,
-    CustomerAdmin,
-    CustomerMember,
-    OtherOrgAdmin,
-];
-const IN_AN_ORG: &[Caller] = &[
-    IsvAdmin,
-    IsvAppAdmin,
-    IsvMember,
-    OtherIsv,
-    CustomerAdmin,
-    CustomerMember,
-    OtherOrgAdmin,
-];
+const SELF: &[Caller] = ALL.split_at(1).1.split_at(8).0;
+const IN_AN_ORG: &[Caller] = ALL.split_at(2).1.split_at(7).0;
 const ORG_ADMINS: &[Caller] = &[IsvAdmin, OtherIsv, CustomerAdmin, OtherOrgAdmin];
 /// Who may change the ISV's app: its organization's admins and its app admins.
 const APP_EDITORS: &[Caller] = &[IsvAdmin, IsvAppAdmin];
@@ -439,6 +414,15 @@ fn label(row: &Row, w: &World) -> String {
         row.path,
         w.fill(row.form)
     )
+}
+
+#[test]
+fn the_caller_groups_are_what_their_names_say() {
+    assert!(!SIGNED_IN.contains(&Anonymous) && SIGNED_IN.len() == ALL.len() - 1);
+    assert_eq!(SELF, &SIGNED_IN[..SIGNED_IN.len() - 1]);
+    assert!(!SELF.contains(&IsvInMaintenance) && SELF.contains(&Operator));
+    assert!(!IN_AN_ORG.contains(&Operator) && IN_AN_ORG.len() == 7);
+    assert!(IN_AN_ORG.contains(&IsvAdmin) && IN_AN_ORG.contains(&OtherOrgAdmin));
 }
 
 #[tokio::test]
