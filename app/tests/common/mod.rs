@@ -55,6 +55,24 @@ async fn create_pg_database(admin: &str, template: Option<&str>) -> String {
     let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
         .await
         .expect("connect to FENFA_TEST_PG");
+    if let Some(t) = template {
+        // A template must have no sessions. Its pool is closed, but server
+        // processes can linger after their client went: end them, and wait
+        // until PostgreSQL has let them go.
+        for _ in 0..500 {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1",
+            )
+            .bind(t)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+            if n == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
     let from = template
         .map(|t| format!(" TEMPLATE {t}"))
         .unwrap_or_default();
