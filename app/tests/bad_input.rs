@@ -624,8 +624,8 @@ impl World {
         }
         assert!(tables.len() >= 15, "{tables:?}");
         for t in &tables {
-            let n = self.s.t.count(&format!("SELECT COUNT(*) FROM {t}")).await;
-            assert!(n >= 0);
+            // Panics when the table is gone.
+            self.s.t.count(&format!("SELECT COUNT(*) FROM {t}")).await;
         }
         let users: Vec<(String, String, String)> =
             sqlx::query_as("SELECT id, email, password_hash FROM users ORDER BY id")
@@ -862,7 +862,7 @@ async fn sweep(c: Caller) {
     assert!(calls >= eps.len() * 20, "only {calls} calls");
     assert!(
         findings.is_empty(),
-        "{} of {calls} bad calls as {c:?} were not answered cleanly:\n{}",
+        "{} of {calls} bad calls as {c:?} were not answered cleanly (the first 80):\n{}",
         findings.len(),
         findings
             .iter()
