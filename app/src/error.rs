@@ -28,6 +28,8 @@ pub enum ErrorCode {
     LastAdmin,
     NoOrg,
     InvalidInput,
+    TooLarge,
+    MethodNotAllowed,
     InvalidIcon,
     InvalidFormKind,
     InvalidFieldType,
@@ -92,6 +94,8 @@ impl ErrorCode {
             LastAdmin => K::ErrLastAdmin,
             NoOrg => K::ErrNoOrg,
             InvalidInput => K::ErrInvalidInput,
+            TooLarge => K::ErrTooLarge,
+            MethodNotAllowed => K::ErrMethodNotAllowed,
             InvalidIcon => K::ErrInvalidIcon,
             InvalidFormKind => K::ErrInvalidFormKind,
             InvalidFieldType => K::ErrInvalidFieldType,
@@ -146,6 +150,8 @@ impl ErrorCode {
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
             | AccessClosed => 409,
             SignInSlowDown | SignInLocked => 429,
+            MethodNotAllowed => 405,
+            TooLarge => 413,
             Internal => 500,
             _ => 400,
         }
@@ -213,6 +219,14 @@ impl FromServerFnError for AppError {
 impl From<sqlx::Error> for AppError {
     #[track_caller]
     fn from(e: sqlx::Error) -> Self {
+        // Text the database cannot hold (PostgreSQL refuses NUL characters,
+        // SQLSTATE 22021) is the caller's mistake, not a fault of ours.
+        if let sqlx::Error::Database(d) = &e {
+            if d.code().as_deref() == Some("22021") {
+                tracing::debug!(error = %e, "input the database cannot hold");
+                return AppError::new(ErrorCode::InvalidInput);
+            }
+        }
         AppError::internal(e)
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP surface: routes, request guards and response headers.
 
+use crate::error::{AppError, ErrorCode};
 use crate::i18n::{lang_from_headers, K};
 use crate::state::AppState;
 use crate::{shell, App};
@@ -16,6 +17,11 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 /// check that it covers every route the server has).
 pub const PLAIN_ROUTES: [&str; 3] = ["/healthz", "/orders.csv", "/ping"];
 
+/// The largest request body accepted, in bytes. The longest legitimate form
+/// (a 4096-character credential of 4-byte characters, percent-encoded) is
+/// about 48 KiB; anything larger is refused with 413 `too_large` unread.
+pub const MAX_BODY: usize = 64 * 1024;
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -24,7 +30,9 @@ pub fn router(state: AppState) -> Router {
         .route(PLAIN_ROUTES[1], get(crate::orders::csv::export))
         .route(PLAIN_ROUTES[2], get(ping))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
@@ -80,6 +88,51 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
         return next.run(Request::from_parts(parts, body)).await;
     }
     next.run(req).await
+}
+
+/// Reads a state-changing request's body up to [`MAX_BODY`]: a larger one
+/// (declared or actual) is answered 413 `too_large` before any handler runs.
+async fn limit_body(req: Request, next: Next) -> Response {
+    use http_body_util::{BodyExt, LengthLimitError, Limited};
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let lang = lang_from_headers(&parts.headers);
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return error_json(ErrorCode::TooLarge, lang);
+    }
+    match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => {
+            let body = Body::from(collected.to_bytes());
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            error_json(ErrorCode::TooLarge, lang)
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "unreadable request body");
+            error_json(ErrorCode::InvalidInput, lang)
+        }
+    }
+}
+
+/// A known path called with a method it does not take (a GET of a server
+/// function, a POST of a page): 405 with a coded error.
+async fn method_not_allowed(headers: http::HeaderMap) -> Response {
+    error_json(ErrorCode::MethodNotAllowed, lang_from_headers(&headers))
+}
+
+/// A coded JSON error, as server functions answer them.
+fn error_json(code: ErrorCode, lang: crate::i18n::Lang) -> Response {
+    let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let body = serde_json::to_string(&AppError::in_lang(code, lang)).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn security_headers(req: Request<Body>, next: Next) -> Response {

@@ -156,6 +156,8 @@ catalogue! {
     ErrLastAdmin => "组织至少要保留一名管理员", "An organization must keep at least one admin";
     ErrNoOrg => "请先选择或创建组织", "Choose or create an organization first";
     ErrInvalidInput => "输入无效", "Invalid input";
+    ErrTooLarge => "提交的内容过大", "The request is too large";
+    ErrMethodNotAllowed => "此地址不支持这种请求方式", "This address does not accept this request method";
     ErrCrossSite => "跨站请求已被拒绝", "Cross-site request refused";
     ErrInternal => "服务器出错了，请稍后重试", "Something went wrong on the server; please try again";
     ErrInvalidIcon => "图标：不在可选范围内", "Icon: not one of the available icons";

@@ -111,6 +111,20 @@ pub fn now_ms() -> i64 {
     }
 }
 
+/// The text inside a `<textarea>`. Leptos writes a textarea's children
+/// unescaped on the server (HTML reads them as raw text up to
+/// `</textarea>`), so the server escapes the text itself; the browser decodes
+/// the character references back, and renders the text as it is.
+pub fn textarea_text(s: &str) -> String {
+    if cfg!(feature = "ssr") {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        s.to_string()
+    }
+}
+
 /// Percent-encodes a query value (enough for paths and their queries).
 pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -131,5 +145,13 @@ mod tests {
     fn urlencode_keeps_paths_readable_and_escapes_the_rest() {
         assert_eq!(super::urlencode("/l/abc?x=1&y=2"), "/l/abc%3Fx%3D1%26y%3D2");
         assert_eq!(super::urlencode("/成员"), "/%E6%88%90%E5%91%98");
+    }
+
+    #[test]
+    fn textarea_text_cannot_close_its_textarea() {
+        assert_eq!(
+            super::textarea_text("a & b </textarea><script>"),
+            "a &amp; b &lt;/textarea&gt;&lt;script&gt;"
+        );
     }
 }

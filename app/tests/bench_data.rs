@@ -43,7 +43,7 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
         )
         .await;
     assert_eq!(rows, 4 * 101);
-    let s = site_on(t, false);
+    let s = site_on(t, false).await;
 
     // The ISV's Order Center pages through every order with its cursors.
     let mut seen = 0;

@@ -8,7 +8,7 @@ use super::domain::*;
 use crate::accounts::Me;
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, K};
-use crate::ui::{error_note, submit_button, SignedIn};
+use crate::ui::{error_note, submit_button, textarea_text, SignedIn};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -244,7 +244,7 @@ fn Settings(app: AppDetail) -> impl IntoView {
                     {t(K::Icon)}
                     <select name="icon">{choice_options(Some(current))}</select>
                 </label>
-                <label>{t(K::Description)} <textarea name="description" maxlength="500" rows="3">{app.description.clone()}</textarea></label>
+                <label>{t(K::Description)} <textarea name="description" maxlength="500" rows="3">{textarea_text(&app.description)}</textarea></label>
                 {submit_button(K::Save, K::Saving, move || a.update.pending().get())}
             </ActionForm>
         </section>

@@ -4,7 +4,7 @@
 use super::domain::*;
 use super::editor::{choice_options, hidden, move_buttons, use_actions, user_options};
 use crate::i18n::{t, use_lang, K};
-use crate::ui::submit_button;
+use crate::ui::{submit_button, textarea_text};
 use leptos::prelude::*;
 
 #[component]
@@ -108,7 +108,7 @@ fn FieldInputs(
                 <option value="yes" selected=required>{t(K::Yes)}</option>
             </select>
         </label>
-        <label>{t(K::Options)} <textarea name="options" rows="3">{options}</textarea></label>
+        <label>{t(K::Options)} <textarea name="options" rows="3">{textarea_text(&options)}</textarea></label>
     }
 }
 

@@ -4,7 +4,7 @@ use super::domain::Trigger;
 use super::domain::*;
 use super::editor::{choice_options, hidden, use_actions};
 use crate::i18n::{t, use_lang, K};
-use crate::ui::submit_button;
+use crate::ui::{submit_button, textarea_text};
 use leptos::prelude::*;
 
 #[component]
@@ -111,7 +111,7 @@ fn TemplateRow(app: AppDetail, tp: TemplateView) -> impl IntoView {
                         {hidden("app_id", app_id.get_value())}
                         {hidden("template_id", tid.get_value())}
                         <label>{t(K::Trigger)} <select name="trigger">{choice_options(Some(trigger))}</select></label>
-                        <label>{t(K::Message)} <textarea name="message" required maxlength="1000" rows="3">{message.get_value()}</textarea></label>
+                        <label>{t(K::Message)} <textarea name="message" required maxlength="1000" rows="3">{textarea_text(&message.get_value())}</textarea></label>
                         {submit_button(K::Save, K::Saving, move || a.update_template.pending().get())}
                     </ActionForm>
                 </details>

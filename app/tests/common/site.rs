@@ -41,11 +41,20 @@ impl Reply {
 pub async fn site(secure_cookies: bool) -> Site {
     let t = super::fresh().await;
     app::demo::seed(&t.db, t.clock.now_ms()).await.unwrap();
-    site_on(t, secure_cookies)
+    site_on(t, secure_cookies).await
 }
 
+/// Leptos marks building a route list (every `router()` does) in a
+/// process-global flag, and a page resource first polled meanwhile never
+/// loads (leptos issue #4773). Tests of one file run in parallel, so routers
+/// are built under the write lock and requests answered under the read lock.
+/// (The server builds its one router before it serves.)
+pub static ROUTE_LIST: std::sync::LazyLock<tokio::sync::RwLock<()>> =
+    std::sync::LazyLock::new(Default::default);
+
 /// The whole router over an existing test database.
-pub fn site_on(t: TestDb, secure_cookies: bool) -> Site {
+pub async fn site_on(t: TestDb, secure_cookies: bool) -> Site {
+    let _building = ROUTE_LIST.write().await;
     let state = AppState {
         leptos_options: LeptosOptions::builder().output_name("fenfa").build(),
         db: t.db.clone(),
@@ -60,6 +69,7 @@ pub fn site_on(t: TestDb, secure_cookies: bool) -> Site {
 
 impl Site {
     pub async fn send(&self, req: Request<Body>) -> Reply {
+        let _answering = ROUTE_LIST.read().await;
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();

@@ -80,7 +80,7 @@ impl World {
     /// A fresh copy of the world to act on.
     pub async fn instance(&self) -> Instance<'_> {
         Instance {
-            s: site_on(self.template.copy().await, false),
+            s: site_on(self.template.copy().await, false).await,
             w: self,
         }
     }
