@@ -13,10 +13,15 @@ const { chromium } = require(path.join(__dirname, '../end2end/node_modules/@play
   for (let i = 0; i < 11; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
+    // A page that does not hydrate cleanly has no honest time to interactive.
+    const errors = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
     const start = Date.now();
     await page.goto(url);
     await page.waitForSelector('body[data-hydrated="true"]');
     const t = Date.now() - start;
+    if (errors.length) throw new Error(`browser errors on ${url}: ${errors.join(' | ')}`);
     if (i > 0) times.push(t); // the first run warms the server's caches
     await context.close();
   }
