@@ -39,27 +39,19 @@ pub async fn purchase(
     if idempotency_key.is_empty() || idempotency_key.len() > 64 {
         return Err(AppError::new(ErrorCode::InvalidInput));
     }
-    match purchase_once(db, ctx, link, org_id, idempotency_key, now).await {
-        // A concurrent twin (same key) committed first: answer as it did.
-        Err(e) if e.code == ErrorCode::Internal => {
-            match existing(db, ctx, idempotency_key).await? {
-                Some(done) => Ok(done),
-                None => Err(e),
-            }
+    // An attempt whose order row collides (a concurrent twin with the same
+    // key or for the same organization, or a random order number already
+    // taken) rolls back; the next one finds the twin or draws a new number.
+    for _ in 0..ATTEMPTS {
+        if let Some(outcome) = purchase_once(db, ctx, link, org_id, idempotency_key, now).await? {
+            return Ok(outcome);
         }
-        other => other,
     }
+    Err(AppError::internal("a purchase collided three times"))
 }
 
-async fn existing(db: &Db, ctx: &Ctx, key: &str) -> AppResult<Option<PurchaseOutcome>> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT installed_app_id, order_no FROM distribution_orders WHERE idempotency_key = $1 AND buyer_user_id = $2")
-            .bind(key)
-            .bind(&ctx.user_id.0)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.map(|(app_id, order_no)| PurchaseOutcome::Bought { app_id, order_no }))
-}
+/// Tries of one purchase (see [`purchase`]).
+const ATTEMPTS: usize = 3;
 
 /// The purchase an idempotency key already made, if any; a key is the
 /// caller's own, so another user's key is refused.
@@ -86,12 +78,12 @@ async fn purchase_once(
     org_id: &str,
     key: &str,
     now: i64,
-) -> AppResult<PurchaseOutcome> {
+) -> AppResult<Option<PurchaseOutcome>> {
     let mut tx = db.begin_write().await?;
     // The same key again (a double click, a resent form): the first result,
     // even if the link has since expired.
     if let Some(done) = prior(&mut tx, ctx, key).await? {
-        return Ok(done);
+        return Ok(Some(done));
     }
 
     let link = valid_link(&mut tx, link_ref, now).await?;
@@ -125,7 +117,7 @@ async fn purchase_once(
     .await?;
     // Returning early rolls the count back.
     if let Some(done) = prior(&mut tx, ctx, key).await? {
-        return Ok(done);
+        return Ok(Some(done));
     }
     let installed: Option<(String,)> =
         sqlx::query_as("SELECT installed_app_id FROM distribution_orders WHERE link_id = $1 AND customer_org_id = $2")
@@ -134,7 +126,7 @@ async fn purchase_once(
             .fetch_optional(&mut *tx)
             .await?;
     if let Some((app_id,)) = installed {
-        return Ok(PurchaseOutcome::AlreadyInstalled { app_id });
+        return Ok(Some(PurchaseOutcome::AlreadyInstalled { app_id }));
     }
     if counted.rows_affected() != 1 {
         return Err(AppError::new(ErrorCode::LinkInvalid));
@@ -167,12 +159,13 @@ async fn purchase_once(
     .bind(now)
     .execute(&mut *tx)
     .await;
-    if let Err(e) = inserted {
-        return Err(if is_unique_violation(&e) {
-            AppError::internal("concurrent purchase")
-        } else {
-            AppError::internal(e)
-        });
+    match inserted {
+        Err(e) if is_unique_violation(&e) => {
+            tracing::info!("a purchase's order row collided; trying again");
+            return Ok(None);
+        }
+        Err(e) => return Err(AppError::internal(e)),
+        Ok(_) => {}
     }
     // Maintenance access is open after purchase, for 30 days by default.
     crate::maintenance::store::open_after_purchase(&mut tx, &app_id, &order_id, now).await?;
@@ -205,7 +198,7 @@ async fn purchase_once(
         audit::record(&mut tx, entry, now).await?;
     }
     tx.commit().await?;
-    Ok(PurchaseOutcome::Bought { app_id, order_no })
+    Ok(Some(PurchaseOutcome::Bought { app_id, order_no }))
 }
 
 /// A member asks the admins of `org_id` to buy through the link.
