@@ -9,7 +9,34 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 pub type Pool = AnyPool;
-pub type Tx = Transaction<'static, Any>;
+
+/// A write transaction; it reads and writes like the connection it holds.
+/// On SQLite it also holds this process's turn to write: writers queue in
+/// order (a tokio mutex is fair) instead of racing SQLite's busy handler,
+/// which under load let some wait past the busy timeout.
+pub struct Tx {
+    tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
@@ -24,6 +51,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: Pool,
     pub backend: Backend,
+    /// Whose turn it is to write (SQLite; see [`Tx`]).
+    writers: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
@@ -51,15 +80,30 @@ impl Db {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            writers: Arc::default(),
+        })
     }
 
     /// Starts a write transaction. SQLite takes the write lock up front
     /// (IMMEDIATE) so two writers never deadlock upgrading read locks.
+    /// On SQLite writers of this process take turns first (see [`Tx`]).
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => {
+                let turn = self.writers.clone().lock_owned().await;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Tx {
+                    tx,
+                    _turn: Some(turn),
+                })
+            }
+            Backend::Postgres => Ok(Tx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            }),
         }
     }
 }
