@@ -43,9 +43,14 @@ pub fn wait_ms(limits: Limits, failures: i64) -> Option<i64> {
     }
 }
 
+/// An account's key, whatever the case and spacing the email was typed in.
+fn account_key(email: &str) -> String {
+    format!("email:{}", email.trim().to_lowercase())
+}
+
 /// The keys an attempt counts against: the account, and the address if known.
 pub fn keys(email: &str, addr: Option<std::net::IpAddr>) -> Vec<(String, Limits)> {
-    let mut k = vec![(format!("email:{}", email.trim().to_lowercase()), ACCOUNT)];
+    let mut k = vec![(account_key(email), ACCOUNT)];
     if let Some(a) = addr {
         k.push((format!("addr:{a}"), ADDRESS));
     }
@@ -107,7 +112,7 @@ pub async fn failed(db: &Db, keys: &[(String, Limits)], now: i64) -> AppResult<(
 /// one good password must not reset guessing at others from there).
 pub async fn succeeded(db: &Db, email: &str) -> AppResult<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
-        .bind(format!("email:{}", email.trim().to_lowercase()))
+        .bind(account_key(email))
         .execute(&db.pool)
         .await?;
     Ok(())

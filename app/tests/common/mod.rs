@@ -47,14 +47,20 @@ async fn open(dir: tempfile::TempDir, url: String, now: i64) -> TestDb {
     }
 }
 
+/// A connection to the `FENFA_TEST_PG` server's maintenance database, to
+/// create and drop test databases.
+async fn pg_admin(admin: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(&format!("{admin}/postgres"))
+        .await
+        .expect("connect to FENFA_TEST_PG")
+}
+
 /// A new PostgreSQL database on the `FENFA_TEST_PG` server, empty or a copy
 /// of `template`; returns its URL.
 async fn create_pg_database(admin: &str, template: Option<&str>) -> String {
-    use sqlx::Connection;
     let name = format!("fenfa_t_{}", app::db::new_id());
-    let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
-        .await
-        .expect("connect to FENFA_TEST_PG");
+    let mut conn = pg_admin(admin).await;
     if let Some(t) = template {
         // A template must have no sessions. Its pool is closed, but server
         // processes can linger after their client went: end them, and wait
@@ -97,12 +103,9 @@ impl TestDb {
     pub async fn discard(self) {
         self.db.pool.close().await;
         if on_postgres() {
-            use sqlx::Connection;
             let admin = std::env::var("FENFA_TEST_PG").unwrap();
             let name = self.url.rsplit('/').next().unwrap();
-            let mut conn = sqlx::PgConnection::connect(&format!("{admin}/postgres"))
-                .await
-                .expect("connect to FENFA_TEST_PG");
+            let mut conn = pg_admin(&admin).await;
             sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
                 .execute(&mut conn)
                 .await
