@@ -10,15 +10,6 @@ mod common;
 
 use common::process::{Answer, Instance};
 
-async fn id_of(t: &common::TestDb, sql: &str, arg: &str) -> String {
-    let (id,): (String,) = sqlx::query_as(sql)
-        .bind(arg)
-        .fetch_one(&t.db.pool)
-        .await
-        .unwrap();
-    id
-}
-
 #[tokio::test]
 #[ignore = "needs FENFA_SERVER_BIN and FENFA_TEST_PG; .ci/test runs it"]
 async fn two_instances_on_one_postgres_database_behave_as_one() {
@@ -42,12 +33,12 @@ async fn two_instances_on_one_postgres_database_behave_as_one() {
 
     // 2. A link for at most 2 purchases; six organizations buy at once,
     // alternating instances, while one admin repeats one key ten times.
-    let app_id = id_of(
-        &t,
-        "SELECT id FROM apps WHERE name LIKE $1 || '%'",
-        "客户拜访管理",
-    )
-    .await;
+    let app_id = t
+        .one(
+            "SELECT id FROM apps WHERE name LIKE $1 || '%'",
+            "客户拜访管理",
+        )
+        .await;
     let link = a
         .call(
             "/api/distribution/create_link",

@@ -203,6 +203,16 @@ impl TestDb {
         .0
     }
 
+    /// The one text value `sql` (with `arg` bound as `$1`) selects.
+    pub async fn one(&self, sql: &str, arg: &str) -> String {
+        let (v,): (String,) = sqlx::query_as(sql)
+            .bind(arg)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql} [{arg}]: {e}"));
+        v
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&self.db.pool).await.unwrap();
         n

@@ -122,15 +122,6 @@ impl Instance<'_> {
     }
 }
 
-async fn one(s: &Site, sql: &str, arg: &str) -> String {
-    let (v,): (String,) = sqlx::query_as(sql)
-        .bind(arg)
-        .fetch_one(&s.t.db.pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql} [{arg}]: {e}"));
-    v
-}
-
 fn ok(r: Reply) -> serde_json::Value {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.json()
@@ -142,7 +133,10 @@ pub async fn world() -> World {
     let mut ids = BTreeMap::new();
     let org = |name: &'static str| {
         let s = &s;
-        async move { one(s, "SELECT id FROM organizations WHERE name = $1", name).await }
+        async move {
+            s.t.one("SELECT id FROM organizations WHERE name = $1", name)
+                .await
+        }
     };
     for (k, name) in [
         ("acme", "Acme Software"),
@@ -242,8 +236,7 @@ pub async fn world() -> World {
     ids.insert("plain_service".into(), pservice.as_str().unwrap().into());
     ids.insert(
         "plain_field".into(),
-        one(
-            &s,
+        s.t.one(
             "SELECT f.id FROM fields f JOIN forms m ON m.id = f.form_id WHERE m.app_id = $1",
             &papp,
         )
@@ -284,15 +277,15 @@ pub async fn world() -> World {
     )
     .await);
 
-    let app = one(
-        &s,
-        "SELECT id FROM apps WHERE org_id = $1 AND name LIKE '客户拜访管理%'",
-        &ids["acme"],
-    )
-    .await;
+    let app =
+        s.t.one(
+            "SELECT id FROM apps WHERE org_id = $1 AND name LIKE '客户拜访管理%'",
+            &ids["acme"],
+        )
+        .await;
     let q = |sql: &'static str| {
         let (s, app) = (&s, app.clone());
-        async move { one(s, sql, &app).await }
+        async move { s.t.one(sql, &app).await }
     };
     let form =
         q("SELECT id FROM forms WHERE app_id = $1 AND kind = 'process' ORDER BY position LIMIT 1")
@@ -315,8 +308,7 @@ pub async fn world() -> World {
     ids.insert("plain_token".into(), ptoken);
     ids.insert(
         "plain_link".into(),
-        one(
-            &s,
+        s.t.one(
             "SELECT id FROM distribution_links WHERE source_app_id = $1",
             &papp,
         )
@@ -347,8 +339,7 @@ pub async fn world() -> World {
     ids.insert("plain_order_no".into(), porder_no);
     ids.insert(
         "installed_form".into(),
-        one(
-            &s,
+        s.t.one(
             "SELECT id FROM forms WHERE app_id = $1 ORDER BY position LIMIT 1",
             &ids["installed"],
         )
@@ -356,8 +347,7 @@ pub async fn world() -> World {
     );
     ids.insert(
         "other_installed_form".into(),
-        one(
-            &s,
+        s.t.one(
             "SELECT id FROM forms WHERE app_id = $1 ORDER BY position LIMIT 1",
             &ids["other_installed"],
         )
@@ -365,8 +355,7 @@ pub async fn world() -> World {
     );
     ids.insert(
         "request".into(),
-        one(
-            &s,
+        s.t.one(
             "SELECT id FROM purchase_requests WHERE org_id = $1",
             &ids["north"],
         )
@@ -383,8 +372,7 @@ pub async fn world() -> World {
     }
     ids.insert(
         "audit_entry".into(),
-        one(
-            &s,
+        s.t.one(
             "SELECT id FROM audit_entries WHERE org_id = $1 LIMIT 1",
             &ids["acme"],
         )
@@ -392,8 +380,7 @@ pub async fn world() -> World {
     );
     ids.insert(
         "plain_audit_entry".into(),
-        one(
-            &s,
+        s.t.one(
             "SELECT id FROM audit_entries WHERE org_id = $1 LIMIT 1",
             &ids["plain"],
         )
