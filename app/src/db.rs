@@ -53,6 +53,8 @@ pub struct Db {
     pub backend: Backend,
     /// Whose turn it is to write (SQLite; see [`Tx`]).
     writers: Arc<tokio::sync::Mutex<()>>,
+    /// Link snapshots and view counts kept in memory (the link page).
+    pub links: Arc<crate::distribution::cache::LinkCache>,
 }
 
 impl Db {
@@ -80,11 +82,14 @@ impl Db {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Db {
+        let db = Db {
             pool,
             backend,
             writers: Arc::default(),
-        })
+            links: Arc::default(),
+        };
+        crate::distribution::cache::spawn_flusher(db.clone());
+        Ok(db)
     }
 
     /// Starts a write transaction. SQLite takes the write lock up front

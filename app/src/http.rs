@@ -29,7 +29,12 @@ pub fn router(state: AppState) -> Router {
         .route(PLAIN_ROUTES[0], get(healthz))
         .route(PLAIN_ROUTES[1], get(crate::orders::csv::export))
         .route(PLAIN_ROUTES[2], get(ping))
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            || leptos::prelude::provide_context(crate::accounts::ctx::RequestCtx::default()),
+            move || shell(options.clone()),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(limit_body))

@@ -606,3 +606,42 @@ async fn concurrent_purchases_from_many_organizations_respect_the_link_maximum()
         3
     );
 }
+
+/// Link page views are counted in memory and written in batches (also every
+/// second in the background): the ISV sees every view at once (stored +
+/// pending), and each view is stored exactly once.
+#[tokio::test]
+async fn link_views_are_seen_at_once_and_stored_once() {
+    let w = world().await;
+    let path = w.link("").await;
+    let db = &w.t.db;
+    let views = || async {
+        links::distribute_view(db, &w.isv, &w.app, T0)
+            .await
+            .unwrap()
+            .links[0]
+            .views
+    };
+    let stored = || w.t.count("SELECT views FROM distribution_links");
+    for _ in 0..3 {
+        links::link_page(db, None, token(&path), T0).await.unwrap();
+    }
+    // Whether or not the background writer has run yet, the ISV sees all.
+    assert_eq!(views().await, 3);
+    db.links.flush(db).await.unwrap();
+    assert_eq!(stored().await, 3);
+    assert_eq!(views().await, 3, "flushed views are not counted twice");
+    links::link_page(db, Some(&w.buyer), token(&path), T0)
+        .await
+        .unwrap();
+    db.links.flush(db).await.unwrap();
+    db.links.flush(db).await.unwrap();
+    assert_eq!(stored().await, 4);
+    assert_eq!(views().await, 4);
+    // An invalid link counts nothing.
+    links::link_page(db, None, "0123456789abcdef0123456789abcdef01234567", T0)
+        .await
+        .unwrap_err();
+    db.links.flush(db).await.unwrap();
+    assert_eq!(stored().await, 4);
+}

@@ -14,6 +14,11 @@ pub struct Membership {
     pub cert: CertLevel,
 }
 
+/// The caller, resolved at most once per request (provided by the router
+/// for every page render and server function call).
+#[derive(Clone, Default)]
+pub struct RequestCtx(std::sync::Arc<tokio::sync::OnceCell<Option<Ctx>>>);
+
 #[derive(Clone, Debug)]
 pub struct Ctx {
     pub user_id: UserId,
@@ -31,7 +36,8 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The caller of the current request, if signed in.
+    /// The caller of the current request, if signed in. Resolved once per
+    /// request: a page render asks from several resources.
     pub async fn resolve() -> AppResult<Option<Ctx>> {
         let state = app_state()?;
         let parts = leptos::prelude::use_context::<http::request::Parts>()
@@ -39,20 +45,19 @@ impl Ctx {
         let Some(token) = session::cookie_value(&parts.headers, session::COOKIE) else {
             return Ok(None);
         };
-        Self::from_token(&state, &token).await
+        match leptos::prelude::use_context::<RequestCtx>() {
+            Some(memo) => memo
+                .0
+                .get_or_try_init(|| Self::from_token(&state, &token))
+                .await
+                .cloned(),
+            None => Self::from_token(&state, &token).await,
+        }
     }
 
     pub async fn from_token(state: &AppState, token: &str) -> AppResult<Option<Ctx>> {
         let now = state.clock.now_ms();
         let Some(s) = session::resolve(&state.db, token, now).await? else {
-            return Ok(None);
-        };
-        let user: Option<(String, String, i64)> =
-            sqlx::query_as("SELECT email, display_name, is_operator FROM users WHERE id = $1")
-                .bind(&s.user_id)
-                .fetch_optional(&state.db.pool)
-                .await?;
-        let Some((email, display_name, is_operator)) = user else {
             return Ok(None);
         };
         let mut maintenance = None;
@@ -64,24 +69,27 @@ impl Ctx {
                 Err(reason) => maintenance_ended = Some(reason),
             }
         }
-        let org = match (&maintenance, &s.current_org) {
+        let org = match (&maintenance, s.current_org, s.membership) {
             // Inside the customer's organization, with no role of its own there.
-            (Some(m), _) => Some(Membership {
+            (Some(m), _, _) => Some(Membership {
                 org_id: OrgId(m.customer_org_id.clone()),
                 org_name: m.customer_name.clone(),
                 role: Role::Member,
                 cert: CertLevel::None,
             }),
-            (None, Some(org_id)) => {
-                super::queries::membership(&state.db, &s.user_id, org_id).await?
-            }
-            (None, None) => None,
+            (None, Some(org_id), Some((org_name, role, cert))) => Some(Membership {
+                org_id: OrgId(org_id),
+                org_name,
+                role: Role::parse(&role)?,
+                cert: CertLevel::parse(&cert)?,
+            }),
+            (None, _, _) => None,
         };
         Ok(Some(Ctx {
             user_id: UserId(s.user_id),
-            email,
-            display_name,
-            is_operator: is_operator != 0,
+            email: s.email,
+            display_name: s.display_name,
+            is_operator: s.is_operator,
             session_hash: s.id_hash,
             org,
             maintenance,

@@ -47,9 +47,17 @@ pub struct SessionRow {
     pub current_org: Option<String>,
     /// Set while the user maintains a customer's app.
     pub maintenance_id: Option<String>,
+    pub email: String,
+    pub display_name: String,
+    pub is_operator: bool,
+    /// The current organization as (name, role, certification) when the user
+    /// is still a member of it.
+    pub membership: Option<(String, String, String)>,
 }
 
 /// The live session behind a token, if any; expired ones are deleted.
+/// One statement reads the session, its user and the membership in the
+/// current organization: every request starts here.
 pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow>, sqlx::Error> {
     let id_hash = hash_token(token);
     #[derive(sqlx::FromRow)]
@@ -59,42 +67,54 @@ pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow
         created_at: i64,
         last_seen_at: i64,
         maintenance_id: Option<String>,
+        email: String,
+        display_name: String,
+        is_operator: i64,
+        org_name: Option<String>,
+        role: Option<String>,
+        cert_level: Option<String>,
     }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT user_id, current_org, created_at, last_seen_at, maintenance_id FROM sessions WHERE id_hash = $1",
+        "SELECT s.user_id, s.current_org, s.created_at, s.last_seen_at, s.maintenance_id, \
+                u.email, u.display_name, u.is_operator, o.name AS org_name, m.role, o.cert_level \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN memberships m ON m.user_id = s.user_id AND m.org_id = s.current_org \
+         LEFT JOIN organizations o ON o.id = m.org_id \
+         WHERE s.id_hash = $1",
     )
     .bind(&id_hash)
     .fetch_optional(&db.pool)
     .await?;
-    let Some(Row {
-        user_id,
-        current_org,
-        created_at,
-        last_seen_at,
-        maintenance_id,
-    }) = row
-    else {
+    let Some(r) = row else {
         return Ok(None);
     };
-    if now - last_seen_at > IDLE_MS || now - created_at > ABSOLUTE_MS {
+    if now - r.last_seen_at > IDLE_MS || now - r.created_at > ABSOLUTE_MS {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(&id_hash)
             .execute(&db.pool)
             .await?;
         return Ok(None);
     }
-    if now - last_seen_at > TOUCH_EVERY_MS {
+    if now - r.last_seen_at > TOUCH_EVERY_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&id_hash)
             .execute(&db.pool)
             .await?;
     }
+    let membership = match (r.org_name, r.role, r.cert_level) {
+        (Some(name), Some(role), Some(cert)) => Some((name, role, cert)),
+        _ => None,
+    };
     Ok(Some(SessionRow {
         id_hash,
-        maintenance_id,
-        user_id,
-        current_org,
+        maintenance_id: r.maintenance_id,
+        user_id: r.user_id,
+        current_org: r.current_org,
+        email: r.email,
+        display_name: r.display_name,
+        is_operator: r.is_operator != 0,
+        membership,
     }))
 }
 

@@ -96,16 +96,22 @@ pub async fn distribute_view(
     require_distributor(db, ctx, app_id).await?;
     let mut conn = db.pool.acquire().await?;
     let (snap, version) = current_snapshot(&mut conn, app_id).await?;
-    let rows: Vec<LinkRow> = sqlx::query_as(
+    let rows = sqlx::query_as::<_, LinkRow>(
         "SELECT l.id, l.created_at, COALESCE(u.display_name, '') AS created_by, l.expires_at, l.purchases, l.max_purchases, \
                 l.views, l.bound_org_id, l.note, l.app_version, l.revoked_at \
          FROM distribution_links l LEFT JOIN users u ON u.id = l.created_by \
          WHERE l.source_app_id = $1 AND l.isv_org_id = $2 ORDER BY l.created_at DESC, l.id",
     )
     .bind(app_id)
-    .bind(&ctx.org()?.org_id.0)
-    .fetch_all(&mut *conn)
-    .await?;
+    .bind(&ctx.org()?.org_id.0);
+    let (rows, pending) = db
+        .links
+        .with_pending_views(rows.fetch_all(&mut *conn))
+        .await;
+    let mut rows: Vec<LinkRow> = rows?;
+    for r in &mut rows {
+        r.views += pending.get(&r.id).copied().unwrap_or(0);
+    }
     Ok(DistributeView {
         app_id: app_id.to_string(),
         version,
@@ -221,12 +227,14 @@ pub struct ValidLink {
     pub isv_name: String,
     pub source_app_id: String,
     pub app_version: i64,
-    pub snapshot: AppSnapshot,
+    /// Shared with the link cache: frozen when the link was made.
+    pub snapshot: std::sync::Arc<AppSnapshot>,
     pub bound_org_id: Option<String>,
 }
 
 /// Revoked, expired, used up and unknown links all give the same answer.
 pub async fn valid_link(
+    db: &Db,
     conn: &mut sqlx::AnyConnection,
     by: LinkRef<'_>,
     now: i64,
@@ -238,7 +246,6 @@ pub async fn valid_link(
         isv_name: String,
         source_app_id: String,
         app_version: i64,
-        snapshot_json: String,
         bound_org_id: Option<String>,
         expires_at: i64,
         purchases: i64,
@@ -250,7 +257,7 @@ pub async fn valid_link(
         LinkRef::Id(id) => ("l.id", id.to_string()),
     };
     let sql = format!(
-        "SELECT l.id, l.isv_org_id, o.name AS isv_name, l.source_app_id, l.app_version, l.snapshot_json, l.bound_org_id, \
+        "SELECT l.id, l.isv_org_id, o.name AS isv_name, l.source_app_id, l.app_version, l.bound_org_id, \
                 l.expires_at, l.purchases, l.max_purchases, l.revoked_at \
          FROM distribution_links l JOIN organizations o ON o.id = l.isv_org_id WHERE {column} = $1"
     );
@@ -270,7 +277,20 @@ pub async fn valid_link(
     {
         return Err(invalid());
     }
-    let snapshot = AppSnapshot::from_json(&row.snapshot_json).map_err(AppError::internal)?;
+    // The snapshot never changes after the link is made: parsed once.
+    let snapshot = match db.links.snapshot(&row.id) {
+        Some(s) => s,
+        None => {
+            let (json,): (String,) =
+                sqlx::query_as("SELECT snapshot_json FROM distribution_links WHERE id = $1")
+                    .bind(&row.id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let s = std::sync::Arc::new(AppSnapshot::from_json(&json).map_err(AppError::internal)?);
+            db.links.keep_snapshot(&row.id, s.clone());
+            s
+        }
+    };
     Ok(ValidLink {
         id: row.id,
         isv_org_id: row.isv_org_id,
@@ -288,14 +308,12 @@ pub enum LinkRef<'a> {
     Id(&'a str),
 }
 
-/// The link page: counts a view, lists where the caller could buy.
+/// The link page: counts a view (written within a second, see
+/// [`super::cache`]), lists where the caller could buy.
 pub async fn link_page(db: &Db, ctx: Option<&Ctx>, token: &str, now: i64) -> AppResult<LinkPage> {
     let mut conn = db.pool.acquire().await?;
-    let link = valid_link(&mut conn, LinkRef::Token(token), now).await?;
-    sqlx::query("UPDATE distribution_links SET views = views + 1 WHERE id = $1")
-        .bind(&link.id)
-        .execute(&mut *conn)
-        .await?;
+    let link = valid_link(db, &mut conn, LinkRef::Token(token), now).await?;
+    db.links.count_view(&link.id);
     let mut orgs = Vec::new();
     if let Some(ctx) = ctx {
         for o in crate::accounts::queries::orgs_of(db, &ctx.user_id).await? {

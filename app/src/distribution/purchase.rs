@@ -86,7 +86,7 @@ async fn purchase_once(
         return Ok(Some(done));
     }
 
-    let link = valid_link(&mut tx, link_ref, now).await?;
+    let link = valid_link(db, &mut tx, link_ref, now).await?;
     // The caller must belong to the buying organization, as its admin.
     let role: Option<(String,)> =
         sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
@@ -204,7 +204,7 @@ async fn purchase_once(
 /// A member asks the admins of `org_id` to buy through the link.
 pub async fn ask_admin(db: &Db, ctx: &Ctx, token: &str, org_id: &str, now: i64) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
-    let link = valid_link(&mut tx, LinkRef::Token(token), now).await?;
+    let link = valid_link(db, &mut tx, LinkRef::Token(token), now).await?;
     let member: Option<(String,)> =
         sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
             .bind(org_id)
