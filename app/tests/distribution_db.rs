@@ -607,8 +607,8 @@ async fn concurrent_purchases_from_many_organizations_respect_the_link_maximum()
     );
 }
 
-/// Link page views are counted in memory and written in batches (also every
-/// second in the background): the ISV sees every view at once (stored +
+/// Link page views are counted in memory and written in batches (also by the
+/// database's upkeep task in the background): the ISV sees every view at once (stored +
 /// pending), and each view is stored exactly once.
 #[tokio::test]
 async fn link_views_are_seen_at_once_and_stored_once() {

@@ -216,6 +216,10 @@ mod store {
                 *row = V::Owned(new_id());
             }
         }
+        // SQLite looks each numbered parameter up by a linear scan (quadratic
+        // in a long statement); its anonymous `?` needs none. PostgreSQL
+        // takes only `$n`.
+        let anonymous = tx.backend_name() == "SQLite";
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let mut sql = format!("{head} VALUES ");
             let mut n = 0;
@@ -223,11 +227,14 @@ mod store {
                 sql.push_str(if r == 0 { "(" } else { ", (" });
                 for c in 0..row.len() {
                     n += 1;
-                    sql.push_str(&if c == 0 {
-                        format!("${n}")
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    if anonymous {
+                        sql.push('?');
                     } else {
-                        format!(", ${n}")
-                    });
+                        sql.push_str(&format!("${n}"));
+                    }
                 }
                 sql.push(')');
             }

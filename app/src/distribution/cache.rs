@@ -1,19 +1,17 @@
 //! What the link page keeps in memory so that a view is neither a JSON parse
 //! nor a database write: links' snapshots (frozen when the link is made, so
-//! never stale) and view counts written once a second.
+//! never stale) and view counts, written by the database's upkeep task
+//! (`db::UPKEEP_EVERY`). A crash loses at most the views of that interval;
+//! views are a statistic.
 
 use crate::apps::snapshot::AppSnapshot;
 use crate::db::Db;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Snapshots kept at most; past it the map starts again (links are few and
 /// a miss is one parse).
 const MAX_SNAPSHOTS: usize = 4096;
-/// How often counted views reach the database. A crash loses at most the
-/// views of this last interval; views are a statistic.
-pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Default, Debug)]
 pub struct LinkCache {
@@ -80,23 +78,6 @@ impl LinkCache {
         }
         Ok(())
     }
-}
-
-/// Writes counted views every [`FLUSH_EVERY`] until the last other handle
-/// on the database is dropped (then once more).
-pub fn spawn_flusher(db: Db) {
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(FLUSH_EVERY).await;
-            let last = Arc::strong_count(&db.links) == 1;
-            if let Err(e) = db.links.flush(&db).await {
-                tracing::warn!(error = %e, "writing link view counts failed; kept for the next try");
-            }
-            if last {
-                break;
-            }
-        }
-    });
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
