@@ -137,12 +137,13 @@ fn AppEditor() -> impl IntoView {
     let last_error = RwSignal::new(None::<AppError>);
     actions.track_errors(last_error);
     let app = Resource::new(move || (app_id(), actions.version()), |(id, _)| get_app(id));
+    let access = crate::maintenance::pages::AccessSwitch::new(app_id);
     view! {
         <div class="toast">{error_note(move || last_error.get())}</div>
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match app.await {
-                    Ok(app) => view! { <Editor app /> }.into_any(),
+                    Ok(app) => view! { <Editor app access /> }.into_any(),
                     Err(e) => view! {
                         <section class="card narrow" data-testid="app-missing">
                             {error_note(move || Some(e.clone()))}
@@ -157,7 +158,7 @@ fn AppEditor() -> impl IntoView {
 }
 
 #[component]
-fn Editor(app: AppDetail) -> impl IntoView {
+fn Editor(app: AppDetail, access: crate::maintenance::pages::AccessSwitch) -> impl IntoView {
     let lang = use_lang();
     let origin = if app.origin == "installed" {
         K::OriginInstalled
@@ -181,7 +182,7 @@ fn Editor(app: AppDetail) -> impl IntoView {
             {(!can_edit).then(|| view! { <p class="notice" data-testid="read-only">{t(K::ReadOnly)}</p> })}
         </section>
         <Checklist app=app.clone() />
-        {(app.origin == "installed").then(|| view! { <crate::maintenance::pages::AccessControl app_id=app.id.clone() /> })}
+        {(app.origin == "installed").then(|| view! { <crate::maintenance::pages::AccessControl app_id=app.id.clone() switch=access /> })}
         {can_edit.then(|| view! { <Settings app=app.clone() /> })}
         <Admins app=app.clone() />
         <super::editor_forms::Forms app=app.clone() />

@@ -59,15 +59,41 @@ pub fn access_text(a: &Access, now: i64, lang: crate::i18n::Lang) -> String {
     }
 }
 
+/// The customer's access switch of one app: its actions and state. Made by
+/// the page together with the page's own resource, never inside that
+/// resource's `Suspend`: a resource created there hydrated out of step now
+/// and then in release builds (an "unreachable" hydration panic).
+#[derive(Clone, Copy)]
+pub struct AccessSwitch {
+    close: ServerAction<CloseAccess>,
+    request: ServerAction<RequestMaintenance>,
+    access: Resource<Result<Option<Access>, crate::error::AppError>>,
+}
+
+impl AccessSwitch {
+    pub fn new(app_id: impl Fn() -> String + Send + Sync + 'static) -> AccessSwitch {
+        let close = ServerAction::<CloseAccess>::new();
+        let request = ServerAction::<RequestMaintenance>::new();
+        let access = Resource::new(
+            move || (app_id(), close.version().get(), request.version().get()),
+            |(id, _, _)| app_access(id),
+        );
+        AccessSwitch {
+            close,
+            request,
+            access,
+        }
+    }
+}
+
 /// In an installed app's settings: 关闭开发状态 and 申请维护 (customer admins).
 #[component]
-pub fn AccessControl(app_id: String) -> impl IntoView {
-    let close = ServerAction::<CloseAccess>::new();
-    let request = ServerAction::<RequestMaintenance>::new();
-    let access = Resource::new(move || (close.version().get(), request.version().get()), {
-        let app_id = app_id.clone();
-        move |_| app_access(app_id.clone())
-    });
+pub fn AccessControl(app_id: String, switch: AccessSwitch) -> impl IntoView {
+    let AccessSwitch {
+        close,
+        request,
+        access,
+    } = switch;
     let lang = use_lang();
     let app_id = StoredValue::new(app_id);
     let session = crate::shell::use_session();
