@@ -254,5 +254,12 @@ pub async fn seed(db: &Db, scale: Scale, now: i64) -> AppResult<()> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    // Measurements start from a checkpointed database: otherwise the serving
+    // process would copy the seed's ~350 MB log while being measured.
+    if db.backend == crate::db::Backend::Sqlite {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&db.pool)
+            .await?;
+    }
     Ok(())
 }
