@@ -645,3 +645,51 @@ async fn link_views_are_seen_at_once_and_stored_once() {
     db.links.flush(db).await.unwrap();
     assert_eq!(stored().await, 4);
 }
+
+/// The Order Center's "setup" column: incomplete while any process form,
+/// template or service of the copy still needs configuring, whichever it is.
+#[tokio::test]
+async fn the_order_center_shows_setup_incomplete_until_every_part_is_configured() {
+    use app::orders::{domain::AccessFilter, queries};
+    let w = world().await;
+    let path = w.link("").await;
+    let db = &w.t.db;
+    let b = &w.buyer;
+    purchase::purchase(db, b, LinkRef::Token(token(&path)), &org(b), "k-setup", T0)
+        .await
+        .unwrap();
+    let setup_done = || async {
+        let page = queries::list(db, &w.isv, "", AccessFilter::All, None, 50, T0)
+            .await
+            .unwrap();
+        assert_eq!(page.rows.len(), 1);
+        page.rows[0].setup_done
+    };
+    let app =
+        w.t.one(
+            "SELECT installed_app_id FROM distribution_orders WHERE idempotency_key = $1",
+            "k-setup",
+        )
+        .await;
+    for (table, column) in [
+        ("forms", "process_needs_config"),
+        ("notification_templates", "needs_config"),
+        ("services", "needs_config"),
+    ] {
+        let pending =
+            w.t.count(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE app_id = '{app}' AND {column} = 1"
+            ))
+            .await;
+        assert!(pending > 0, "the copy's {table} need configuring");
+        assert!(!setup_done().await, "{table} still pending");
+        sqlx::query(&format!(
+            "UPDATE {table} SET {column} = 0 WHERE app_id = $1"
+        ))
+        .bind(&app)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    assert!(setup_done().await);
+}

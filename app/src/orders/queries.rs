@@ -23,6 +23,8 @@ struct Row {
     buyer: String,
     created_at: i64,
     app_version: i64,
+    /// 1 while the copy has something to configure again (one probe each
+    /// in the partial indexes of migration 0006).
     pending_setup: i64,
     open_until: Option<i64>,
     requested_at: Option<i64>,
@@ -55,9 +57,10 @@ impl Row {
 
 const SELECT: &str = "SELECT o.id, o.order_no, l.app_name, c.name AS customer, b.display_name AS buyer, o.created_at, \
         o.app_version, \
-        (SELECT COUNT(*) FROM forms f WHERE f.app_id = o.installed_app_id AND f.process_needs_config = 1) \
-        + (SELECT COUNT(*) FROM notification_templates t WHERE t.app_id = o.installed_app_id AND t.needs_config = 1) \
-        + (SELECT COUNT(*) FROM services s WHERE s.app_id = o.installed_app_id AND s.needs_config = 1) AS pending_setup, \
+        CAST(CASE WHEN EXISTS (SELECT 1 FROM forms f WHERE f.app_id = o.installed_app_id AND f.process_needs_config = 1) \
+        OR EXISTS (SELECT 1 FROM notification_templates t WHERE t.app_id = o.installed_app_id AND t.needs_config = 1) \
+        OR EXISTS (SELECT 1 FROM services s WHERE s.app_id = o.installed_app_id AND s.needs_config = 1) \
+        THEN 1 ELSE 0 END AS BIGINT) AS pending_setup, \
         g.open_until, g.requested_at, g.request_note \
     FROM distribution_orders o JOIN distribution_links l ON l.id = o.link_id \
     JOIN organizations c ON c.id = o.customer_org_id JOIN users b ON b.id = o.buyer_user_id \
