@@ -2,6 +2,7 @@
 
 use app::db::{Clock, Db};
 use app::state::AppState;
+use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 
@@ -86,7 +87,14 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let db = state.db.clone();
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    // TCP_NODELAY: a page goes out in several writes; with Nagle's algorithm
+    // a later one waited for the client's delayed ACK (40 ms on Linux), which
+    // showed as a 44 ms p99 on the Order Center even at light load.
+    let listener = tokio::net::TcpListener::bind(&addr).await?.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     tracing::info!("Fenfa listening on http://{addr}");
     // The peer address feeds sign-in throttling per client address.
     let service =
