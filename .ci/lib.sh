@@ -115,3 +115,19 @@ stop_throwaway_postgres() {
     ok "Removed the throw-away PostgreSQL cluster"
   fi
 }
+
+# Sizes of the release browser bundle (target/site/pkg after
+# `cargo leptos build --release --split`), gzip -9, in bytes:
+#   BUNDLE_LINK  what a purchase-link page loads before it is interactive
+#                (the main WASM and the two JS files; its route is not lazy)
+#   BUNDLE_ALL   every WASM file and JS file of the app
+bundle_sizes() {
+  local pkg="$ROOT/target/site/pkg" f
+  gz() { gzip -9 -c "$1" | wc -c; }
+  BUNDLE_LINK=$(( $(gz "$pkg/fenfa.wasm") + $(gz "$pkg/fenfa.js") ))
+  for f in "$pkg"/__wasm_split*.js; do
+    [ -e "$f" ] && BUNDLE_LINK=$(( BUNDLE_LINK + $(gz "$f") ))
+  done
+  BUNDLE_ALL=0
+  for f in "$pkg"/*.wasm "$pkg"/*.js; do BUNDLE_ALL=$(( BUNDLE_ALL + $(gz "$f") )); done
+}

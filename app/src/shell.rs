@@ -17,7 +17,37 @@ use leptos::prelude::*;
 use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+
+/// Every page but the purchase-link page loads its code when first visited
+/// (`cargo leptos build --split`): a customer opening a link loads only the
+/// frame and that page.
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        struct $route;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    };
+}
+lazy_page!(WorkbenchRoute, WorkbenchPage);
+lazy_page!(SignInRoute, SignInPage);
+lazy_page!(SignUpRoute, SignUpPage);
+lazy_page!(NewOrgRoute, NewOrgPage);
+lazy_page!(MembersRoute, MembersPage);
+lazy_page!(AccountRoute, AccountPage);
+lazy_page!(OperatorRoute, OperatorPage);
+lazy_page!(AppEditorRoute, AppEditorPage);
+lazy_page!(DistributeRoute, DistributePage);
+lazy_page!(OrdersRoute, OrdersPage);
+lazy_page!(OrderDetailRoute, OrderDetailPage);
+lazy_page!(AuditRoute, AuditPage);
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -148,19 +178,19 @@ fn Frame() -> impl IntoView {
         <main class="page">
             // Async rendering: pages arrive complete, so they work without JavaScript.
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=WorkbenchPage ssr=SsrMode::Async />
-                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
-                <Route path=path!("/orgs/new") view=NewOrgPage ssr=SsrMode::Async />
-                <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
-                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                <Route path=path!("/operator") view=OperatorPage ssr=SsrMode::Async />
-                <Route path=path!("/apps/:id") view=AppEditorPage ssr=SsrMode::Async />
-                <Route path=path!("/apps/:id/distribute") view=DistributePage ssr=SsrMode::Async />
+                <Route path=path!("/") view={Lazy::<WorkbenchRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/orgs/new") view={Lazy::<NewOrgRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/operator") view={Lazy::<OperatorRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/apps/:id") view={Lazy::<AppEditorRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/apps/:id/distribute") view={Lazy::<DistributeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/l/:token") view=LinkRoutePage ssr=SsrMode::Async />
-                <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
-                <Route path=path!("/orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
-                <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/orders/:id") view={Lazy::<OrderDetailRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </main>
     }
