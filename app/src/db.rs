@@ -73,10 +73,12 @@ impl Db {
                     if backend == Backend::Sqlite {
                         // Per-connection settings: enforce foreign keys and wait
                         // for a writer rather than failing with "database is locked".
-                        // Checkpoints are the upkeep task's job (see `spawn_upkeep`);
-                        // a writer only does one if the log grows far past that.
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
-                                      PRAGMA wal_autocheckpoint = 20000;")
+                        // Checkpoints are mostly the upkeep task's (see
+                        // `spawn_upkeep`); a writer still does one past SQLite's
+                        // default 1,000 pages. A 20,000-page limit let one
+                        // checkpoint's fsync stall the log's writes for over the
+                        // busy timeout under purchase load ("database is locked").
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
                             .await?;
                     }
                     Ok(())
