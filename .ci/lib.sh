@@ -121,9 +121,11 @@ stop_throwaway_postgres() {
 #   BUNDLE_LINK  what a purchase-link page loads before it is interactive
 #                (the main WASM and the two JS files; its route is not lazy)
 #   BUNDLE_ALL   every WASM file and JS file of the app
+# gzip -9 size of a file, in bytes.
+gz() { gzip -9 -c "$1" | wc -c; }
+
 bundle_sizes() {
   local pkg="$ROOT/target/site/pkg" f
-  gz() { gzip -9 -c "$1" | wc -c; }
   BUNDLE_LINK=$(( $(gz "$pkg/fenfa.wasm") + $(gz "$pkg/fenfa.js") ))
   for f in "$pkg"/__wasm_split*.js; do
     [ -e "$f" ] && BUNDLE_LINK=$(( BUNDLE_LINK + $(gz "$f") ))

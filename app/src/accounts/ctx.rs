@@ -14,6 +14,18 @@ pub struct Membership {
     pub cert: CertLevel,
 }
 
+impl Membership {
+    /// From a stored row: organization id and name, role, certification level.
+    pub fn from_row(org_id: String, org_name: String, role: &str, cert: &str) -> AppResult<Self> {
+        Ok(Membership {
+            org_id: OrgId(org_id),
+            org_name,
+            role: Role::parse(role)?,
+            cert: CertLevel::parse(cert)?,
+        })
+    }
+}
+
 /// The caller, resolved at most once per request (provided by the router
 /// for every page render and server function call).
 #[derive(Clone, Default)]
@@ -77,12 +89,9 @@ impl Ctx {
                 role: Role::Member,
                 cert: CertLevel::None,
             }),
-            (None, Some(org_id), Some((org_name, role, cert))) => Some(Membership {
-                org_id: OrgId(org_id),
-                org_name,
-                role: Role::parse(&role)?,
-                cert: CertLevel::parse(&cert)?,
-            }),
+            (None, Some(org_id), Some((org_name, role, cert))) => {
+                Some(Membership::from_row(org_id, org_name, &role, &cert)?)
+            }
             (None, _, _) => None,
         };
         Ok(Some(Ctx {

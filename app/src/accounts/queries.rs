@@ -117,15 +117,8 @@ pub async fn membership(db: &Db, user_id: &str, org_id: &str) -> AppResult<Optio
     .bind(org_id)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|(id, name, role, cert)| {
-        Ok(Membership {
-            org_id: OrgId(id),
-            org_name: name,
-            role: Role::parse(&role)?,
-            cert: CertLevel::parse(&cert)?,
-        })
-    })
-    .transpose()
+    row.map(|(id, name, role, cert)| Membership::from_row(id, name, &role, &cert))
+        .transpose()
 }
 
 pub async fn orgs_of(db: &Db, user_id: &UserId) -> AppResult<Vec<OrgView>> {

@@ -198,8 +198,6 @@ mod store {
         S(&'a str),
         Owned(String),
         I(i64),
-        /// A new id.
-        Id,
     }
 
     /// Rows of one table in as few statements as possible: a copy is about
@@ -207,15 +205,10 @@ mod store {
     async fn insert_many(
         tx: &mut Tx,
         head: &str,
-        mut rows: Vec<Vec<V<'_>>>,
+        rows: Vec<Vec<V<'_>>>,
     ) -> Result<(), sqlx::Error> {
         // Well under SQLite's (32,766) and PostgreSQL's (65,535) bound parameters.
         const ROWS_PER_STATEMENT: usize = 500;
-        for row in rows.iter_mut().flatten() {
-            if matches!(row, V::Id) {
-                *row = V::Owned(new_id());
-            }
-        }
         // SQLite looks each numbered parameter up by a linear scan (quadratic
         // in a long statement); its anonymous `?` needs none. PostgreSQL
         // takes only `$n`.
@@ -244,7 +237,6 @@ mod store {
                     V::S(s) => q.bind(*s),
                     V::Owned(s) => q.bind(s.as_str()),
                     V::I(i) => q.bind(*i),
-                    V::Id => unreachable!("ids are drawn above"),
                 };
             }
             q.execute(&mut **tx).await?;
@@ -307,7 +299,7 @@ mod store {
             ]);
             for (i, f) in form.fields.iter().enumerate() {
                 fields.push(vec![
-                    V::Id,
+                    V::Owned(new_id()),
                     V::S(form_id),
                     V::S(&f.label),
                     V::S(f.field_type.as_str()),
@@ -323,7 +315,7 @@ mod store {
                     json(&st.approvers)
                 };
                 steps.push(vec![
-                    V::Id,
+                    V::Owned(new_id()),
                     V::S(form_id),
                     V::S(&st.name),
                     V::Owned(approvers),
@@ -356,7 +348,7 @@ mod store {
                 .ok_or_else(|| sqlx::Error::Decode("template of unknown form".into()))?;
             let recipients: &[Recipient] = if d.foreign { &[] } else { &t.recipients };
             templates.push(vec![
-                V::Id,
+                V::Owned(new_id()),
                 V::S(&app_id),
                 V::S(form_id),
                 V::S(t.trigger.as_str()),
@@ -379,7 +371,7 @@ mod store {
             .enumerate()
             .map(|(i, sv)| {
                 vec![
-                    V::Id,
+                    V::Owned(new_id()),
                     V::S(&app_id),
                     V::S(&sv.name),
                     V::S(&sv.endpoint),
