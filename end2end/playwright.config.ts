@@ -26,7 +26,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: bin,
+    // Demo data only when asked for: the tests sign in with the demo accounts.
+    command: `${bin} --seed-demo`,
     cwd: repo,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

@@ -1,10 +1,10 @@
-//! Demo data: seeded on first start with an empty database, or on demand.
-//! Every account's password is `fenfa-demo`.
+//! Demo data, only on demand (`fenfa-server --seed-demo`): every account's
+//! password is `fenfa-demo` and printed in the README, so it must never be
+//! added to a database with real accounts.
 
 use crate::accounts::queries::hash_password;
 use crate::accounts::{CertLevel, Role};
 use crate::db::{new_id, Db};
-use crate::error::AppResult;
 
 pub const PASSWORD: &str = "fenfa-demo";
 
@@ -48,17 +48,64 @@ pub const ORGS: &[DemoOrg] = &[
 
 pub const OPERATOR: (&str, &str) = ("operator@fenfa.example", "Platform Operator");
 
-pub async fn is_empty(db: &Db) -> AppResult<bool> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n == 0)
+/// Why demo data was not added.
+#[derive(Debug)]
+pub enum SeedError {
+    /// The database holds accounts that `--seed-demo` did not make.
+    RealAccounts {
+        count: i64,
+        example: String,
+    },
+    Db(crate::error::AppError),
 }
 
-/// Adds whatever part of the demo data is missing; running it twice is harmless.
-pub async fn seed(db: &Db, now: i64) -> AppResult<()> {
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SeedError::RealAccounts { count, example } => write!(
+                f,
+                "refusing to add demo data: this database has {count} account(s) that demo \
+                 seeding did not create (for example {example}). Demo accounts share a \
+                 published password; use --seed-demo only on a new database."
+            ),
+            SeedError::Db(e) => write!(f, "adding demo data failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SeedError {}
+
+impl From<crate::error::AppError> for SeedError {
+    fn from(e: crate::error::AppError) -> Self {
+        SeedError::Db(e)
+    }
+}
+
+impl From<sqlx::Error> for SeedError {
+    fn from(e: sqlx::Error) -> Self {
+        SeedError::Db(e.into())
+    }
+}
+
+/// Adds whatever part of the demo data is missing; running it twice is
+/// harmless. Refused on a database with accounts of real people, unless it
+/// is a demo database already (its demo accounts were made here): demo data
+/// only ever goes to accounts marked as demo accounts.
+pub async fn seed(db: &Db, now: i64) -> Result<(), SeedError> {
     let hash = hash_password(PASSWORD.to_string()).await?;
     let mut tx = db.begin_write().await?;
+    let (demo, real, example): (i64, i64, Option<String>) = sqlx::query_as(
+        "SELECT COALESCE(SUM(is_demo), 0), COUNT(*) - COALESCE(SUM(is_demo), 0), \
+                MIN(CASE WHEN is_demo = 0 THEN email END) FROM users",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if real > 0 && demo == 0 {
+        return Err(SeedError::RealAccounts {
+            count: real,
+            example: example.unwrap_or_default(),
+        });
+    }
     let mut ensure_user = vec![(OPERATOR.0, OPERATOR.1, true)];
     for org in ORGS {
         for (email, name, _) in org.members {
@@ -67,8 +114,8 @@ pub async fn seed(db: &Db, now: i64) -> AppResult<()> {
     }
     for (email, name, operator) in ensure_user {
         sqlx::query(
-            "INSERT INTO users (id, email, display_name, password_hash, is_operator, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING",
+            "INSERT INTO users (id, email, display_name, password_hash, is_operator, created_at, is_demo, email_verified_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $6) ON CONFLICT (email) DO NOTHING",
         )
         .bind(new_id())
         .bind(email)
@@ -102,7 +149,7 @@ pub async fn seed(db: &Db, now: i64) -> AppResult<()> {
         for (email, _, role) in org.members {
             sqlx::query(
                 "INSERT INTO memberships (org_id, user_id, role, created_at) \
-                 SELECT $1, id, $2, $3 FROM users WHERE email = $4 ON CONFLICT (org_id, user_id) DO NOTHING",
+                 SELECT $1, id, $2, $3 FROM users WHERE email = $4 AND is_demo = 1 ON CONFLICT (org_id, user_id) DO NOTHING",
             )
             .bind(&org_id)
             .bind(role.as_str())

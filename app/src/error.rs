@@ -69,6 +69,17 @@ pub enum ErrorCode {
     SignInSlowDown,
     SignInLocked,
     WrongCurrentPassword,
+    PasswordChangeRequired,
+    NotOwnApp,
+    ServerBusy,
+    SignUpSlowDown,
+    CommonPassword,
+    PasswordHasEmail,
+    EmailNotVerified,
+    InvitationInvalid,
+    InvitationOtherEmail,
+    VerificationInvalid,
+    ExportRunning,
     Internal,
 }
 
@@ -135,6 +146,17 @@ impl ErrorCode {
             SignInSlowDown => K::ErrSignInSlowDown,
             SignInLocked => K::ErrSignInLocked,
             WrongCurrentPassword => K::ErrWrongCurrentPassword,
+            PasswordChangeRequired => K::ErrPasswordChangeRequired,
+            NotOwnApp => K::ErrNotOwnApp,
+            ServerBusy => K::ErrServerBusy,
+            SignUpSlowDown => K::ErrSignUpSlowDown,
+            CommonPassword => K::ErrCommonPassword,
+            PasswordHasEmail => K::ErrPasswordHasEmail,
+            EmailNotVerified => K::ErrEmailNotVerified,
+            InvitationInvalid => K::ErrInvitationInvalid,
+            InvitationOtherEmail => K::ErrInvitationOtherEmail,
+            VerificationInvalid => K::ErrVerificationInvalid,
+            ExportRunning => K::ErrExportRunning,
             Internal => K::ErrInternal,
         }
     }
@@ -144,12 +166,25 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             Unauthenticated | BadCredentials => 401,
-            Forbidden | OperatorOnly | AdminOnly | AppEditOnly | AppCreateAdminOnly | IsvOnly
-            | BuyAdminOnly | MaintainerOnly | NotDuringMaintenance | MaintenanceEnded => 403,
-            NotFound | UserNotFound | LinkInvalid => 404,
+            Forbidden
+            | OperatorOnly
+            | AdminOnly
+            | AppEditOnly
+            | AppCreateAdminOnly
+            | IsvOnly
+            | BuyAdminOnly
+            | MaintainerOnly
+            | NotDuringMaintenance
+            | MaintenanceEnded
+            | PasswordChangeRequired
+            | NotOwnApp
+            | EmailNotVerified
+            | InvitationOtherEmail => 403,
+            NotFound | UserNotFound | LinkInvalid | InvitationInvalid | VerificationInvalid => 404,
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
             | AccessClosed => 409,
-            SignInSlowDown | SignInLocked => 429,
+            SignInSlowDown | SignInLocked | SignUpSlowDown | ExportRunning => 429,
+            ServerBusy => 503,
             MethodNotAllowed => 405,
             TooLarge => 413,
             Internal => 500,

@@ -144,6 +144,18 @@ catalogue! {
     ErrSignInSlowDown => "登录失败次数较多，请稍等片刻再试", "Several failed sign-ins: wait a moment, then try again";
     ErrSignInLocked => "登录失败次数过多，已暂停登录 15 分钟", "Too many failed sign-ins: signing in is paused for 15 minutes";
     ErrWrongCurrentPassword => "当前密码不正确", "The current password is wrong";
+    ErrPasswordChangeRequired => "请先修改密码再继续", "Choose a new password before you continue";
+    ErrNotOwnApp => "只能分发本组织自己的应用，购买的应用不能再分发", "Only your organization's own apps can be distributed, not apps it bought";
+    ErrServerBusy => "服务器繁忙，请稍后再试", "The server is busy; please try again in a moment";
+    ErrSignUpSlowDown => "注册尝试过多，请稍后再试", "Too many sign-up attempts: wait a moment, then try again";
+    ErrCommonPassword => "密码：这个密码太常见，容易被猜到，请换一个", "Password: this password is too common and easy to guess; choose another";
+    ErrPasswordHasEmail => "密码：不能包含邮箱地址 @ 前面的部分", "Password: must not contain the part of your email address before the @";
+    ErrEmailNotVerified => "请先验证邮箱：打开我们发到你邮箱的链接", "Verify your email address first: open the link we mailed to you";
+    ErrInvitationInvalid => "此邀请已失效（已撤回、已使用或已过期）", "This invitation is no longer valid (withdrawn, used or expired)";
+    ErrInvitationOtherEmail => "此邀请发给了另一个邮箱地址，请用该邮箱的账号登录", "This invitation was sent to another email address: sign in with that address's account";
+    ErrVerificationInvalid => "此验证链接已失效，请重新发送验证邮件", "This verification link is no longer valid: send a new verification mail";
+    ErrExportRunning => "已有导出正在进行，请等它完成后再试", "An export is already running; try again when it has finished";
+    MustChangePassword => "这是一次性密码：请设置新密码后继续使用", "This was a one-time password: choose a new password to continue";
     ErrEmailTaken => "该邮箱已注册", "This email is already registered";
     ErrInvalidEmail => "邮箱：格式不正确", "Email: not a valid email address";
     ErrInvalidDisplayName => "显示名称：需为 1–50 个字符", "Display name: must be 1–50 characters";
@@ -259,6 +271,8 @@ catalogue! {
     EndedTimeout => "已达到 2 小时上限。", "it reached its 2-hour limit.";
     EndedClosed => "客户关闭了维护权限。", "the customer closed access.";
     EndedExpired => "维护权限已到期。", "access expired.";
+    EndedRightsLost => "你已不再是服务商的管理员或此应用的应用管理员。", "you are no longer an admin of the provider or an app admin of this app.";
+    EndedCertRevoked => "服务商的认证已被撤销。", "the provider's certification was withdrawn.";
     IsMaintaining => "正在维护", "is maintaining";
     EndMaintenance => "结束维护", "End maintenance";
     RemoteMaintenance => "远程维护", "Remote maintenance";

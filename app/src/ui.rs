@@ -42,6 +42,11 @@ pub fn submit_button(
 
 /// Renders `children` for a signed-in user; everyone else goes to sign-in and
 /// comes back here afterwards.
+///
+/// After a sign-out the guard stays still: the sign-out action navigates to
+/// the sign-in page itself, and a second navigation from here (built from
+/// whatever the address was by then) used to race it, landing on
+/// `/sign-in?next=/sign-in`.
 #[component]
 pub fn SignedIn<F, IV>(children: F) -> impl IntoView
 where
@@ -50,20 +55,48 @@ where
 {
     let session = use_session();
     let location = use_location();
+    // The page this guard protects: the address while it is still on that
+    // page (its query may have changed), else the address it was mounted at.
+    let path_and_query = move || {
+        format!(
+            "{}{}",
+            location.pathname.get_untracked(),
+            location
+                .search
+                .get_untracked()
+                .strip_prefix('?')
+                .map(|s| format!("?{s}"))
+                .unwrap_or_default()
+        )
+    };
+    let mounted_path = location.pathname.get_untracked();
+    let mounted_at = path_and_query();
+    let here = move || {
+        if location.pathname.get_untracked() == mounted_path {
+            path_and_query()
+        } else {
+            mounted_at.clone()
+        }
+    };
+    let sign_outs_at_mount = session.sign_out.version().get_untracked();
+    let on_account_page = location.pathname.get_untracked() == "/account";
     view! {
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
             {move || {
                 let children = children.clone();
+                let here = here.clone();
                 Suspend::new(async move {
                     match session.me.await {
+                        // A one-time password must be replaced before anything else.
+                        Ok(Some(me)) if me.must_change_password && !on_account_page => {
+                            view! { <Redirect path="/account" /> }.into_any()
+                        }
                         Ok(Some(me)) => children(me).into_any(),
+                        Ok(None) if session.sign_out.version().get_untracked() != sign_outs_at_mount => {
+                            ().into_any()
+                        }
                         Ok(None) => {
-                            let here = format!(
-                                "{}{}",
-                                location.pathname.get_untracked(),
-                                location.search.get_untracked().strip_prefix('?').map(|s| format!("?{s}")).unwrap_or_default()
-                            );
-                            let to = format!("/sign-in?next={}", urlencode(&here));
+                            let to = crate::accounts::sign_in_url(&here());
                             view! { <Redirect path=to /> }.into_any()
                         }
                         Err(e) => error_note(move || Some(e.clone())).into_any(),

@@ -4,7 +4,7 @@
 mod common;
 
 use app::accounts::queries;
-use app::accounts::{session, CertLevel, Email, OrgId, Role, UserId};
+use app::accounts::{session, CertLevel, Email, NewPassword, OrgId, Role, UserId};
 use app::error::ErrorCode;
 
 #[tokio::test]
@@ -342,7 +342,7 @@ async fn sessions_end_after_idle_and_absolute_lifetimes() {
 #[tokio::test]
 async fn demo_data_is_complete_and_seeding_twice_changes_nothing() {
     let t = common::fresh().await;
-    assert!(app::demo::is_empty(&t.db).await.unwrap());
+    assert_eq!(t.count("SELECT COUNT(*) FROM users").await, 0);
     app::demo::seed(&t.db, 0).await.unwrap();
     let first = t.snapshot().await;
     app::demo::seed(&t.db, 0).await.unwrap();
@@ -386,4 +386,80 @@ async fn the_database_enforces_foreign_keys_and_uses_wal() {
     .execute(&t.db.pool)
     .await;
     assert!(orphan.is_err());
+}
+
+#[tokio::test]
+async fn demo_data_is_refused_on_a_database_with_real_accounts() {
+    let t = common::fresh().await;
+    // A stranger registered one of the demo addresses before anyone seeded.
+    let stranger = t.user("isv-admin@acme.example").await;
+    let before = t.snapshot().await;
+    let err = app::demo::seed(&t.db, 0).await.unwrap_err();
+    assert!(
+        matches!(err, app::demo::SeedError::RealAccounts { count: 1, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("isv-admin@acme.example"), "{err}");
+    // Nothing was added, and the stranger belongs to no certified ISV.
+    assert_eq!(t.snapshot().await, before);
+    assert!(queries::orgs_of(&t.db, &stranger).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn demo_data_goes_only_to_demo_accounts_of_a_demo_database() {
+    let t = common::fresh().await;
+    app::demo::seed(&t.db, 0).await.unwrap();
+    // Somebody signs up on the demo; seeding again is still allowed and
+    // attaches nothing to that account.
+    let visitor = t.user("visitor@test.example").await;
+    app::demo::seed(&t.db, 0).await.unwrap();
+    assert!(queries::orgs_of(&t.db, &visitor).await.unwrap().is_empty());
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM users WHERE is_demo = 1")
+            .await,
+        8
+    );
+}
+
+#[tokio::test]
+async fn a_created_operator_must_change_the_one_time_password_first() {
+    let t = common::fresh().await;
+    let email = Email::parse("ops@fenfa.test").unwrap();
+    let otp = queries::one_time_password();
+    assert_eq!(otp.len(), 20);
+    assert_ne!(otp, queries::one_time_password());
+    let id = queries::create_operator(&t.db, &email, &otp, t.clock.now_ms())
+        .await
+        .unwrap();
+    let signed_in = queries::check_credentials(&t.db, "ops@fenfa.test", &otp)
+        .await
+        .unwrap();
+    assert_eq!(signed_in, id);
+    let (op, must): (i64, i64) =
+        sqlx::query_as("SELECT is_operator, must_change_password FROM users WHERE id = $1")
+            .bind(&id.0)
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((op, must), (1, 1));
+    // An existing address is never promoted.
+    let again = queries::create_operator(&t.db, &email, "another password", 0).await;
+    assert_eq!(again.unwrap_err().code, ErrorCode::EmailTaken);
+    // Choosing a new password lifts the requirement.
+    queries::set_password(
+        &t.db,
+        &id,
+        &NewPassword::parse("a brand new passphrase").unwrap(),
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        t.count(&format!(
+            "SELECT must_change_password FROM users WHERE id = '{}'",
+            id.0
+        ))
+        .await,
+        0
+    );
 }

@@ -453,6 +453,107 @@ async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
 }
 
 #[tokio::test]
+async fn a_bought_copy_cannot_be_resold_even_by_a_certified_buyer() {
+    let w = world().await;
+    let path = w.link("").await;
+    let b = &w.buyer;
+    let PurchaseOutcome::Bought { app_id: copy, .. } =
+        purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k1", T0)
+            .await
+            .unwrap()
+    else {
+        panic!("not bought")
+    };
+    // The buyer becomes a certified ISV itself.
+    let op =
+        w.t.ctx(
+            &app::accounts::UserId(w.t.user_id("op@fenfa.example").await),
+            None,
+        )
+        .await;
+    set_certification(&w.t.db, &op, &OrgId(org(b)), CertLevel::Intermediate, T0)
+        .await
+        .unwrap();
+    let buyer = w.t.ctx(&b.user_id, Some(&org(b))).await;
+    let o = LinkOptions::parse("", "", "", "").unwrap();
+    let links_before = w.t.count("SELECT COUNT(*) FROM distribution_links").await;
+    let e = links::create_link(&w.t.db, &buyer, &copy, &o, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotOwnApp);
+    let e = links::distribute_view(&w.t.db, &buyer, &copy, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotOwnApp);
+    assert_eq!(
+        w.t.count("SELECT COUNT(*) FROM distribution_links").await,
+        links_before
+    );
+    // A resale link made before this rule existed sells nothing and cannot
+    // be managed as if the copy were the buyer's own.
+    let own = links::create_link(&w.t.db, &w.isv, &w.app, &o, T0)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE distribution_links SET source_app_id = $1, isv_org_id = $2 WHERE id = $3")
+        .bind(&copy)
+        .bind(org(b))
+        .bind(&own.id)
+        .execute(&w.t.db.pool)
+        .await
+        .unwrap();
+    let e = purchase::purchase(
+        &w.t.db,
+        &w.other_buyer,
+        LinkRef::Token(token(&own.path)),
+        &org(&w.other_buyer),
+        "k9",
+        T0,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::LinkInvalid);
+    let e = links::revoke_link(&w.t.db, &buyer, &own.id, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotOwnApp);
+}
+
+#[tokio::test]
+async fn link_audit_entries_name_the_real_role() {
+    let w = world().await;
+    edits::add_app_admin(&w.t.db, &w.isv, &w.app, &w.isv_member.user_id.0, T0)
+        .await
+        .unwrap();
+    let o = LinkOptions::parse("", "", "", "").unwrap();
+    let by_admin = links::create_link(&w.t.db, &w.isv, &w.app, &o, T0)
+        .await
+        .unwrap();
+    let by_app_admin = links::create_link(&w.t.db, &w.isv_member, &w.app, &o, T0)
+        .await
+        .unwrap();
+    links::revoke_link(&w.t.db, &w.isv_member, &by_admin.id, T0)
+        .await
+        .unwrap();
+    let role = |action: &'static str, target: String| {
+        let t = &w.t;
+        async move {
+            let (r,): (String,) = sqlx::query_as(
+                "SELECT acting_as FROM audit_entries WHERE action = $1 AND target = $2",
+            )
+            .bind(action)
+            .bind(&target)
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
+            r
+        }
+    };
+    assert_eq!(role("link.create", by_admin.id.clone()).await, "admin");
+    assert_eq!(role("link.create", by_app_admin.id).await, "app_admin");
+    assert_eq!(role("link.revoke", by_admin.id).await, "app_admin");
+}
+
+#[tokio::test]
 async fn buying_again_says_it_is_installed() {
     let w = world().await;
     let path = w.link("").await;

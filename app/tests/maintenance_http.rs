@@ -229,3 +229,198 @@ async fn in_maintenance_only_that_app_exists() {
     let me = i.call(IsvInMaintenance, "/api/me", "").await.json();
     assert_eq!(me["current"]["name"], "Acme Software");
 }
+
+/// The next request of the ISV user in maintenance, and why it was refused.
+async fn next_in_maintenance(
+    i: &common::world::Instance<'_>,
+    installed: &str,
+) -> (StatusCode, String) {
+    let r = i
+        .call(
+            IsvInMaintenance,
+            "/api/apps/get",
+            &format!("app_id={installed}"),
+        )
+        .await;
+    (
+        r.status,
+        r.json()["code"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+#[tokio::test]
+async fn maintenance_ends_when_the_isv_side_loses_its_right() {
+    let w = world().await;
+    let acme = w.id("acme");
+    let user = w.id("isv_admin");
+    // Each way of losing the right, on its own copy of the world.
+    for (how, sql, reason) in [
+        (
+            "removed from the ISV",
+            format!("DELETE FROM memberships WHERE org_id = '{acme}' AND user_id = '{user}'"),
+            "rights_lost",
+        ),
+        (
+            "no longer admin (and not an app admin of the source app)",
+            format!("UPDATE memberships SET role = 'member' WHERE org_id = '{acme}' AND user_id = '{user}'"),
+            "rights_lost",
+        ),
+        (
+            "certification withdrawn",
+            format!("UPDATE organizations SET cert_level = 'basic' WHERE id = '{acme}'"),
+            "cert_revoked",
+        ),
+    ] {
+        let i = w.instance().await;
+        assert_eq!(
+            next_in_maintenance(&i, w.id("installed")).await.0,
+            StatusCode::OK,
+            "{how}: maintaining before"
+        );
+        sqlx::query(&sql).execute(&i.s.t.db.pool).await.unwrap();
+        assert_eq!(
+            next_in_maintenance(&i, w.id("installed")).await,
+            (StatusCode::FORBIDDEN, "maintenance_ended".to_string()),
+            "{how}"
+        );
+        let (ended, why): (Option<i64>, Option<String>) = sqlx::query_as(
+            "SELECT ended_at, end_reason FROM maintenance_sessions WHERE app_id = $1",
+        )
+        .bind(w.id("installed"))
+        .fetch_one(&i.s.t.db.pool)
+        .await
+        .unwrap();
+        assert!(ended.is_some(), "{how}");
+        assert_eq!(why.as_deref(), Some(reason), "{how}");
+        // The user is told why, once, and is back outside the customer.
+        let me = i.call(IsvInMaintenance, "/api/me", "").await.json();
+        assert_eq!(me["maintenance_ended"], reason, "{how}");
+        assert!(me["maintenance"].is_null(), "{how}");
+    }
+}
+
+#[tokio::test]
+async fn maintenance_cannot_start_without_certification() {
+    let w = world().await;
+    let i = w.instance().await;
+    let r = i
+        .call(
+            Operator,
+            "/api/set_certification",
+            &format!("org_id={}&level=basic", w.id("acme")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let start = i
+        .call(
+            IsvAdmin,
+            "/api/maintenance/start",
+            &format!("order_id={}", w.id("order")),
+        )
+        .await;
+    assert_eq!(start.status, StatusCode::FORBIDDEN);
+    assert_eq!(start.json()["code"], "isv_only");
+}
+
+#[tokio::test]
+async fn maintenance_cannot_delete_the_copy_or_change_its_admins() {
+    let w = world().await;
+    let i = w.instance().await;
+    let installed = w.id("installed");
+    let member = w.id("member_north");
+    // The customer makes one of its people an app admin first.
+    let add = i
+        .call(
+            CustomerAdmin,
+            "/api/apps/add_admin",
+            &format!("app_id={installed}&user_id={member}"),
+        )
+        .await;
+    assert_eq!(add.status, StatusCode::OK, "{}", add.body);
+    let before = i.fingerprint().await;
+    for (path, form) in [
+        ("/api/apps/delete", format!("app_id={installed}")),
+        (
+            "/api/apps/add_admin",
+            format!("app_id={installed}&user_id={}", w.id("isv_admin")),
+        ),
+        (
+            "/api/apps/remove_admin",
+            format!("app_id={installed}&user_id={member}"),
+        ),
+        ("/api/maintenance/close", format!("app_id={installed}")),
+        (
+            "/api/maintenance/request",
+            format!("app_id={installed}&note=x&days=3"),
+        ),
+    ] {
+        let r = i.call(IsvInMaintenance, path, &form).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+        assert_eq!(r.json()["code"], "not_during_maintenance", "{path}");
+    }
+    assert_eq!(i.fingerprint().await, before);
+}
+
+#[tokio::test]
+async fn a_new_endpoint_host_drops_the_customers_credential() {
+    let w = world().await;
+    let i = w.instance().await;
+    let (app, service) = (w.id("installed"), w.id("installed_service"));
+    let set = i
+        .call(
+            CustomerAdmin,
+            "/api/apps/set_credential",
+            &format!("app_id={app}&service_id={service}&credential=customer-secret"),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let state = || async {
+        let r: (Option<String>, i64, String) =
+            sqlx::query_as("SELECT credential, needs_config, endpoint FROM services WHERE id = $1")
+                .bind(service)
+                .fetch_one(&i.s.t.db.pool)
+                .await
+                .unwrap();
+        r
+    };
+    let (cred, needs, endpoint) = state().await;
+    assert!(cred.is_some() && needs == 0);
+    // Another path on the same host keeps it.
+    let same_host = format!("{}/v2/hook", endpoint.trim_end_matches('/'));
+    let r = i
+        .call(
+            IsvInMaintenance,
+            "/api/apps/update_service",
+            &format!(
+                "app_id={app}&service_id={service}&name=ERP&endpoint={}",
+                app::ui::urlencode(&same_host)
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(state().await.0.is_some(), "same host keeps the credential");
+    // Another host: the secret never follows it.
+    let r = i
+        .call(
+            IsvInMaintenance,
+            "/api/apps/update_service",
+            &format!("app_id={app}&service_id={service}&name=ERP&endpoint=https%3A%2F%2Fcollector.isv.example%2Fin"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (cred, needs, _) = state().await;
+    assert_eq!((cred, needs), (None, 1));
+}
+
+#[tokio::test]
+async fn in_maintenance_the_customers_people_are_shown_by_name_only() {
+    let w = world().await;
+    let i = w.instance().await;
+    let form = format!("app_id={}", w.id("installed"));
+    let isv = i.call(IsvInMaintenance, "/api/apps/get", &form).await;
+    assert_eq!(isv.status, StatusCode::OK, "{}", isv.body);
+    assert!(isv.body.contains("Ned North"), "{}", isv.body);
+    assert!(!isv.body.contains("@north.example"), "{}", isv.body);
+    let customer = i.call(CustomerAdmin, "/api/apps/get", &form).await;
+    assert!(customer.body.contains("member@north.example"));
+}

@@ -264,6 +264,18 @@ fn matrix() -> Vec<Row> {
             "app_id={other_installed}",
             &[OtherOrgAdmin],
         ),
+        // Maintenance fixes the app; what the customer owns stays the customer's.
+        post(
+            "/api/apps/update_service",
+            "app_id={installed}&service_id={installed_service}&name=ERP&endpoint=https%3A%2F%2Ferp.example",
+            &[CustomerAdmin, IsvInMaintenance],
+        ),
+        post("/api/apps/delete", "app_id={installed}", &[CustomerAdmin]),
+        post(
+            "/api/apps/add_admin",
+            "app_id={installed}&user_id={member_north}",
+            &[CustomerAdmin],
+        ),
         // Distribution
         post("/api/distribution/dialog", "app_id={app}", APP_EDITORS),
         post(

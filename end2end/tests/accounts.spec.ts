@@ -77,6 +77,39 @@ for (const locale of ['zh-CN', 'en'] as const) {
 
 test.use({ locale: 'en' });
 
+test('signing out and back in 20 times always lands on the sign-in page, then on the workbench', async ({ page, consoleErrors }) => {
+  const email = `${unique('again')}@test.example`;
+  await goto(page, '/sign-up');
+  const signUp = page.getByTestId('sign-up-form');
+  await signUp.locator('input[name=email]').fill(email);
+  await signUp.locator('input[name=display_name]').fill('Sam Again');
+  await signUp.locator('input[name=password]').fill('a long enough password');
+  await signUp.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('workbench')).toBeVisible();
+  for (let i = 0; i < 20; i++) {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Exactly /sign-in: no `next` pointing back at the sign-in page.
+    await expect(page).toHaveURL(/\/sign-in$/);
+    const form = page.getByTestId('sign-in-form');
+    await form.locator('input[name=email]').fill(email);
+    await form.locator('input[name=password]').fill('a long enough password');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByTestId('workbench')).toBeVisible();
+    await expect(page.getByTestId('account-link')).toHaveText('Sam Again');
+  }
+});
+
+test('a sign-in page given itself as the return address still leads to the workbench', async ({ page, consoleErrors }) => {
+  await goto(page, '/sign-in?next=/sign-in');
+  const form = page.getByTestId('sign-in-form');
+  await form.locator('input[name=email]').fill('admin@north.example');
+  await form.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await form.locator('button[type=submit]').click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('workbench')).toBeVisible();
+});
+
 test('a failed sign-in says only that email or password is wrong', async ({ page, consoleErrors }) => {
   await goto(page, '/sign-in');
   const form = page.getByTestId('sign-in-form');
@@ -106,6 +139,10 @@ test('the sign-in form works with JavaScript disabled and returns to the page as
   await form.locator('button[type=submit]').click();
   await expect(page).toHaveURL(/\/members$/);
   await expect(page.locator('tr[data-email="member@north.example"]')).toBeVisible();
+
+  // Signing out without JavaScript lands on the plain sign-in page too.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
   await context.close();
 });
 

@@ -4,6 +4,7 @@ use app::db::{Clock, Db};
 use app::state::AppState;
 use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
+use std::future::IntoFuture;
 use tracing_subscriber::EnvFilter;
 
 // Page renders allocate many small short-lived objects; glibc's allocator
@@ -13,8 +14,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "fenfa-server [--seed-demo] [--seed-bench] [--secure-cookies]
 fenfa-server --backup <file>
+fenfa-server create-operator --email <address>
 
-  --seed-demo       add whatever demo data is missing, then serve
+  --seed-demo       add the demo data (published password!), then serve;
+                    refused on a database with accounts that it did not make
+  create-operator   make a platform operator and exit: the password is read
+                    from standard input (one line) when it is not a terminal,
+                    else a one-time password is made and printed; it must be
+                    changed at the first sign-in
   --seed-bench      also write the benchmark dataset (1,000,000 orders; public
                     session tokens: only for a throw-away benchmark database)
   --secure-cookies  mark cookies Secure (HTTPS deployments)
@@ -55,6 +62,13 @@ async fn main() {
         }
         return;
     }
+    if args.first().map(String::as_str) == Some("create-operator") {
+        if let Err(e) = create_operator(&args[1..]).await {
+            eprintln!("fenfa-server create-operator: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if let Err(e) = run(&args).await {
         tracing::error!("{e}");
         std::process::exit(1);
@@ -68,7 +82,8 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
 
     let db = Db::connect(&database_url()).await?;
     let clock = Clock::system();
-    if args.iter().any(|a| a == "--seed-demo") || app::demo::is_empty(&db).await? {
+    // Never by default: demo accounts have a published password.
+    if args.iter().any(|a| a == "--seed-demo") {
         app::demo::seed(&db, clock.now_ms()).await?;
     }
     // The large benchmark dataset (`.ci/bench`); never on a real database.
@@ -99,13 +114,92 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     // The peer address feeds sign-in throttling per client address.
     let service =
         app::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // On SIGINT or SIGTERM (what service managers send): stop accepting,
+    // let requests in flight finish (at most GRACE), keep the counted views.
+    let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+        stop_signal().await;
+        tracing::info!("stopping: finishing requests in flight");
+        let _ = stopping_tx.send(true);
+    });
+    let mut stopping_rx = stopping.clone();
+    tokio::select! {
+        done = server.into_future() => done?,
+        _ = async {
+            let _ = stopping_rx.wait_for(|s| *s).await;
+            tokio::time::sleep(GRACE).await;
+        } => tracing::warn!("requests still running after {GRACE:?}; stopping anyway"),
+    }
     // Link views are counted in memory between writes: keep the last ones.
     db.links.flush(&db).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// How long requests in flight may take to finish once a stop is asked for.
+const GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Ctrl-C, or SIGTERM from a service manager (systemd, Docker, Kubernetes).
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// `create-operator --email <address>`.
+async fn create_operator(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::{BufRead, IsTerminal};
+    let email = match args {
+        [flag, email] if flag == "--email" => email,
+        _ => return Err(format!("expected --email <address>\n\n{USAGE}").into()),
+    };
+    let email = app::accounts::Email::parse(email)
+        .map_err(|_| format!("{email:?} is not an email address"))?;
+    let stdin = std::io::stdin();
+    let mut given = String::new();
+    if !stdin.is_terminal() {
+        stdin.lock().read_line(&mut given)?;
+    }
+    let given = given.trim_end_matches(['\r', '\n']).to_string();
+    let (password, print) = if given.is_empty() {
+        (app::accounts::queries::one_time_password(), true)
+    } else {
+        (given, false)
+    };
+    let db = Db::connect(&database_url()).await?;
+    let made =
+        app::accounts::queries::create_operator(&db, &email, &password, Clock::system().now_ms())
+            .await;
+    db.pool.close().await;
+    match made {
+        Ok(_) if print => println!(
+            "operator {} created; one-time password (change it at the first sign-in):\n{password}",
+            email.as_str()
+        ),
+        Ok(_) => println!("operator {} created with the password read from standard input; change it at the first sign-in", email.as_str()),
+        Err(e) if e.code == app::error::ErrorCode::EmailTaken => {
+            return Err(format!("an account with the address {} exists already; choose another address", email.as_str()).into())
+        }
+        Err(e) => return Err(format!("could not create the operator: {e}").into()),
+    }
     Ok(())
 }
 

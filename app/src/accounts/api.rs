@@ -95,6 +95,8 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
                 email: ctx.email,
                 display_name: ctx.display_name,
                 is_operator: ctx.is_operator,
+                must_change_password: ctx.must_change_password,
+                email_verified: ctx.email_verified,
                 current,
                 orgs,
                 maintenance: ctx.maintenance,
@@ -188,7 +190,10 @@ pub async fn change_password(
     respond(
         async {
             let state = app_state()?;
-            let ctx = Ctx::require().await?;
+            let ctx = Ctx::require_even_with_one_time_password().await?;
+            if ctx.maintenance.is_some() {
+                return Err(AppError::new(ErrorCode::NotDuringMaintenance));
+            }
             let now = state.clock.now_ms();
             let new = NewPassword::parse(&new_password)?;
             // Guessing the current password through a session is throttled

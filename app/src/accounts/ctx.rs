@@ -37,6 +37,9 @@ pub struct Ctx {
     pub email: String,
     pub display_name: String,
     pub is_operator: bool,
+    /// A one-time password is still in use: only changing it is allowed.
+    pub must_change_password: bool,
+    pub email_verified: bool,
     pub session_hash: String,
     /// The current organization, re-checked against memberships on every request.
     /// During remote maintenance: the customer's organization.
@@ -99,6 +102,8 @@ impl Ctx {
             email: s.email,
             display_name: s.display_name,
             is_operator: s.is_operator,
+            must_change_password: s.must_change_password,
+            email_verified: s.email_verified,
             session_hash: s.id_hash,
             org,
             maintenance,
@@ -119,6 +124,16 @@ impl Ctx {
 
     /// The signed-in caller, who may be maintaining one app of a customer.
     pub async fn require_for_apps() -> AppResult<Ctx> {
+        let ctx = Self::require_even_with_one_time_password().await?;
+        if ctx.must_change_password {
+            return Err(AppError::new(ErrorCode::PasswordChangeRequired));
+        }
+        Ok(ctx)
+    }
+
+    /// The signed-in caller, even one who must still replace a one-time
+    /// password (for changing it), never in maintenance.
+    pub async fn require_even_with_one_time_password() -> AppResult<Ctx> {
         let ctx = Self::resolve()
             .await?
             .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))?;

@@ -172,7 +172,12 @@ impl NewPassword {
     }
 }
 
-/// Where to go after signing in: only a path on this site, never another host.
+/// Pages that must never be returned to after signing in: returning to them
+/// would show the sign-in form again to a signed-in user.
+const AUTH_PAGES: [&str; 2] = ["/sign-in", "/sign-up"];
+
+/// Where to go after signing in: only a path on this site, never another
+/// host, an API path or a sign-in/sign-up page (those fall back to `/`).
 pub fn safe_return_path(next: Option<&str>) -> String {
     match next {
         Some(p)
@@ -183,11 +188,28 @@ pub fn safe_return_path(next: Option<&str>) -> String {
                 // Visible ASCII only: it becomes a Location header.
                 && p.bytes().all(|b| (0x21..=0x7e).contains(&b))
                 && !p.starts_with("/api/")
+                && !is_auth_page(p)
                 && p.len() <= 2000 =>
         {
             p.to_string()
         }
         _ => "/".to_string(),
+    }
+}
+
+/// Whether a path (with or without its query) is the sign-in or sign-up page.
+fn is_auth_page(p: &str) -> bool {
+    let path = p.split(['?', '#']).next().unwrap_or(p);
+    let path = path.trim_end_matches('/');
+    AUTH_PAGES.iter().any(|a| path.eq_ignore_ascii_case(a))
+}
+
+/// The sign-in page for a signed-out visitor of `here`: it comes back to
+/// `here` afterwards, unless `here` is not worth returning to.
+pub fn sign_in_url(here: &str) -> String {
+    match safe_return_path(Some(here)) {
+        p if p == "/" && here != "/" => "/sign-in".to_string(),
+        p => format!("/sign-in?next={}", crate::ui::urlencode(&p)),
     }
 }
 
@@ -207,6 +229,9 @@ pub struct Me {
     pub email: String,
     pub display_name: String,
     pub is_operator: bool,
+    /// Signed in with a one-time password: the account page asks for a new one.
+    pub must_change_password: bool,
+    pub email_verified: bool,
     pub current: Option<OrgView>,
     pub orgs: Vec<OrgView>,
     /// Remote maintenance in progress by this user.
@@ -326,5 +351,26 @@ mod tests {
             assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_return_path(None), "/");
+    }
+
+    #[test]
+    fn auth_pages_are_never_returned_to() {
+        for auth in [
+            "/sign-in",
+            "/sign-in?next=/sign-in",
+            "/sign-in/",
+            "/Sign-In",
+            "/sign-up?next=%2F",
+            "/sign-up#x",
+            "/api/sign_in",
+        ] {
+            assert_eq!(safe_return_path(Some(auth)), "/", "{auth}");
+            assert_eq!(sign_in_url(auth), "/sign-in", "{auth}");
+        }
+        // Pages that merely start like one are kept.
+        assert_eq!(safe_return_path(Some("/sign-ins")), "/sign-ins");
+        assert_eq!(sign_in_url("/"), "/sign-in?next=/");
+        assert_eq!(sign_in_url("/members"), "/sign-in?next=/members");
+        assert_eq!(sign_in_url("/l/abc?x=1"), "/sign-in?next=/l/abc%3Fx%3D1");
     }
 }

@@ -300,12 +300,22 @@ pub fn AccountPage() -> impl IntoView {
     let changed = move || {
         matches!(action.value().get(), Some(Ok(()))) || query.read().get("changed").is_some()
     };
+    // The header and the page guards learn that a one-time password is gone.
+    let session = use_session();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            session.refresh();
+        }
+    });
     view! {
         <SignedIn children=move |me: Me| view! {
             <section class="card narrow">
                 <h1>{t(K::Account)}</h1>
                 <p class="muted">{me.display_name.clone()} " · " {me.email.clone()}</p>
                 <h2>{t(K::ChangePassword)}</h2>
+                {me.must_change_password.then(|| view! {
+                    <p class="notice" role="status" data-testid="must-change-password">{t(K::MustChangePassword)}</p>
+                })}
                 <Show when=changed>
                     <p class="ok" role="status" data-testid="password-changed">{t(K::PasswordChanged)}</p>
                 </Show>

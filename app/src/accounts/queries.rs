@@ -63,6 +63,48 @@ pub async fn create_user(
     }
 }
 
+/// `fenfa-server create-operator`: the first platform operator of a real
+/// deployment. The password is a one-time password: the operator must choose
+/// a new one at the first sign-in. The address is the installer's word, so
+/// it counts as verified. An existing account is never promoted (its owner
+/// may be whoever registered the address first).
+pub async fn create_operator(
+    db: &Db,
+    email: &Email,
+    one_time_password: &str,
+    now: i64,
+) -> AppResult<UserId> {
+    let hash = hash_password(one_time_password.to_string()).await?;
+    let id = new_id();
+    let res = sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, is_operator, created_at, must_change_password, email_verified_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, 1, $5)",
+    )
+    .bind(&id)
+    .bind(email.as_str())
+    .bind("Platform operator")
+    .bind(hash)
+    .bind(now)
+    .execute(&db.pool)
+    .await;
+    match res {
+        Ok(_) => Ok(UserId(id)),
+        Err(e) if is_unique_violation(&e) => Err(AppError::new(ErrorCode::EmailTaken)),
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+/// A random one-time password: 20 characters from an alphabet without
+/// look-alikes (about 115 bits).
+pub fn one_time_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..20)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
 /// Stores a new password hash and ends every session of the user but `keep`.
 pub async fn set_password(
     db: &Db,
@@ -72,7 +114,7 @@ pub async fn set_password(
 ) -> AppResult<()> {
     let hash = hash_password(password.as_str().to_string()).await?;
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
         .bind(hash)
         .bind(&user.0)
         .execute(&mut *tx)

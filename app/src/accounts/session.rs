@@ -50,6 +50,8 @@ pub struct SessionRow {
     pub email: String,
     pub display_name: String,
     pub is_operator: bool,
+    pub must_change_password: bool,
+    pub email_verified: bool,
     /// The current organization as (name, role, certification) when the user
     /// is still a member of it.
     pub membership: Option<(String, String, String)>,
@@ -70,13 +72,15 @@ pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow
         email: String,
         display_name: String,
         is_operator: i64,
+        must_change_password: i64,
+        email_verified_at: Option<i64>,
         org_name: Option<String>,
         role: Option<String>,
         cert_level: Option<String>,
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT s.user_id, s.current_org, s.created_at, s.last_seen_at, s.maintenance_id, \
-                u.email, u.display_name, u.is_operator, o.name AS org_name, m.role, o.cert_level \
+                u.email, u.display_name, u.is_operator, u.must_change_password, u.email_verified_at, o.name AS org_name, m.role, o.cert_level \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id AND m.org_id = s.current_org \
          LEFT JOIN organizations o ON o.id = m.org_id \
@@ -114,6 +118,8 @@ pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow
         email: r.email,
         display_name: r.display_name,
         is_operator: r.is_operator != 0,
+        must_change_password: r.must_change_password != 0,
+        email_verified: r.email_verified_at.is_some(),
         membership,
     }))
 }

@@ -204,6 +204,18 @@ pub fn parse_endpoint(raw: &str) -> AppResult<String> {
     Ok(s.to_string())
 }
 
+/// Where an endpoint's requests go: scheme, host and port, lower-cased
+/// (user info, path and query do not change who receives a credential).
+pub fn endpoint_origin(endpoint: &str) -> String {
+    let lower = endpoint.trim().to_ascii_lowercase();
+    let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host_port = host_port.strip_suffix(default_port).unwrap_or(host_port);
+    format!("{scheme}://{host_port}")
+}
+
 /// The `{{label}}` placeholders of a message.
 pub fn placeholders(message: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -219,6 +231,16 @@ pub fn placeholders(message: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A person in a choice list: "name <email>", or the name alone when the
+/// address is withheld (an ISV in maintenance sees names only).
+pub fn person_label(name: &str, email: &str) -> String {
+    if email.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} <{email}>")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -344,6 +366,32 @@ pub fn format_time(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endpoint_origin_is_its_scheme_host_and_port() {
+        let o = endpoint_origin;
+        assert_eq!(
+            o("https://API.example.com/a?b"),
+            o("https://api.example.com/other")
+        );
+        assert_eq!(
+            o("https://api.example.com:443/x"),
+            o("https://api.example.com/y")
+        );
+        assert_eq!(
+            o("https://user@api.example.com/"),
+            o("https://api.example.com")
+        );
+        assert_ne!(
+            o("https://api.example.com/"),
+            o("https://api.example.com.evil.example/")
+        );
+        assert_ne!(o("https://api.example.com/"), o("http://api.example.com/"));
+        assert_ne!(
+            o("https://api.example.com/"),
+            o("https://api.example.com:8443/")
+        );
+    }
 
     #[test]
     fn options_are_required_only_for_choice_fields() {

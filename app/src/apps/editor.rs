@@ -117,9 +117,7 @@ pub fn choice_options<T: Choice>(selected: Option<T>) -> impl IntoView {
 pub fn user_options(users: &[UserRef]) -> impl IntoView {
     users
         .iter()
-        .map(
-            |u| view! { <option value=u.id.clone()>{format!("{} <{}>", u.name, u.email)}</option> },
-        )
+        .map(|u| view! { <option value=u.id.clone()>{person_label(&u.name, &u.email)}</option> })
         .collect_view()
 }
 

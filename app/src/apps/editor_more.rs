@@ -94,7 +94,7 @@ fn TemplateRow(app: AppDetail, tp: TemplateView) -> impl IntoView {
                         <select name="recipient" aria-label=t(K::AddRecipient)>
                             <option value="submitter">{t(K::Submitter)}</option>
                             {users.with_value(|us| us.iter().map(|u| view! {
-                                <option value=format!("user:{}", u.id)>{format!("{} <{}>", u.name, u.email)}</option>
+                                <option value=format!("user:{}", u.id)>{person_label(&u.name, &u.email)}</option>
                             }).collect_view())}
                         </select>
                         <button type="submit" class="secondary">{t(K::AddRecipient)}</button>

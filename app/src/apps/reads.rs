@@ -101,7 +101,13 @@ pub async fn detail(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<AppDetail> {
     .bind(app_id)
     .fetch_one(&mut *conn)
     .await?;
-    let users = org_users(&mut conn, &access.org_id).await?;
+    let mut users = org_users(&mut conn, &access.org_id).await?;
+    // In maintenance the ISV sees the customer's people by name only.
+    if ctx.maintenance.is_some() {
+        for u in &mut users {
+            u.email.clear();
+        }
+    }
     let by_id: HashMap<&str, &UserRef> = users.iter().map(|u| (u.id.as_str(), u)).collect();
     // A user who has left the organization still shows, by id, until replaced.
     let user_ref = |id: &str| {

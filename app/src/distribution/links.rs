@@ -23,15 +23,23 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Only a certified ISV (intermediate or above), as an admin or the app's app
-/// admin, may distribute it.
-async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<()> {
+/// admin, may distribute an app, and only one of its own: a bought copy is
+/// the ISV's work and cannot be resold. Returns the role to record.
+async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<String> {
     let org = ctx.org()?;
     let mut conn = db.pool.acquire().await?;
     let access = crate::apps::access::resolve(&mut conn, ctx, app_id).await?;
     if !org.cert.may_distribute() || !access.can_edit {
         return Err(AppError::new(ErrorCode::IsvOnly));
     }
-    Ok(())
+    let (origin,): (String,) = sqlx::query_as("SELECT origin FROM apps WHERE id = $1")
+        .bind(app_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if origin != "own" {
+        return Err(AppError::new(ErrorCode::NotOwnApp));
+    }
+    Ok(access.acting_as)
 }
 
 fn link_view(row: LinkRow, now: i64) -> LinkView {
@@ -128,7 +136,7 @@ pub async fn create_link(
     o: &LinkOptions,
     now: i64,
 ) -> AppResult<NewLink> {
-    require_distributor(db, ctx, app_id).await?;
+    let acting_as = require_distributor(db, ctx, app_id).await?;
     let org = ctx.org()?.org_id.0.clone();
     let mut tx = db.begin_write().await?;
     let (snap, version) = current_snapshot(&mut tx, app_id).await?;
@@ -169,7 +177,7 @@ pub async fn create_link(
     let entry = Entry {
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
-        acting_as: "admin",
+        acting_as: &acting_as,
         actor_org_id: None,
         app_id: None,
         action: "link.create",
@@ -195,7 +203,7 @@ pub async fn revoke_link(db: &Db, ctx: &Ctx, link_id: &str, now: i64) -> AppResu
     .fetch_optional(&db.pool)
     .await?;
     let (app_id,) = row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    require_distributor(db, ctx, &app_id).await?;
+    let acting_as = require_distributor(db, ctx, &app_id).await?;
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE distribution_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
@@ -207,7 +215,7 @@ pub async fn revoke_link(db: &Db, ctx: &Ctx, link_id: &str, now: i64) -> AppResu
     let entry = Entry {
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
-        acting_as: "admin",
+        acting_as: &acting_as,
         actor_org_id: None,
         app_id: None,
         action: "link.revoke",
@@ -259,7 +267,8 @@ pub async fn valid_link(
     let sql = format!(
         "SELECT l.id, l.isv_org_id, o.name AS isv_name, l.source_app_id, l.app_version, l.bound_org_id, \
                 l.expires_at, l.purchases, l.max_purchases, l.revoked_at \
-         FROM distribution_links l JOIN organizations o ON o.id = l.isv_org_id WHERE {column} = $1"
+         FROM distribution_links l JOIN organizations o ON o.id = l.isv_org_id WHERE {column} = $1 \
+         AND NOT EXISTS (SELECT 1 FROM apps a WHERE a.id = l.source_app_id AND a.origin <> 'own')"
     );
     let row: Option<Row> = sqlx::query_as(&sql)
         .bind(value)

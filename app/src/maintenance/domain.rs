@@ -31,6 +31,11 @@ pub enum EndReason {
     Timeout,
     AccessClosed,
     AccessExpired,
+    /// The ISV user left the ISV organization, or is no longer its admin or
+    /// an app admin of the source app.
+    RightsLost,
+    /// The ISV organization is no longer certified to distribute.
+    CertRevoked,
 }
 
 impl EndReason {
@@ -40,6 +45,8 @@ impl EndReason {
             EndReason::Timeout => "timeout",
             EndReason::AccessClosed => "access_closed",
             EndReason::AccessExpired => "access_expired",
+            EndReason::RightsLost => "rights_lost",
+            EndReason::CertRevoked => "cert_revoked",
         }
     }
     pub fn parse(s: &str) -> EndReason {
@@ -47,6 +54,8 @@ impl EndReason {
             "timeout" => EndReason::Timeout,
             "access_closed" => EndReason::AccessClosed,
             "access_expired" => EndReason::AccessExpired,
+            "rights_lost" => EndReason::RightsLost,
+            "cert_revoked" => EndReason::CertRevoked,
             _ => EndReason::Exit,
         }
     }
@@ -57,6 +66,8 @@ impl EndReason {
             EndReason::Timeout => K::EndedTimeout,
             EndReason::AccessClosed => K::EndedClosed,
             EndReason::AccessExpired => K::EndedExpired,
+            EndReason::RightsLost => K::EndedRightsLost,
+            EndReason::CertRevoked => K::EndedCertRevoked,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Maintenance access and sessions in the database.
 
 use super::domain::*;
+use super::policy::{self, IsvStanding};
 use crate::accounts::ctx::Ctx;
 use crate::accounts::Role;
 use crate::audit::{self, Entry};
@@ -54,17 +55,36 @@ struct SessionRow {
     ended_at: Option<i64>,
     end_reason: Option<String>,
     open_until: Option<i64>,
+    isv_role: Option<String>,
+    source_app_admin: i64,
+    isv_cert: String,
+}
+
+/// The ISV side's standing, from a row's role, app-admin flag and certification.
+fn standing(role: Option<&str>, source_app_admin: bool, cert: &str) -> IsvStanding {
+    IsvStanding {
+        role: role.and_then(|r| crate::accounts::Role::parse(r).ok()),
+        source_app_admin,
+        cert: crate::accounts::CertLevel::parse(cert).unwrap_or(crate::accounts::CertLevel::None),
+    }
 }
 
 /// The live maintenance session behind `id`, or why it is over. An ending
 /// discovered here is recorded, so it takes effect on this very request.
+/// The ISV side is re-checked every time: a user removed from the ISV, no
+/// longer its admin or the source app's app admin, or an ISV that lost its
+/// certification, maintains nothing from the next request on.
 pub async fn check(db: &Db, id: &str, now: i64) -> AppResult<Result<Maintenance, EndReason>> {
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT s.id, s.order_id, o.order_no, s.app_id, a.name AS app_name, s.customer_org_id, c.name AS customer_name, \
-                s.isv_org_id, i.name AS isv_name, s.started_at, s.ended_at, s.end_reason, g.open_until \
+                s.isv_org_id, i.name AS isv_name, s.started_at, s.ended_at, s.end_reason, g.open_until, \
+                m.role AS isv_role, \
+                (SELECT COUNT(*) FROM app_admins aa WHERE aa.app_id = o.source_app_id AND aa.user_id = s.isv_user_id) AS source_app_admin, \
+                i.cert_level AS isv_cert \
          FROM maintenance_sessions s JOIN distribution_orders o ON o.id = s.order_id \
          JOIN apps a ON a.id = s.app_id JOIN organizations c ON c.id = s.customer_org_id \
          JOIN organizations i ON i.id = s.isv_org_id LEFT JOIN maintenance_grants g ON g.app_id = s.app_id \
+         LEFT JOIN memberships m ON m.org_id = s.isv_org_id AND m.user_id = s.isv_user_id \
          WHERE s.id = $1",
     )
     .bind(id)
@@ -76,14 +96,8 @@ pub async fn check(db: &Db, id: &str, now: i64) -> AppResult<Result<Maintenance,
     if r.ended_at.is_some() {
         return Ok(Err(EndReason::parse(r.end_reason.as_deref().unwrap_or(""))));
     }
-    // The customer's decision (closed, expired) is the reason given first.
-    let reason = match r.open_until {
-        None => Some(EndReason::AccessClosed),
-        Some(until) if now >= until => Some(EndReason::AccessExpired),
-        _ if now - r.started_at >= SESSION_MS => Some(EndReason::Timeout),
-        Some(_) => None,
-    };
-    if let Some(reason) = reason {
+    let isv = standing(r.isv_role.as_deref(), r.source_app_admin > 0, &r.isv_cert);
+    if let Some(reason) = policy::end_reason(r.open_until, r.started_at, &isv, now) {
         let mut tx = db.begin_write().await?;
         end_sessions(&mut tx, "id", &r.id, reason, now).await?;
         tx.commit().await?;
@@ -141,22 +155,20 @@ pub async fn start(
     .await?;
     let (app_id, customer, source_app, order_no) =
         row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    // Admins of the ISV, and app admins of the source app.
-    if org.role != Role::Admin {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
-                .bind(&source_app)
-                .bind(&ctx.user_id.0)
-                .fetch_one(&mut *tx)
-                .await?;
-        if n == 0 {
-            return Err(AppError::new(ErrorCode::MaintainerOnly));
-        }
-    }
+    // Admins of a certified ISV, and app admins of the source app.
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
+            .bind(&source_app)
+            .bind(&ctx.user_id.0)
+            .fetch_one(&mut *tx)
+            .await?;
+    let isv = IsvStanding {
+        role: Some(org.role),
+        source_app_admin: n > 0,
+        cert: org.cert,
+    };
     let access = access_of(&mut tx, &app_id).await?;
-    if !access.is_some_and(|a| a.is_open(now)) {
-        return Err(AppError::new(ErrorCode::AccessClosed));
-    }
+    policy::may_start(&isv, access.as_ref(), now)?;
     let id = new_id();
     sqlx::query(
         "INSERT INTO maintenance_sessions (id, order_id, app_id, customer_org_id, isv_org_id, isv_user_id, started_at) \

@@ -167,8 +167,8 @@ impl TestDb {
 
     /// The context of `user` acting in `org` (or in no organization).
     pub async fn ctx(&self, user: &UserId, org: Option<&str>) -> Ctx {
-        let (email, display_name, is_operator): (String, String, i64) =
-            sqlx::query_as("SELECT email, display_name, is_operator FROM users WHERE id = $1")
+        let (email, display_name, is_operator, verified): (String, String, i64, Option<i64>) =
+            sqlx::query_as("SELECT email, display_name, is_operator, email_verified_at FROM users WHERE id = $1")
                 .bind(&user.0)
                 .fetch_one(&self.db.pool)
                 .await
@@ -182,6 +182,8 @@ impl TestDb {
             email,
             display_name,
             is_operator: is_operator != 0,
+            must_change_password: false,
+            email_verified: verified.is_some(),
             session_hash: String::new(),
             org,
             maintenance: None,

@@ -346,6 +346,14 @@ pub async fn world() -> World {
         .await,
     );
     ids.insert(
+        "installed_service".into(),
+        s.t.one(
+            "SELECT id FROM services WHERE app_id = $1 ORDER BY position LIMIT 1",
+            &ids["installed"],
+        )
+        .await,
+    );
+    ids.insert(
         "other_installed_form".into(),
         s.t.one(
             "SELECT id FROM forms WHERE app_id = $1 ORDER BY position LIMIT 1",

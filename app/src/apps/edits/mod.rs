@@ -6,6 +6,7 @@ mod process;
 mod services;
 mod templates;
 
+use crate::maintenance::policy::{refuse_in_maintenance, CustomerOnly};
 pub use forms::*;
 pub use process::*;
 pub use services::*;
@@ -116,6 +117,7 @@ pub async fn update_app(
 }
 
 pub async fn delete_app(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResult<()> {
+    refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::DeleteApp)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     let before = snapshot::load(&mut e.tx, app_id)
         .await?
@@ -176,6 +178,7 @@ pub async fn add_app_admin(
     user_id: &str,
     now: i64,
 ) -> AppResult<()> {
+    refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::AppAdmins)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     e.require_org_user(user_id).await?;
     let res = sqlx::query("INSERT INTO app_admins (app_id, user_id) VALUES ($1, $2)")
@@ -207,6 +210,7 @@ pub async fn remove_app_admin(
     user_id: &str,
     now: i64,
 ) -> AppResult<()> {
+    refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::AppAdmins)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     let done = sqlx::query("DELETE FROM app_admins WHERE app_id = $1 AND user_id = $2")
         .bind(app_id)

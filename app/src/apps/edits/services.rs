@@ -85,6 +85,23 @@ pub async fn update_service(
 ) -> AppResult<()> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     let (name, endpoint) = service_of(&mut e, service_id).await?;
+    // A credential belongs to the host it was given for: pointing the
+    // service elsewhere (an ISV in maintenance, say) drops it, and the
+    // service needs configuring again by whoever knows the new host's secret.
+    let moved = endpoint_origin(&endpoint) != endpoint_origin(&s.endpoint);
+    let dropped = if moved {
+        sqlx::query(
+            "UPDATE services SET credential = NULL, credential_set_at = NULL, needs_config = 1 \
+             WHERE id = $1 AND credential IS NOT NULL",
+        )
+        .bind(service_id)
+        .execute(&mut *e.tx)
+        .await?
+        .rows_affected()
+            > 0
+    } else {
+        false
+    };
     sqlx::query("UPDATE services SET name = $1, endpoint = $2 WHERE id = $3")
         .bind(&s.name)
         .bind(&s.endpoint)
@@ -92,13 +109,12 @@ pub async fn update_service(
         .execute(&mut *e.tx)
         .await?;
     let before = json!({ "name": name, "endpoint": endpoint });
-    e.finish(
-        "service.update",
-        service_id,
-        Some(before),
-        Some(json!({ "name": s.name, "endpoint": s.endpoint })),
-    )
-    .await
+    let mut after = json!({ "name": s.name, "endpoint": s.endpoint });
+    if dropped {
+        after["credential"] = json!("cleared: new host");
+    }
+    e.finish("service.update", service_id, Some(before), Some(after))
+        .await
 }
 
 pub async fn set_credential(
