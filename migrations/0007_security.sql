@@ -8,3 +8,7 @@ ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
 -- When the owner of the address proved it (a link mailed to it). Only a
 -- verified address can be invited into an organization.
 ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
+-- Sign-in attempts are counted before the password check, in the same
+-- statement that decides whether the attempt may go ahead; this remembers
+-- what that statement decided.
+ALTER TABLE sign_in_failures ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;

@@ -81,6 +81,37 @@ pub fn is_cross_site(req: &http::request::Parts) -> bool {
     false
 }
 
+/// The client's address: the TCP peer, unless the peer is a trusted proxy;
+/// then the nearest address in `X-Forwarded-For` that is not itself a
+/// trusted proxy (each proxy appends the address it saw, so the rightmost
+/// entries are the ones our proxies wrote). From any other peer the header
+/// is ignored: a client can write anything there.
+pub fn client_ip(
+    peer: Option<std::net::IpAddr>,
+    headers: &http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .or(forwarded.first())
+        .copied()
+        .or(Some(peer))
+}
+
 async fn refuse_cross_site(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {

@@ -11,6 +11,23 @@ pub struct AppState {
     pub clock: Clock,
     /// Mark cookies `Secure` (set for HTTPS deployments).
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (`FENFA_TRUSTED_PROXIES`).
+    pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
+}
+
+/// `FENFA_TRUSTED_PROXIES`: CIDRs (or single addresses) separated by commas
+/// or spaces. Anything unreadable is an error: a typo must not silently
+/// trust nobody, or everybody.
+pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    raw.split([',', ' ', '\n', '\t'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("FENFA_TRUSTED_PROXIES: {s:?} is not an address or CIDR"))
+        })
+        .collect()
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -34,7 +34,8 @@ Environment:
   LEPTOS_SITE_ADDR   listen address (default 127.0.0.1:3000)
   LEPTOS_SITE_ROOT   built site (default target/site)
   RUST_LOG           log filter (default info)
-  FENFA_SECURE_COOKIES=1  mark cookies Secure (HTTPS deployments)";
+  FENFA_SECURE_COOKIES=1  mark cookies Secure (HTTPS deployments)
+  FENFA_TRUSTED_PROXIES   proxies (CIDRs) whose X-Forwarded-For is believed";
 
 #[tokio::main]
 async fn main() {
@@ -94,11 +95,15 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     }
     let secure_cookies = args.iter().any(|a| a == "--secure-cookies")
         || std::env::var("FENFA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
+    let trusted_proxies = app::state::parse_trusted_proxies(
+        &std::env::var("FENFA_TRUSTED_PROXIES").unwrap_or_default(),
+    )?;
     let state = AppState {
         leptos_options,
         db,
         clock,
         secure_cookies,
+        trusted_proxies: std::sync::Arc::new(trusted_proxies),
     };
 
     let db = state.db.clone();

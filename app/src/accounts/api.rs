@@ -25,14 +25,16 @@ mod imp {
         Ok(())
     }
 
-    /// The peer address of the connection (not a forwarded header: clients
-    /// could write any). Unknown in tests that call the router directly.
-    pub fn client_ip() -> Option<std::net::IpAddr> {
+    /// The client's address: the connection's peer, or what a trusted
+    /// proxy forwarded (`http::client_ip`). Unknown in tests that call the
+    /// router without a peer.
+    pub fn client_ip(state: &AppState) -> Option<std::net::IpAddr> {
         let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        parts
+        let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip())
+            .map(|c| c.0.ip());
+        crate::http::client_ip(peer, &parts.headers, &state.trusted_proxies)
     }
 
     pub fn set_cookie(value: &str) {
@@ -119,6 +121,14 @@ pub async fn sign_up(
     respond(
         async {
             let state = app_state()?;
+            let keys = throttle::sign_up_keys(&email, client_ip(&state));
+            throttle::attempt(
+                &state.db,
+                &keys,
+                ErrorCode::SignUpSlowDown,
+                state.clock.now_ms(),
+            )
+            .await?;
             let email = Email::parse(&email)?;
             let name = DisplayName::parse(&display_name)?;
             let password = NewPassword::parse(&password)?;
@@ -144,16 +154,12 @@ pub async fn sign_in(
         async {
             let state = app_state()?;
             let now = state.clock.now_ms();
-            let keys = throttle::keys(&email, client_ip());
-            throttle::check(&state.db, &keys, now).await?;
-            let user = match queries::check_credentials(&state.db, &email, &password).await {
-                Err(e) if e.code == ErrorCode::BadCredentials => {
-                    throttle::failed(&state.db, &keys, now).await?;
-                    return Err(e);
-                }
-                other => other?,
-            };
-            throttle::succeeded(&state.db, &email).await?;
+            // Counted before the password check: parallel guesses wait like
+            // sequential ones.
+            let keys = throttle::keys(&email, client_ip(&state));
+            throttle::attempt(&state.db, &keys, ErrorCode::SignInSlowDown, now).await?;
+            let user = queries::check_credentials(&state.db, &email, &password).await?;
+            throttle::succeeded(&state.db, &keys).await?;
             start_session(&state, &user).await?;
             leptos_axum::redirect(&safe_return_path(next.as_deref()));
             Ok(())
@@ -198,15 +204,15 @@ pub async fn change_password(
             let new = NewPassword::parse(&new_password)?;
             // Guessing the current password through a session is throttled
             // like guessing it at sign-in.
-            let keys = throttle::keys(&ctx.email, client_ip());
-            throttle::check(&state.db, &keys, now).await?;
+            let keys = throttle::keys(&ctx.email, client_ip(&state));
+            throttle::attempt(&state.db, &keys, ErrorCode::SignInSlowDown, now).await?;
             match queries::check_credentials(&state.db, &ctx.email, &current_password).await {
                 Err(e) if e.code == ErrorCode::BadCredentials => {
-                    throttle::failed(&state.db, &keys, now).await?;
                     return Err(AppError::new(ErrorCode::WrongCurrentPassword));
                 }
                 other => other?,
             };
+            throttle::succeeded(&state.db, &keys).await?;
             queries::set_password(&state.db, &ctx.user_id, &new, &ctx.session_hash).await?;
             leptos_axum::redirect("/account?changed=1");
             Ok(())

@@ -7,32 +7,74 @@ use crate::db::{is_unique_violation, new_id, Db};
 use crate::error::{AppError, AppResult, ErrorCode};
 use serde_json::json;
 
+/// Password hashes computed at once are bounded: an Argon2 check holds
+/// about 19 MiB, and a burst of sign-ins must not queue memory without end.
+/// At most `running` run, at most `waiting` wait for a turn; anyone beyond
+/// is told at once that the server is busy.
+pub struct HashTurns {
+    running: tokio::sync::Semaphore,
+    waiting: tokio::sync::Semaphore,
+}
+
+impl HashTurns {
+    pub fn new(running: usize, waiting: usize) -> HashTurns {
+        HashTurns {
+            running: tokio::sync::Semaphore::new(running),
+            waiting: tokio::sync::Semaphore::new(waiting),
+        }
+    }
+
+    /// Runs `work` (blocking) in its turn, or answers `ServerBusy` at once.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> AppResult<T> {
+        let queued = self
+            .waiting
+            .try_acquire()
+            .map_err(|_| AppError::new(ErrorCode::ServerBusy))?;
+        let turn = self.running.acquire().await.map_err(AppError::internal)?;
+        drop(queued);
+        let out = tokio::task::spawn_blocking(work)
+            .await
+            .map_err(AppError::internal);
+        drop(turn);
+        out
+    }
+}
+
+/// This process's turns: one hash per core (at least two) and a short queue.
+static HASHING: std::sync::LazyLock<HashTurns> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    HashTurns::new(cores.max(2), 16 * cores.max(2))
+});
+
 pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-        let salt = SaltString::generate(&mut OsRng);
-        argon2::Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(AppError::internal)
+    HASHING
+        .run(move || {
+            use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+            let salt = SaltString::generate(&mut OsRng);
+            argon2::Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+        })
+        .await?
+        .map_err(AppError::internal)
 }
 
 pub async fn verify_password(password: String, hash: String) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        let parsed = PasswordHash::new(&hash)?;
-        Ok::<bool, argon2::password_hash::Error>(
-            argon2::Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok(),
-        )
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(AppError::internal)
+    HASHING
+        .run(move || {
+            use argon2::password_hash::{PasswordHash, PasswordVerifier};
+            let parsed = PasswordHash::new(&hash)?;
+            Ok::<bool, argon2::password_hash::Error>(
+                argon2::Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok(),
+            )
+        })
+        .await?
+        .map_err(AppError::internal)
 }
 
 /// A valid hash of nothing in particular: checked when the email is unknown so
@@ -425,4 +467,40 @@ pub async fn set_certification(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashing_turns_are_bounded_and_the_overflow_is_told_at_once() {
+        let turns = std::sync::Arc::new(HashTurns::new(1, 1));
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started_tx, started) = tokio::sync::oneshot::channel::<()>();
+        // One job runs and holds its turn until released.
+        let t = turns.clone();
+        let running = tokio::spawn(async move {
+            t.run(move || {
+                let _ = started_tx.send(());
+                held.recv().ok();
+            })
+            .await
+        });
+        started.await.unwrap();
+        // One more may wait…
+        let t = turns.clone();
+        let queued = tokio::spawn(async move { t.run(|| 2).await });
+        while turns.waiting.available_permits() != 0 {
+            tokio::task::yield_now().await;
+        }
+        // …the next is refused without waiting.
+        let refused = turns.run(|| 3).await.unwrap_err();
+        assert_eq!(refused.code, ErrorCode::ServerBusy);
+        release.send(()).unwrap();
+        running.await.unwrap().unwrap();
+        assert_eq!(queued.await.unwrap().unwrap(), 2);
+        // Turns are given back: work runs again.
+        assert_eq!(turns.run(|| 4).await.unwrap(), 4);
+    }
 }

@@ -31,6 +31,11 @@ pub fn server_bin() -> String {
 impl Instance {
     /// Starts the server on `database_url` and waits until `/healthz` answers.
     pub async fn start(database_url: &str) -> Instance {
+        Self::start_with(database_url, &[]).await
+    }
+
+    /// Like `start`, with command-line arguments.
+    pub async fn start_with(database_url: &str, args: &[&str]) -> Instance {
         // A free loopback port: the OS picks one, we hand it to the server.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -38,6 +43,7 @@ impl Instance {
             .unwrap()
             .port();
         let child = tokio::process::Command::new(server_bin())
+            .args(args)
             .env("DATABASE_URL", database_url)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
@@ -67,6 +73,45 @@ impl Instance {
         let mut child = self.child.lock().await;
         child.start_kill().expect("kill fenfa-server");
         child.wait().await.expect("reap fenfa-server");
+    }
+
+    /// Sends SIGTERM, as a service manager stops a service.
+    pub async fn terminate(&self) {
+        let pid = self.child.lock().await.id().expect("server still running");
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -TERM {pid}");
+    }
+
+    /// Waits for the process to exit (at most a minute).
+    pub async fn wait(&self) -> std::process::ExitStatus {
+        let mut child = self.child.lock().await;
+        tokio::time::timeout(Duration::from_secs(60), child.wait())
+            .await
+            .expect("the server did not exit within a minute")
+            .expect("reap fenfa-server")
+    }
+
+    /// The port the server listens on.
+    pub fn addr(&self) -> &str {
+        self.base.strip_prefix("http://").unwrap_or(&self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> u16 {
+        let res = self
+            .client
+            .request(
+                http::Request::get(self.uri(path))
+                    .body(Full::from(String::new()))
+                    .unwrap(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = res.status().as_u16();
+        let _ = res.into_body().collect().await;
+        status
     }
 
     fn uri(&self, path: &str) -> http::Uri {

@@ -54,13 +54,20 @@ pub static ROUTE_LIST: std::sync::LazyLock<tokio::sync::RwLock<()>> =
 
 /// The whole router over an existing test database.
 pub async fn site_on(t: TestDb, secure_cookies: bool) -> Site {
+    site_with(t, |s| s.secure_cookies = secure_cookies).await
+}
+
+/// The whole router over an existing test database, with settings changed.
+pub async fn site_with(t: TestDb, settings: impl FnOnce(&mut AppState)) -> Site {
     let _building = ROUTE_LIST.write().await;
-    let state = AppState {
+    let mut state = AppState {
         leptos_options: LeptosOptions::builder().output_name("fenfa").build(),
         db: t.db.clone(),
         clock: t.clock.clone(),
-        secure_cookies,
+        secure_cookies: false,
+        trusted_proxies: Default::default(),
     };
+    settings(&mut state);
     Site {
         router: app::http::router(state),
         t,
