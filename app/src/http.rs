@@ -25,7 +25,8 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
+    let https_only = state.secure_cookies;
+    let router = Router::new()
         .route(PLAIN_ROUTES[0], get(healthz))
         .route(PLAIN_ROUTES[1], get(crate::orders::csv::export))
         .route(PLAIN_ROUTES[2], get(ping))
@@ -39,8 +40,23 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(refuse_cross_site))
-        .layer(middleware::from_fn(security_headers))
-        .with_state(state)
+        .layer(middleware::from_fn(security_headers));
+    // An HTTPS deployment tells browsers never to use plain HTTP for it.
+    let router = if https_only {
+        router.layer(middleware::from_fn(strict_transport_security))
+    } else {
+        router
+    };
+    router.with_state(state)
+}
+
+async fn strict_transport_security(req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    );
+    res
 }
 
 /// A plain JSON answer with no database work: the benchmark's baseline.

@@ -101,7 +101,7 @@ catalogue! {
     CreateAccount => "创建账号", "Create account";
     NoAccount => "还没有账号？", "No account yet?";
     HaveAccount => "已有账号？", "Already have an account?";
-    PasswordHint => "至少 8 个字符", "At least 8 characters";
+    PasswordHint => "至少 8 个字符；不能是常见密码，也不能包含邮箱 @ 前面的部分", "At least 8 characters; not a common password, and not the part of your email before the @";
     Account => "我的账号", "My account";
     ChangePassword => "修改密码", "Change password";
     CurrentPassword => "当前密码", "Current password";

@@ -451,6 +451,7 @@ async fn a_created_operator_must_change_the_one_time_password_first() {
         &id,
         &NewPassword::parse("a brand new passphrase").unwrap(),
         "",
+        0,
     )
     .await
     .unwrap();

@@ -75,7 +75,37 @@ async fn signing_in_issues_a_new_session_id_with_safe_cookie_flags() {
 async fn cookies_are_secure_when_configured() {
     let s = site(true).await;
     let r = s.sign_in("admin%40north.example", None).await;
-    assert!(r.session_cookie().unwrap().contains("; Secure"));
+    let cookie = r.session_cookie().unwrap();
+    assert!(cookie.starts_with("__Host-fenfa_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+    assert_eq!(
+        r.headers
+            .get("strict-transport-security")
+            .map(|v| v.to_str().unwrap()),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    // The prefixed cookie is the session; the plain name means nothing here.
+    let token = r.token().unwrap();
+    let me = s
+        .send(
+            Request::post("/api/me")
+                .header(header::HOST, "localhost:3000")
+                .header(header::COOKIE, format!("__Host-fenfa_session={token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(me.body.contains("admin@north.example"), "{}", me.body);
+    let plain = s.call("/api/me", "", Some(&token), &[]).await;
+    assert_eq!(plain.body, "null");
+    // Without --secure-cookies: no HSTS (it would pin plain-HTTP set-ups).
+    let plain_site = site(false).await;
+    let r = plain_site.sign_in("admin%40north.example", None).await;
+    assert!(r.headers.get("strict-transport-security").is_none());
 }
 
 #[tokio::test]

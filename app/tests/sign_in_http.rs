@@ -412,3 +412,52 @@ async fn sign_ups_from_one_address_are_throttled() {
     s.t.clock.advance_ms(1_000);
     assert_eq!(sign_up(5, "203.0.113.9:1").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn admins_see_their_peoples_failed_sign_ins_and_password_changes() {
+    let s = site(false).await;
+    let r = attempt(&s, "member@north.example", "not it", Some("203.0.113.20:1")).await;
+    assert_eq!(code(&r), "bad_credentials");
+    // A password people commonly use, and one containing the address, are refused.
+    let ned = s.session("member@north.example").await;
+    for (bad, why) in [
+        ("password123", "common_password"),
+        ("member-of-north", "password_has_email"),
+    ] {
+        let r = s
+            .call(
+                "/api/change_password",
+                &format!("current_password=fenfa-demo&new_password={bad}"),
+                Some(&ned),
+                &[],
+            )
+            .await;
+        assert_eq!(code(&r), why, "{bad}");
+    }
+    let ok = s
+        .call(
+            "/api/change_password",
+            "current_password=fenfa-demo&new_password=ned%27s+own+passphrase",
+            Some(&ned),
+            &[],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let admin = s.session("admin@north.example").await;
+    let log = s
+        .call("/api/audit/list", "providers_only=false", Some(&admin), &[])
+        .await;
+    assert!(log.body.contains("security.sign_in_failed"), "{}", log.body);
+    assert!(log.body.contains("203.0.113.20"), "{}", log.body);
+    assert!(
+        log.body.contains("security.password_changed"),
+        "{}",
+        log.body
+    );
+    // Another organization's admin sees none of it.
+    let south = s.session("admin@south.example").await;
+    let other = s
+        .call("/api/audit/list", "providers_only=false", Some(&south), &[])
+        .await;
+    assert!(!other.body.contains("security."), "{}", other.body);
+}

@@ -131,7 +131,7 @@ pub async fn sign_up(
             .await?;
             let email = Email::parse(&email)?;
             let name = DisplayName::parse(&display_name)?;
-            let password = NewPassword::parse(&password)?;
+            let password = NewPassword::chosen_for(&password, email.as_str())?;
             let user =
                 queries::create_user(&state.db, &email, &name, &password, state.clock.now_ms())
                     .await?;
@@ -158,7 +158,24 @@ pub async fn sign_in(
             // sequential ones.
             let keys = throttle::keys(&email, client_ip(&state));
             throttle::attempt(&state.db, &keys, ErrorCode::SignInSlowDown, now).await?;
-            let user = queries::check_credentials(&state.db, &email, &password).await?;
+            let user = match queries::check_credentials(&state.db, &email, &password).await {
+                Err(e) if e.code == ErrorCode::BadCredentials => {
+                    // The account's organizations see guessing at their people.
+                    if let Some(id) = queries::user_by_email(&state.db, &email).await? {
+                        let addr = client_ip(&state).map(|a| a.to_string());
+                        queries::record_security_event(
+                            &state.db,
+                            &id,
+                            "security.sign_in_failed",
+                            serde_json::json!({ "address": addr }),
+                            now,
+                        )
+                        .await?;
+                    }
+                    return Err(e);
+                }
+                other => other?,
+            };
             throttle::succeeded(&state.db, &keys).await?;
             start_session(&state, &user).await?;
             leptos_axum::redirect(&safe_return_path(next.as_deref()));
@@ -201,7 +218,7 @@ pub async fn change_password(
                 return Err(AppError::new(ErrorCode::NotDuringMaintenance));
             }
             let now = state.clock.now_ms();
-            let new = NewPassword::parse(&new_password)?;
+            let new = NewPassword::chosen_for(&new_password, &ctx.email)?;
             // Guessing the current password through a session is throttled
             // like guessing it at sign-in.
             let keys = throttle::keys(&ctx.email, client_ip(&state));
@@ -213,7 +230,7 @@ pub async fn change_password(
                 other => other?,
             };
             throttle::succeeded(&state.db, &keys).await?;
-            queries::set_password(&state.db, &ctx.user_id, &new, &ctx.session_hash).await?;
+            queries::set_password(&state.db, &ctx.user_id, &new, &ctx.session_hash, now).await?;
             leptos_axum::redirect("/account?changed=1");
             Ok(())
         }

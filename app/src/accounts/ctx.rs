@@ -57,7 +57,9 @@ impl Ctx {
         let state = app_state()?;
         let parts = leptos::prelude::use_context::<http::request::Parts>()
             .ok_or_else(|| AppError::internal("request parts missing"))?;
-        let Some(token) = session::cookie_value(&parts.headers, session::COOKIE) else {
+        let Some(token) =
+            session::cookie_value(&parts.headers, session::cookie_name(state.secure_cookies))
+        else {
             return Ok(None);
         };
         match leptos::prelude::use_context::<RequestCtx>() {

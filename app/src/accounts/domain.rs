@@ -167,6 +167,24 @@ impl NewPassword {
         }
         Ok(NewPassword(raw.to_string()))
     }
+
+    /// A password a person chose for the account `email`: long enough, not
+    /// one of the 10,000 most common passwords, and not containing the
+    /// address's local part (at least three characters of it).
+    pub fn chosen_for(raw: &str, email: &str) -> AppResult<NewPassword> {
+        let p = Self::parse(raw)?;
+        let lower = raw.to_lowercase();
+        let local = email.split('@').next().unwrap_or("").trim().to_lowercase();
+        if local.chars().count() >= 3 && lower.contains(&local) {
+            return Err(AppError::new(ErrorCode::PasswordHasEmail));
+        }
+        #[cfg(feature = "ssr")]
+        if super::common_passwords::is_common(&lower) {
+            return Err(AppError::new(ErrorCode::CommonPassword));
+        }
+        Ok(p)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -318,6 +336,42 @@ mod tests {
         assert!(NewPassword::parse("1234567").is_err());
         assert!(NewPassword::parse("12345678").is_ok());
         assert!(NewPassword::parse(&"p".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn a_chosen_password_is_neither_common_nor_the_email_name() {
+        let code = |p: &str, e: &str| {
+            NewPassword::chosen_for(p, e)
+                .map(|_| ())
+                .map_err(|e| e.code)
+        };
+        assert_eq!(
+            code("password1", "ann@x.example"),
+            Err(ErrorCode::CommonPassword)
+        );
+        assert_eq!(
+            code("Qwertyuiop", "ann@x.example"),
+            Err(ErrorCode::CommonPassword)
+        );
+        assert_eq!(
+            code("12345678", "ann@x.example"),
+            Err(ErrorCode::CommonPassword)
+        );
+        assert_eq!(
+            code("annabel-2026!", "annabel@x.example"),
+            Err(ErrorCode::PasswordHasEmail)
+        );
+        assert_eq!(
+            code("xxAnnabelxx", "ANNABEL@x.example"),
+            Err(ErrorCode::PasswordHasEmail)
+        );
+        // A one- or two-letter name is too short to say anything.
+        assert_eq!(code("a fine passphrase", "a@x.example"), Ok(()));
+        assert_eq!(code("fenfa-demo", "operator@fenfa.example"), Ok(()));
+        assert_eq!(
+            code("short", "ann@x.example"),
+            Err(ErrorCode::InvalidPassword)
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@ pub mod domain;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+mod common_passwords;
+#[cfg(feature = "ssr")]
 pub mod ctx;
 #[cfg(feature = "ssr")]
 pub mod queries;

@@ -147,12 +147,14 @@ pub fn one_time_password() -> String {
         .collect()
 }
 
-/// Stores a new password hash and ends every session of the user but `keep`.
+/// Stores a new password hash and ends every session of the user but `keep`;
+/// the user's organizations' audit logs record it.
 pub async fn set_password(
     db: &Db,
     user: &UserId,
     password: &NewPassword,
     keep: &str,
+    now: i64,
 ) -> AppResult<()> {
     let hash = hash_password(password.as_str().to_string()).await?;
     let mut tx = db.begin_write().await?;
@@ -166,8 +168,72 @@ pub async fn set_password(
         .bind(keep)
         .execute(&mut *tx)
         .await?;
+    security_entries(
+        &mut tx,
+        &user.0,
+        "security.password_changed",
+        json!({ "other_sessions": "ended" }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A security event of a user (a failed sign-in, a password change), in the
+/// audit log of every organization the user belongs to, so its admins see it.
+pub async fn record_security_event(
+    db: &Db,
+    user_id: &str,
+    action: &str,
+    detail: serde_json::Value,
+    now: i64,
+) -> AppResult<()> {
+    let mut tx = db.begin_write().await?;
+    security_entries(&mut tx, user_id, action, detail, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The entries of a security event, inside the change's own transaction.
+async fn security_entries(
+    tx: &mut crate::db::Tx,
+    user_id: &str,
+    action: &str,
+    detail: serde_json::Value,
+    now: i64,
+) -> AppResult<()> {
+    let orgs: Vec<(String,)> = sqlx::query_as("SELECT org_id FROM memberships WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for (org,) in &orgs {
+        let entry = Entry {
+            org_id: org,
+            actor_user_id: user_id,
+            acting_as: "self",
+            actor_org_id: None,
+            app_id: None,
+            action,
+            target: user_id,
+            before: None,
+            after: Some(detail.clone()),
+        };
+        audit::record(tx, entry, now).await?;
+    }
+    Ok(())
+}
+
+/// The id of the account with this address, if any.
+pub async fn user_by_email(db: &Db, email: &str) -> AppResult<Option<String>> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(None);
+    };
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(id,)| id))
 }
 
 /// The user behind these credentials; one error whichever part was wrong.

@@ -5,6 +5,19 @@ use crate::db::{Db, Tx};
 use sha2::{Digest, Sha256};
 
 pub const COOKIE: &str = "fenfa_session";
+/// With `--secure-cookies`: the `__Host-` prefix makes browsers refuse the
+/// cookie unless it is Secure, for this exact host and for every path, so a
+/// sibling subdomain or plain-HTTP page cannot plant or shadow it.
+pub const SECURE_COOKIE: &str = "__Host-fenfa_session";
+
+/// The session cookie's name for this deployment.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_COOKIE
+    } else {
+        COOKIE
+    }
+}
 /// A session unused for this long is over.
 pub const IDLE_MS: i64 = 7 * 24 * 3600 * 1000;
 /// No session lives longer than this, however active.
@@ -148,8 +161,9 @@ pub fn cookie_header(token: &str, secure: bool) -> String {
     } else {
         ABSOLUTE_MS / 1000
     };
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 /// One cookie's value from the request headers.

@@ -25,9 +25,10 @@ pub async fn export(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let lang = crate::i18n::lang_from_headers(&headers);
-    let Some(token) =
-        crate::accounts::session::cookie_value(&headers, crate::accounts::session::COOKIE)
-    else {
+    let Some(token) = crate::accounts::session::cookie_value(
+        &headers,
+        crate::accounts::session::cookie_name(state.secure_cookies),
+    ) else {
         return (
             StatusCode::UNAUTHORIZED,
             crate::i18n::K::ErrUnauthenticated.text(lang),

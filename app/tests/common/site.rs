@@ -25,7 +25,7 @@ impl Reply {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("fenfa_session="))
+            .find(|v| v.starts_with("fenfa_session=") || v.starts_with("__Host-fenfa_session="))
             .map(str::to_string)
     }
     pub fn token(&self) -> Option<String> {
