@@ -13,6 +13,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Proxies whose `X-Forwarded-For` is believed (`FENFA_TRUSTED_PROXIES`).
     pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
+    /// CSV exports running now, per organization.
+    pub exports: crate::orders::csv::Exports,
 }
 
 /// `FENFA_TRUSTED_PROXIES`: CIDRs (or single addresses) separated by commas

@@ -122,3 +122,77 @@ async fn pages_search_and_csv_cover_every_order_once() {
     let other = s.send(csv(Some(&north))).await;
     assert!(!other.body.contains("FF000"), "{}", other.body);
 }
+
+#[tokio::test]
+async fn the_export_streams_every_order_page_by_page_and_runs_twice_at_once_at_most() {
+    use tower::ServiceExt;
+    let t = common::fresh().await;
+    let scale = app::bench::Scale {
+        apps: 4,
+        customers: 617,
+        orders: 1_234,
+        audit: 1,
+        buyers: 1,
+    };
+    app::bench::seed(&t.db, scale, common::T0).await.unwrap();
+    let s = common::site::site_on(t, false).await;
+    let isv = app::bench::ISV_SESSION;
+    // What the Order Center lists, page by page.
+    let mut listed = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = s
+            .call(
+                "/api/orders/list",
+                &format!("q=&access=&after={after}"),
+                Some(isv),
+                &[],
+            )
+            .await
+            .json();
+        for r in page["rows"].as_array().unwrap() {
+            listed.push(r["order_no"].as_str().unwrap().to_string());
+        }
+        match page["next"].as_str() {
+            Some(n) => after = n.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(listed.len(), 1_234);
+    let request = || {
+        Request::get("/orders.csv")
+            .header(header::COOKIE, format!("fenfa_session={isv}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The export has the same orders in the same order.
+    let r = s.send(request()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let exported: Vec<String> = r
+        .body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().trim_matches('"').to_string())
+        .collect();
+    assert_eq!(exported, listed);
+
+    // Two exports still being read: a third is refused, with a reason.
+    let _answering = common::site::ROUTE_LIST.read().await;
+    let first = s.router.clone().oneshot(request()).await.unwrap();
+    let second = s.router.clone().oneshot(request()).await.unwrap();
+    assert_eq!(
+        (first.status(), second.status()),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    let third = s.router.clone().oneshot(request()).await.unwrap();
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    // A finished (or abandoned) export frees its place.
+    drop(first);
+    let fourth = s.router.clone().oneshot(request()).await.unwrap();
+    assert_eq!(fourth.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(second.into_body(), 1 << 26)
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&body).lines().count(), 1_235);
+}

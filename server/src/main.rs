@@ -104,6 +104,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         clock,
         secure_cookies,
         trusted_proxies: std::sync::Arc::new(trusted_proxies),
+        exports: Default::default(),
     };
 
     let db = state.db.clone();

@@ -19,6 +19,80 @@ fn field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
+/// Exports running per organization: at most [`MAX_EXPORTS`] at once each,
+/// so a few users cannot keep every connection of the pool busy.
+#[derive(Clone, Debug, Default)]
+pub struct Exports(std::sync::Arc<std::sync::Mutex<HashMap<String, usize>>>);
+
+pub const MAX_EXPORTS: usize = 2;
+/// Rows per query: one keyset page.
+pub const PAGE: i64 = 500;
+
+/// One running export; its place is given back when the body ends or the
+/// client goes away (the body, and so this, is dropped).
+struct Running {
+    exports: Exports,
+    org: String,
+}
+
+impl Exports {
+    fn start(&self, org: &str) -> Option<Running> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = map.entry(org.to_string()).or_default();
+        if *n >= MAX_EXPORTS {
+            return None;
+        }
+        *n += 1;
+        Some(Running {
+            exports: self.clone(),
+            org: org.to_string(),
+        })
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut map = self.exports.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(&self.org) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.org);
+            }
+        }
+    }
+}
+
+/// One order as a CSV line.
+fn line(r: &super::domain::OrderRow) -> String {
+    let access = match &r.access {
+        AccessState::Open { until } => format!("open until {}", format_time(*until)),
+        AccessState::Requested { until, .. } => {
+            format!("requested, open until {}", format_time(*until))
+        }
+        AccessState::Closed => "closed".into(),
+    };
+    let mut line = [
+        field(&r.order_no),
+        field(&r.app_name),
+        field(&r.customer),
+        field(&r.buyer),
+        field(&format_time(r.created_at)),
+        r.app_version.to_string(),
+        (if r.setup_done { "done" } else { "incomplete" }).to_string(),
+        field(&access),
+    ]
+    .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// Where the streamed body is: the first chunk is the header.
+enum Cursor {
+    Start,
+    After(Option<String>),
+    Done,
+}
+
 pub async fn export(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -45,61 +119,63 @@ pub async fn export(
                 .into_response()
         }
     };
-    let q = params.get("q").map(String::as_str).unwrap_or("");
+    let q = params.get("q").cloned().unwrap_or_default();
     let filter = AccessFilter::parse(params.get("access").map(String::as_str).unwrap_or(""));
     let now = state.clock.now_ms();
-    let mut out = String::from(
-        "order_no,app,customer,buyer,purchased_at,app_version,setup,maintenance_access\r\n",
-    );
-    let mut after: Option<String> = None;
-    loop {
-        let page = match super::queries::list(
-            &state.db,
-            &ctx,
-            q,
-            filter,
-            after.as_deref(),
-            500,
-            now,
+    let refuse = |e: crate::error::AppError| {
+        (
+            StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::BAD_REQUEST),
+            crate::error::AppError::in_lang(e.code, lang).message,
         )
-        .await
-        {
-            Ok(p) => p,
-            Err(e) => {
-                return (
-                    StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                    e.message,
-                )
-                    .into_response()
-            }
-        };
-        for r in &page.rows {
-            let access = match &r.access {
-                AccessState::Open { until } => format!("open until {}", format_time(*until)),
-                AccessState::Requested { until, .. } => {
-                    format!("requested, open until {}", format_time(*until))
+            .into_response()
+    };
+    // The first page is read before answering: a refused caller or a bad
+    // query gets its status, not a 200 with an error inside the file.
+    let first = match super::queries::list(&state.db, &ctx, &q, filter, None, PAGE, now).await {
+        Ok(p) => p,
+        Err(e) => return refuse(e),
+    };
+    let org = ctx.org().map(|m| m.org_id.0.clone()).unwrap_or_default();
+    let Some(running) = state.exports.start(&org) else {
+        return refuse(crate::error::AppError::new(
+            crate::error::ErrorCode::ExportRunning,
+        ));
+    };
+    // Then page by page as the client reads: memory stays at one page.
+    let mut pending = Some(first);
+    let body = futures_util::stream::unfold(Cursor::Start, move |cursor| {
+        let (state, ctx, q, pending) = (state.clone(), ctx.clone(), q.clone(), pending.take());
+        let _running = &running;
+        async move {
+            let after = match cursor {
+                Cursor::Done => return None,
+                Cursor::Start => {
+                    let head = "\u{feff}order_no,app,customer,buyer,purchased_at,app_version,setup,maintenance_access\r\n";
+                    return Some((Ok(bytes::Bytes::from(head)), Cursor::After(None)));
                 }
-                AccessState::Closed => "closed".into(),
+                Cursor::After(after) => after,
             };
-            let line = [
-                field(&r.order_no),
-                field(&r.app_name),
-                field(&r.customer),
-                field(&r.buyer),
-                field(&format_time(r.created_at)),
-                r.app_version.to_string(),
-                (if r.setup_done { "done" } else { "incomplete" }).to_string(),
-                field(&access),
-            ]
-            .join(",");
-            out.push_str(&line);
-            out.push_str("\r\n");
+            let page = match pending {
+                Some(p) => Ok(p),
+                None => {
+                    super::queries::list(&state.db, &ctx, &q, filter, after.as_deref(), PAGE, now)
+                        .await
+                }
+            };
+            match page {
+                Ok(page) => {
+                    let chunk: String = page.rows.iter().map(line).collect();
+                    let next = match page.next {
+                        Some(n) => Cursor::After(Some(n)),
+                        None => Cursor::Done,
+                    };
+                    Some((Ok(bytes::Bytes::from(chunk)), next))
+                }
+                // Headers are gone: cut the body, so the file is visibly incomplete.
+                Err(e) => Some((Err(std::io::Error::other(e.message)), Cursor::Done)),
+            }
         }
-        match page.next {
-            Some(n) => after = Some(n),
-            None => break,
-        }
-    }
+    });
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -108,7 +184,7 @@ pub async fn export(
                 "attachment; filename=\"fenfa-orders.csv\"",
             ),
         ],
-        format!("\u{feff}{out}"),
+        axum::body::Body::from_stream(body),
     )
         .into_response()
 }

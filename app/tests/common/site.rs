@@ -66,6 +66,7 @@ pub async fn site_with(t: TestDb, settings: impl FnOnce(&mut AppState)) -> Site 
         clock: t.clock.clone(),
         secure_cookies: false,
         trusted_proxies: Default::default(),
+        exports: Default::default(),
     };
     settings(&mut state);
     Site {
