@@ -55,6 +55,8 @@ pub struct Db {
     writers: Arc<tokio::sync::Mutex<()>>,
     /// Link snapshots and view counts kept in memory (the link page).
     pub links: Arc<crate::distribution::cache::LinkCache>,
+    /// The keys that seal secrets at rest (third-party credentials).
+    pub secrets: Arc<crate::secrets::Secrets>,
 }
 
 impl Db {
@@ -62,9 +64,17 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         sqlx::any::install_default_drivers();
         let backend = backend_of(url);
+        let mut sqlite_file = None;
         if backend == Backend::Sqlite {
             prepare_sqlite_file(url).await?;
+            sqlite_file = Some(
+                sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+                    .get_filename()
+                    .to_path_buf(),
+            );
         }
+        let secrets = crate::secrets::Secrets::load(url, sqlite_file.as_deref())
+            .map_err(|e| sqlx::Error::Configuration(Box::new(e)))?;
         let options = AnyConnectOptions::from_str(url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
@@ -92,6 +102,7 @@ impl Db {
             backend,
             writers: Arc::default(),
             links: Arc::default(),
+            secrets: Arc::new(secrets),
         };
         spawn_upkeep(db.clone());
         Ok(db)

@@ -159,7 +159,7 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), SeedError> {
             .await?;
         }
     }
-    crate::apps::demo::seed(&mut tx, now).await?;
+    crate::apps::demo::seed(&mut tx, &db.secrets, now).await?;
     tx.commit().await?;
     tracing::info!("demo data is in place (password: {PASSWORD})");
     Ok(())

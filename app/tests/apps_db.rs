@@ -344,7 +344,9 @@ async fn a_credential_is_stored_but_never_read_back() {
         .fetch_one(&w.t.db.pool)
         .await
         .unwrap();
-    assert_eq!(stored, "n3w-s3cret-XYZ");
+    // Sealed at rest: only the server's key opens it.
+    assert!(!stored.contains("s3cret"), "{stored}");
+    assert_eq!(w.t.db.secrets.open(&stored).unwrap(), "n3w-s3cret-XYZ");
 
     let bad = ServiceInput::parse("CRM", "ftp://crm.example").unwrap_err();
     assert_eq!(bad.code, ErrorCode::InvalidEndpoint);
@@ -635,4 +637,41 @@ async fn a_foreign_copy_leaves_people_and_credentials_behind_and_needs_configura
         .iter()
         .all(|s| s.needs_config && s.credential_set_at.is_none()));
     assert_eq!(detail.forms[0].fields.len(), 2);
+}
+
+#[tokio::test]
+async fn backups_hold_no_plaintext_credential_and_old_ones_are_sealed_at_start() {
+    let w = world().await;
+    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let input = ServiceInput::parse("CRM", "https://crm.example/api").unwrap();
+    let sid = edits::add_service(db, c, a, &input, Some("plaintext-canary-4711"), 42)
+        .await
+        .unwrap();
+    if !common::on_postgres() {
+        let backup = w.t.dir().join("backup.db");
+        db.backup_to(&backup).await.unwrap();
+        let bytes = std::fs::read(&backup).unwrap();
+        let needle = b"plaintext-canary-4711";
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle));
+    }
+    // A credential written in plaintext (before sealing existed) is sealed
+    // by the start-up pass, and nothing else changes.
+    sqlx::query("UPDATE services SET credential = 'legacy-canary' WHERE id = $1")
+        .bind(&sid)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(edits::reseal_credentials(db).await.unwrap(), 1);
+    let (stored,): (String,) = sqlx::query_as("SELECT credential FROM services WHERE id = $1")
+        .bind(&sid)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(!stored.contains("legacy-canary"));
+    assert_eq!(db.secrets.open(&stored).unwrap(), "legacy-canary");
+    assert_eq!(
+        edits::reseal_credentials(db).await.unwrap(),
+        0,
+        "idempotent"
+    );
 }

@@ -15,6 +15,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "fenfa-server [--seed-demo] [--seed-bench] [--secure-cookies]
 fenfa-server --backup <file>
 fenfa-server create-operator --email <address>
+fenfa-server rotate-secrets
 
   --seed-demo       add the demo data (published password!), then serve;
                     refused on a database with accounts that it did not make
@@ -22,6 +23,8 @@ fenfa-server create-operator --email <address>
                     from standard input (one line) when it is not a terminal,
                     else a one-time password is made and printed; it must be
                     changed at the first sign-in
+  rotate-secrets    seal every stored credential with the current key
+                    (FENFA_SECRET_KEY; old keys in FENFA_SECRET_KEY_OLD)
   --seed-bench      also write the benchmark dataset (1,000,000 orders; public
                     session tokens: only for a throw-away benchmark database)
   --secure-cookies  mark cookies Secure (HTTPS deployments)
@@ -35,7 +38,11 @@ Environment:
   LEPTOS_SITE_ROOT   built site (default target/site)
   RUST_LOG           log filter (default info)
   FENFA_SECURE_COOKIES=1  mark cookies Secure (HTTPS deployments)
-  FENFA_TRUSTED_PROXIES   proxies (CIDRs) whose X-Forwarded-For is believed";
+  FENFA_TRUSTED_PROXIES   proxies (CIDRs) whose X-Forwarded-For is believed
+  FENFA_SECRET_KEY        64 hex characters: the key sealing credentials at rest
+                          (default: a key file made beside the SQLite database)
+  FENFA_SECRET_KEY_FILE   where that key file is
+  FENFA_SECRET_KEY_OLD    earlier keys (comma-separated), to open and rotate";
 
 #[tokio::main]
 async fn main() {
@@ -63,6 +70,16 @@ async fn main() {
         }
         return;
     }
+    if args.first().map(String::as_str) == Some("rotate-secrets") {
+        match rotate_secrets().await {
+            Ok(n) => println!("{n} stored secret(s) sealed again with the current key"),
+            Err(e) => {
+                eprintln!("fenfa-server rotate-secrets: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     if args.first().map(String::as_str) == Some("create-operator") {
         if let Err(e) = create_operator(&args[1..]).await {
             eprintln!("fenfa-server create-operator: {e}");
@@ -83,6 +100,11 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
 
     let db = Db::connect(&database_url()).await?;
     let clock = Clock::system();
+    // Credentials stored before sealing existed, or under an old key.
+    let resealed = app::apps::edits::reseal_credentials(&db).await?;
+    if resealed > 0 {
+        tracing::info!("sealed {resealed} stored credential(s) with the current key");
+    }
     // Never by default: demo accounts have a published password.
     if args.iter().any(|a| a == "--seed-demo") {
         app::demo::seed(&db, clock.now_ms()).await?;
@@ -168,6 +190,14 @@ async fn stop_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// `rotate-secrets`: every stored secret sealed with the current key.
+async fn rotate_secrets() -> Result<usize, Box<dyn std::error::Error>> {
+    let db = Db::connect(&database_url()).await?;
+    let n = app::apps::edits::reseal_credentials(&db).await?;
+    db.pool.close().await;
+    Ok(n)
 }
 
 /// `create-operator --email <address>`.

@@ -96,7 +96,11 @@ pub fn equipment_repair(admin: &str, dev: &str) -> AppSnapshot {
 }
 
 /// Adds the demo apps to Acme unless an app of the same name is there.
-pub async fn seed(tx: &mut Tx, now: i64) -> Result<(), sqlx::Error> {
+pub async fn seed(
+    tx: &mut Tx,
+    secrets: &crate::secrets::Secrets,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let ids: Vec<(String, String)> = sqlx::query_as(
         "SELECT u.email, u.id FROM users u WHERE u.email IN ('isv-admin@acme.example', 'isv-dev@acme.example')",
     )
@@ -138,11 +142,14 @@ pub async fn seed(tx: &mut Tx, now: i64) -> Result<(), sqlx::Error> {
             };
             let app_id = snapshot::deploy(tx, &snap, &d).await?;
             // Demo credentials, so the services read "set" like real ones.
-            sqlx::query("UPDATE services SET credential = 'demo-secret', credential_set_at = $1 WHERE app_id = $2")
-                .bind(now)
-                .bind(&app_id)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "UPDATE services SET credential = $1, credential_set_at = $2 WHERE app_id = $3",
+            )
+            .bind(secrets.seal("demo-secret"))
+            .bind(now)
+            .bind(&app_id)
+            .execute(&mut **tx)
+            .await?;
         }
     }
     Ok(())

@@ -92,7 +92,11 @@ async fn create_pg_database(admin: &str, template: Option<&str>) -> String {
 /// The URL of a new empty database (see [`fresh`]).
 pub async fn fresh_url(dir: &tempfile::TempDir) -> String {
     match std::env::var("FENFA_TEST_PG") {
-        Ok(admin) if !admin.is_empty() => create_pg_database(&admin, None).await,
+        Ok(admin) if !admin.is_empty() => {
+            // PostgreSQL has no file beside which a key file would go.
+            std::env::set_var("FENFA_SECRET_KEY", "11".repeat(32));
+            create_pg_database(&admin, None).await
+        }
         _ => format!("sqlite://{}/test.db", dir.path().display()),
     }
 }
@@ -127,6 +131,11 @@ impl TestDb {
             let wal = format!("{source}-wal");
             if std::path::Path::new(&wal).exists() {
                 std::fs::copy(&wal, dir.path().join("test.db-wal")).expect("copy WAL");
+            }
+            // The key that sealed the copy's secrets goes with it.
+            let key = self.dir().join("secret.key");
+            if key.exists() {
+                std::fs::copy(&key, dir.path().join("secret.key")).expect("copy key");
             }
             format!("sqlite://{}", target.display())
         };

@@ -63,7 +63,8 @@ pub async fn add_service(
     .bind(app_id)
     .bind(&s.name)
     .bind(&s.endpoint)
-    .bind(credential.as_deref())
+    // Sealed at rest: a dump or backup holds no plaintext secret.
+    .bind(credential.as_deref().map(|c| db.secrets.seal(c)))
     .bind(credential.as_ref().map(|_| now))
     .bind(pos)
     .execute(&mut *e.tx)
@@ -129,7 +130,7 @@ pub async fn set_credential(
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     service_of(&mut e, service_id).await?;
     sqlx::query("UPDATE services SET credential = $1, credential_set_at = $2, needs_config = 0 WHERE id = $3")
-        .bind(&credential)
+        .bind(db.secrets.seal(&credential))
         .bind(now)
         .bind(service_id)
         .execute(&mut *e.tx)
@@ -160,4 +161,34 @@ pub async fn delete_service(
         None,
     )
     .await
+}
+
+/// Seals credentials stored in plaintext (written before sealing existed)
+/// and re-seals those of an older key with the current one; returns how
+/// many changed. Run at every start and by `fenfa-server rotate-secrets`.
+pub async fn reseal_credentials(db: &Db) -> AppResult<usize> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, credential FROM services WHERE credential IS NOT NULL")
+            .fetch_all(&db.pool)
+            .await?;
+    let mut changed = 0;
+    let mut tx = db.begin_write().await?;
+    for (id, stored) in rows {
+        if db.secrets.is_current(&stored) {
+            continue;
+        }
+        let plain = if crate::secrets::Secrets::is_sealed(&stored) {
+            db.secrets.open(&stored).map_err(AppError::internal)?
+        } else {
+            stored
+        };
+        sqlx::query("UPDATE services SET credential = $1 WHERE id = $2")
+            .bind(db.secrets.seal(&plain))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
 }
