@@ -12,3 +12,30 @@ ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
 -- statement that decides whether the attempt may go ahead; this remembers
 -- what that statement decided.
 ALTER TABLE sign_in_failures ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
+-- A link mailed to an address proves its owner reads it. Only hashes of
+-- the tokens are stored.
+CREATE TABLE email_verifications (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    email       TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL
+);
+CREATE INDEX email_verifications_user ON email_verifications(user_id);
+
+-- Members join by invitation to an address; the invitee accepts it signed
+-- in with that address (the mailed token verifies it).
+CREATE TABLE invitations (
+    id           TEXT PRIMARY KEY,
+    org_id       TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    email        TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    invited_by   TEXT NOT NULL,
+    created_at   BIGINT NOT NULL,
+    expires_at   BIGINT NOT NULL,
+    accepted_at  BIGINT,
+    accepted_by  TEXT,
+    withdrawn_at BIGINT
+);
+CREATE INDEX invitations_org ON invitations(org_id, created_at);

@@ -80,6 +80,7 @@ pub enum ErrorCode {
     InvitationOtherEmail,
     VerificationInvalid,
     ExportRunning,
+    MailNotSent,
     Internal,
 }
 
@@ -157,6 +158,7 @@ impl ErrorCode {
             InvitationOtherEmail => K::ErrInvitationOtherEmail,
             VerificationInvalid => K::ErrVerificationInvalid,
             ExportRunning => K::ErrExportRunning,
+            MailNotSent => K::ErrMailNotSent,
             Internal => K::ErrInternal,
         }
     }
@@ -184,7 +186,7 @@ impl ErrorCode {
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
             | AccessClosed => 409,
             SignInSlowDown | SignInLocked | SignUpSlowDown | ExportRunning => 429,
-            ServerBusy => 503,
+            ServerBusy | MailNotSent => 503,
             MethodNotAllowed => 405,
             TooLarge => 413,
             Internal => 500,

@@ -1,6 +1,7 @@
 //! The page frame: document shell, header, routes and the shared session state.
 
 use crate::accounts::api::{get_me, CreateOrg, SignIn, SignOut, SignUp, SwitchOrg};
+use crate::accounts::invitation_pages::{InvitationPage, VerifyEmailPage};
 use crate::accounts::pages::{
     AccountPage, MembersPage, NewOrgPage, OperatorPage, SignInPage, SignUpPage,
 };
@@ -48,6 +49,8 @@ lazy_page!(DistributeRoute, DistributePage);
 lazy_page!(OrdersRoute, OrdersPage);
 lazy_page!(OrderDetailRoute, OrderDetailPage);
 lazy_page!(AuditRoute, AuditPage);
+lazy_page!(InvitationRoute, InvitationPage);
+lazy_page!(VerifyEmailRoute, VerifyEmailPage);
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -191,6 +194,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/orders/:id") view={Lazy::<OrderDetailRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/invitations/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </main>
     }

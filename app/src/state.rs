@@ -15,6 +15,8 @@ pub struct AppState {
     pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
     /// CSV exports running now, per organization.
     pub exports: crate::orders::csv::Exports,
+    /// Outgoing mail (verification, invitations).
+    pub mailer: crate::mail::Mailer,
 }
 
 /// `FENFA_TRUSTED_PROXIES`: CIDRs (or single addresses) separated by commas

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::accounts::queries;
+use app::accounts::{invitations, queries};
 use app::accounts::{session, CertLevel, Email, NewPassword, OrgId, Role, UserId};
 use app::error::ErrorCode;
 
@@ -79,44 +79,174 @@ async fn the_creator_of_an_organization_is_its_admin_and_it_is_audited() {
 }
 
 #[tokio::test]
-async fn an_admin_adds_an_existing_user_once() {
+async fn an_invitation_is_accepted_once_by_the_invited_address_only() {
+    let t = common::fresh().await;
+    let admin = t.user("nora@north.example").await;
+    let ned = t.user("ned@north.example").await;
+    let eve = t.user("eve@evil.example").await;
+    let org = t.org(&admin, "Northwind").await;
+    let ctx = t.ctx(&admin, Some(&org)).await;
+    let ned_email = Email::parse("ned@north.example").unwrap();
+    let mailer = t.mailer();
+    invitations::invite(
+        &t.db,
+        &mailer,
+        &ctx,
+        &ned_email,
+        Role::Member,
+        t.clock.now_ms(),
+    )
+    .await
+    .unwrap();
+    // Nothing joins by the invitation alone.
+    assert!(queries::membership(&t.db, &ned.0, &org)
+        .await
+        .unwrap()
+        .is_none());
+    let pending = invitations::pending(&t.db, &ctx, t.clock.now_ms())
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].email, "ned@north.example");
+    let token = t
+        .mailed_token("ned@north.example", "/invitations/")
+        .unwrap();
+    assert_eq!(token.len(), 40);
+    // Somebody else holding the link cannot use it.
+    let eve_ctx = t.ctx(&eve, None).await;
+    let other = invitations::accept(&t.db, &eve_ctx, &token, t.clock.now_ms()).await;
+    assert_eq!(other.unwrap_err().code, ErrorCode::InvitationOtherEmail);
+    // The invited address accepts: it joins with the role, and is verified.
+    let ned_ctx = t.ctx(&ned, None).await;
+    assert!(!ned_ctx.email_verified);
+    invitations::accept(&t.db, &ned_ctx, &token, t.clock.now_ms())
+        .await
+        .unwrap();
+    let m = queries::membership(&t.db, &ned.0, &org)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.role, Role::Member);
+    assert!(t.ctx(&ned, None).await.email_verified);
+    // Once only.
+    let again = invitations::accept(&t.db, &ned_ctx, &token, t.clock.now_ms()).await;
+    assert_eq!(again.unwrap_err().code, ErrorCode::InvitationInvalid);
+    let twice = invitations::invite(&t.db, &mailer, &ctx, &ned_email, Role::Admin, 0).await;
+    assert_eq!(twice.unwrap_err().code, ErrorCode::AlreadyMember);
+    for action in ["member.invite", "member.join"] {
+        assert_eq!(
+            t.count(&format!(
+                "SELECT COUNT(*) FROM audit_entries WHERE action = '{action}'"
+            ))
+            .await,
+            1,
+            "{action}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invitations_expire_and_can_be_withdrawn_and_say_nothing_about_accounts() {
     let t = common::fresh().await;
     let admin = t.user("nora@north.example").await;
     let ned = t.user("ned@north.example").await;
     let org = t.org(&admin, "Northwind").await;
     let ctx = t.ctx(&admin, Some(&org)).await;
-    let ned_email = Email::parse("ned@north.example").unwrap();
-    queries::add_member(&t.db, &ctx, &ned_email, Role::Member, t.clock.now_ms())
-        .await
-        .unwrap();
-    assert_eq!(
-        queries::membership(&t.db, &ned.0, &org)
-            .await
-            .unwrap()
-            .unwrap()
-            .role,
-        Role::Member
-    );
-
-    let again = queries::add_member(&t.db, &ctx, &ned_email, Role::Admin, t.clock.now_ms())
-        .await
-        .unwrap_err();
-    assert_eq!(again.code, ErrorCode::AlreadyMember);
-    let unknown = queries::add_member(
+    let mailer = t.mailer();
+    // An address with no account is answered exactly like one with an account.
+    let ghost = invitations::invite(
         &t.db,
+        &mailer,
         &ctx,
         &Email::parse("ghost@north.example").unwrap(),
+        Role::Member,
+        0,
+    )
+    .await;
+    assert!(ghost.is_ok());
+    // Withdrawn: the link no longer works.
+    let ned_email = Email::parse("ned@north.example").unwrap();
+    invitations::invite(
+        &t.db,
+        &mailer,
+        &ctx,
+        &ned_email,
         Role::Member,
         t.clock.now_ms(),
     )
     .await
-    .unwrap_err();
-    assert_eq!(unknown.code, ErrorCode::UserNotFound);
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_entries WHERE action = 'member.add'")
-            .await,
-        1
-    );
+    .unwrap();
+    let token = t
+        .mailed_token("ned@north.example", "/invitations/")
+        .unwrap();
+    let id = invitations::pending(&t.db, &ctx, t.clock.now_ms())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.email == "ned@north.example")
+        .unwrap()
+        .id;
+    invitations::withdraw(&t.db, &ctx, &id, t.clock.now_ms())
+        .await
+        .unwrap();
+    let ned_ctx = t.ctx(&ned, None).await;
+    let gone = invitations::accept(&t.db, &ned_ctx, &token, t.clock.now_ms()).await;
+    assert_eq!(gone.unwrap_err().code, ErrorCode::InvitationInvalid);
+    // Expired after seven days.
+    invitations::invite(
+        &t.db,
+        &mailer,
+        &ctx,
+        &ned_email,
+        Role::Member,
+        t.clock.now_ms(),
+    )
+    .await
+    .unwrap();
+    let token = t
+        .mailed_token("ned@north.example", "/invitations/")
+        .unwrap();
+    t.clock
+        .advance_ms(app::accounts::INVITATION_DAYS * 24 * 3600 * 1000);
+    let late = invitations::accept(&t.db, &ned_ctx, &token, t.clock.now_ms()).await;
+    assert_eq!(late.unwrap_err().code, ErrorCode::InvitationInvalid);
+    assert!(invitations::pending(&t.db, &ctx, t.clock.now_ms())
+        .await
+        .unwrap()
+        .iter()
+        .all(|i| i.email != "ned@north.example"));
+    assert!(queries::membership(&t.db, &ned.0, &org)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn a_mailed_link_verifies_the_address() {
+    let t = common::fresh().await;
+    let ned = t.user("ned@north.example").await;
+    assert!(!t.ctx(&ned, None).await.email_verified);
+    invitations::send_verification(
+        &t.db,
+        &t.mailer(),
+        &ned,
+        "ned@north.example",
+        t.clock.now_ms(),
+    )
+    .await
+    .unwrap();
+    let token = t
+        .mailed_token("ned@north.example", "/verify-email?token=")
+        .unwrap();
+    let wrong = invitations::verify_email(&t.db, "00", t.clock.now_ms()).await;
+    assert_eq!(wrong.unwrap_err().code, ErrorCode::VerificationInvalid);
+    invitations::verify_email(&t.db, &token, t.clock.now_ms())
+        .await
+        .unwrap();
+    assert!(t.ctx(&ned, None).await.email_verified);
+    // Used up.
+    let again = invitations::verify_email(&t.db, &token, t.clock.now_ms()).await;
+    assert_eq!(again.unwrap_err().code, ErrorCode::VerificationInvalid);
 }
 
 #[tokio::test]
@@ -127,20 +257,13 @@ async fn a_member_cannot_manage_members_and_nothing_changes() {
     t.user("sue@south.example").await;
     let org = t.org(&admin, "Northwind").await;
     let admin_ctx = t.ctx(&admin, Some(&org)).await;
-    queries::add_member(
-        &t.db,
-        &admin_ctx,
-        &Email::parse("ned@north.example").unwrap(),
-        Role::Member,
-        0,
-    )
-    .await
-    .unwrap();
+    t.join(&admin_ctx, "ned@north.example", Role::Member).await;
     let ned_ctx = t.ctx(&ned, Some(&org)).await;
     let before = t.snapshot().await;
 
-    let add = queries::add_member(
+    let add = invitations::invite(
         &t.db,
+        &t.mailer(),
         &ned_ctx,
         &Email::parse("sue@south.example").unwrap(),
         Role::Admin,
@@ -179,15 +302,7 @@ async fn an_organization_always_keeps_one_admin() {
     );
 
     // With a second admin, the first may step down.
-    queries::add_member(
-        &t.db,
-        &ctx,
-        &Email::parse("ned@north.example").unwrap(),
-        Role::Admin,
-        0,
-    )
-    .await
-    .unwrap();
+    t.join(&ctx, "ned@north.example", Role::Admin).await;
     queries::change_role(&t.db, &ctx, &admin, Role::Member, 0)
         .await
         .unwrap();

@@ -5,7 +5,7 @@
 mod common;
 
 use app::accounts::ctx::Ctx;
-use app::accounts::{Email, Role};
+use app::accounts::Role;
 use app::apps::domain::*;
 use app::apps::edits::{self, AppSettings, FieldInput, ServiceInput};
 use app::apps::{reads, snapshot};
@@ -29,15 +29,7 @@ async fn world() -> World {
     let org = t.org(&admin_id, "Acme").await;
     let other_org = t.org(&other_id, "Southgate").await;
     let admin = t.ctx(&admin_id, Some(&org)).await;
-    app::accounts::queries::add_member(
-        &t.db,
-        &admin,
-        &Email::parse("dev@acme.example").unwrap(),
-        Role::Member,
-        0,
-    )
-    .await
-    .unwrap();
+    t.join(&admin, "dev@acme.example", Role::Member).await;
     let member = t.ctx(&member_id, Some(&org)).await;
     let outsider = t.ctx(&other_id, Some(&other_org)).await;
     let settings = AppSettings::parse("客户拜访 🚗", "briefcase", "拜访管理").unwrap();

@@ -6,7 +6,7 @@ mod common;
 
 use app::accounts::ctx::Ctx;
 use app::accounts::queries::set_certification;
-use app::accounts::{CertLevel, Email, OrgId, Role};
+use app::accounts::{CertLevel, OrgId, Role};
 use app::apps::edits::{self, AppSettings, FieldInput, ServiceInput};
 use app::apps::{reads, snapshot};
 use app::distribution::domain::{LinkOptions, PurchaseOutcome, DAY_MS};
@@ -56,15 +56,7 @@ async fn world() -> World {
     let isv = t.ctx(&a, Some(&acme)).await;
     let buyer = t.ctx(&b, Some(&north)).await;
     for (ctx, email) in [(&isv, "dev@acme.example"), (&buyer, "ned@north.example")] {
-        app::accounts::queries::add_member(
-            &t.db,
-            ctx,
-            &Email::parse(email).unwrap(),
-            Role::Member,
-            T0,
-        )
-        .await
-        .unwrap();
+        t.join(ctx, email, Role::Member).await;
     }
     let app = edits::create_app(
         &t.db,

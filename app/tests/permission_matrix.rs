@@ -93,10 +93,22 @@ fn matrix() -> Vec<Row> {
         post("/api/list_members", "", IN_AN_ORG)
             .seeing("member@north.example", &[CustomerAdmin, CustomerMember]),
         post(
-            "/api/add_member",
+            "/api/invite_member",
             "email=operator%40fenfa.example&role=member",
             ORG_ADMINS,
         ),
+        post("/api/list_invitations", "", ORG_ADMINS)
+            .seeing("pending@north.example", &[CustomerAdmin]),
+        post(
+            "/api/withdraw_invitation",
+            "invitation_id={invitation}",
+            &[CustomerAdmin],
+        ),
+        post("/api/invitation", "token={invitation_token}", &ALL),
+        // Only the invited address may accept; no caller here has it.
+        post("/api/accept_invitation", "token={invitation_token}", &[]),
+        post("/api/verify_email", "token=00ff", &[]),
+        post("/api/resend_verification", "", SELF),
         post(
             "/api/change_role",
             "user_id={member_north}&role=admin",
@@ -363,6 +375,8 @@ fn matrix() -> Vec<Row> {
         page("/apps/{app}", Some(("{step}", ACME_USERS))),
         page("/apps/{app}/distribute", Some(("{link}", APP_EDITORS))),
         page("/l/{token}", Some(("客户拜访管理", &ALL))),
+        page("/invitations/{invitation_token}", Some(("pending@north.example", &ALL))),
+        page("/verify-email", None),
         // The maintenance banner names the order being maintained, so the
         // list is checked with another order's number.
         page("/orders", Some(("{other_order_no}", ACME_USERS))),
@@ -523,7 +537,7 @@ async fn every_registered_route_is_in_the_matrix() {
                 .map(|seg| match seg {
                     "{app}" => "{id}",
                     "{order}" => "{id}",
-                    "{token}" => "{token}",
+                    "{token}" | "{invitation_token}" => "{token}",
                     s => s,
                 })
                 .collect::<Vec<_>>()

@@ -127,6 +127,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         secure_cookies,
         trusted_proxies: std::sync::Arc::new(trusted_proxies),
         exports: Default::default(),
+        mailer: app::mail::Mailer::from_env(&format!("http://{addr}"))?,
     };
 
     let db = state.db.clone();

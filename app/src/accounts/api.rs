@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod imp {
-    pub use super::super::{ctx::Ctx, queries, session, throttle};
+    pub use super::super::{ctx::Ctx, invitations, queries, session, throttle};
     pub use crate::error::{respond, AppResult, ErrorCode};
     pub use crate::state::{app_state, AppState};
 
@@ -136,6 +136,19 @@ pub async fn sign_up(
                 queries::create_user(&state.db, &email, &name, &password, state.clock.now_ms())
                     .await?;
             start_session(&state, &user).await?;
+            // The account works at once; the address is trusted once its
+            // owner opens the mailed link (a failed mail can be sent again).
+            if let Err(e) = invitations::send_verification(
+                &state.db,
+                &state.mailer,
+                &user,
+                email.as_str(),
+                state.clock.now_ms(),
+            )
+            .await
+            {
+                tracing::warn!(code = ?e.code, "sign-up: verification mail not sent");
+            }
             leptos_axum::redirect(&safe_return_path(next.as_deref()));
             Ok(())
         }
@@ -290,8 +303,10 @@ pub async fn list_members() -> Result<Vec<MemberView>, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "add_member")]
-pub async fn add_member(email: String, role: String) -> Result<(), AppError> {
+/// 邀请成员: mails an invitation to an address (admins). Answered the same
+/// whether or not an account exists for it.
+#[server(prefix = "/api", endpoint = "invite_member")]
+pub async fn invite_member(email: String, role: String) -> Result<(), AppError> {
     use imp::*;
     respond(
         async {
@@ -300,7 +315,119 @@ pub async fn add_member(email: String, role: String) -> Result<(), AppError> {
             ctx.org_admin()?;
             let email = Email::parse(&email)?;
             let role = Role::parse(&role)?;
-            queries::add_member(&state.db, &ctx, &email, role, state.clock.now_ms()).await
+            invitations::invite(
+                &state.db,
+                &state.mailer,
+                &ctx,
+                &email,
+                role,
+                state.clock.now_ms(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Pending invitations of the current organization (admins).
+#[server(prefix = "/api", endpoint = "list_invitations")]
+pub async fn list_invitations() -> Result<Vec<InvitationView>, AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            invitations::pending(&state.db, &ctx, state.clock.now_ms()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "withdraw_invitation")]
+pub async fn withdraw_invitation(invitation_id: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            invitations::withdraw(&state.db, &ctx, &invitation_id, state.clock.now_ms()).await
+        }
+        .await,
+    )
+}
+
+/// What an invitation offers; open to whoever holds its link.
+#[server(prefix = "/api", endpoint = "invitation")]
+pub async fn invitation(token: String) -> Result<InvitationPreview, AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            invitations::preview(&state.db, &token, state.clock.now_ms()).await
+        }
+        .await,
+    )
+}
+
+/// Joins the inviting organization (signed in with the invited address).
+#[server(prefix = "/api", endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            let org = invitations::accept(&state.db, &ctx, &token, state.clock.now_ms()).await?;
+            session::set_current_org(&state.db, &ctx.session_hash, &org.0).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Confirms an address with the token mailed to it (signed in or not: the
+/// token is the proof).
+#[server(prefix = "/api", endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            invitations::verify_email(&state.db, &token, state.clock.now_ms()).await
+        }
+        .await,
+    )
+}
+
+/// Mails a new verification link to the caller's address.
+#[server(prefix = "/api", endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async {
+            let state = app_state()?;
+            let ctx = Ctx::require().await?;
+            if ctx.email_verified {
+                return Ok(());
+            }
+            // Each mail is a sign-up-like attempt: throttled the same way.
+            let keys = throttle::sign_up_keys(&ctx.email, client_ip(&state));
+            throttle::attempt(
+                &state.db,
+                &keys,
+                ErrorCode::SignUpSlowDown,
+                state.clock.now_ms(),
+            )
+            .await?;
+            invitations::send_verification(
+                &state.db,
+                &state.mailer,
+                &ctx.user_id,
+                &ctx.email,
+                state.clock.now_ms(),
+            )
+            .await
         }
         .await,
     )

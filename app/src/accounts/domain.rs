@@ -260,6 +260,33 @@ pub struct Me {
     pub being_maintained: Vec<crate::maintenance::domain::ActiveView>,
 }
 
+/// How long an invitation can be accepted.
+pub const INVITATION_DAYS: i64 = 7;
+/// How long an email verification link works.
+pub const VERIFICATION_HOURS: i64 = 48;
+
+/// A pending invitation, as the organization's admins see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// An invitation as whoever holds its link sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub org_name: String,
+    pub role: Role,
+    pub invited_by: String,
+    /// The address it was sent to: only an account with it may accept.
+    pub email: String,
+    pub expires_at: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberView {
     pub user_id: UserId,

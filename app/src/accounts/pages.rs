@@ -1,6 +1,6 @@
 //! Accounts pages: sign-in, sign-up, new organization, members, operator.
 
-use super::api::{AddMember, ChangePassword, ChangeRole, RemoveMember, SetCertification};
+use super::api::{ChangePassword, ChangeRole, RemoveMember, SetCertification};
 use super::{CertLevel, Me, Role};
 use crate::i18n::{t, use_lang, K};
 use crate::shell::use_session;
@@ -117,17 +117,10 @@ pub fn MembersPage() -> impl IntoView {
 
 #[component]
 fn Members(me: Me) -> impl IntoView {
-    let add = ServerAction::<AddMember>::new();
     let change = ServerAction::<ChangeRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let members = Resource::new(
-        move || {
-            (
-                add.version().get(),
-                change.version().get(),
-                remove.version().get(),
-            )
-        },
+        move || (change.version().get(), remove.version().get()),
         |_| super::api::list_members(),
     );
     let me_id = me.user_id.clone();
@@ -136,7 +129,6 @@ fn Members(me: Me) -> impl IntoView {
         .as_ref()
         .map(|o| o.name.clone())
         .unwrap_or_default();
-    let add_pending = move || add.pending().get();
     view! {
         <section class="card">
             <h1>{t(K::Members)} <span class="muted">" · " {org_name}</span></h1>
@@ -195,18 +187,7 @@ fn Members(me: Me) -> impl IntoView {
                 }}
             </Transition>
         </section>
-        <section class="card">
-            <h2>{t(K::AddMember)}</h2>
-            <ActionForm action=add attr:class="row" attr:data-testid="add-member-form">
-                <label class="grow">
-                    <span class="sr-only">{t(K::Email)}</span>
-                    <input type="email" name="email" required maxlength="254" placeholder=move || K::AddMemberHint.text(use_lang().get()) />
-                </label>
-                {role_select("role", Role::Member)}
-                {submit_button(K::Add, K::Adding, add_pending)}
-            </ActionForm>
-            {error_note(move || add.value().get().and_then(|r| r.err()))}
-        </section>
+        <super::invitation_pages::Invitations />
     }
 }
 

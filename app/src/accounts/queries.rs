@@ -374,36 +374,6 @@ fn member_entry<'a>(ctx: &'a Ctx, org: &'a str, action: &'a str, target: &'a str
     }
 }
 
-pub async fn add_member(db: &Db, ctx: &Ctx, email: &Email, role: Role, now: i64) -> AppResult<()> {
-    let org = ctx.org_admin()?.org_id.0.clone();
-    let mut tx = db.begin_write().await?;
-    let user: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (user_id,) = user.ok_or_else(|| AppError::new(ErrorCode::UserNotFound))?;
-    let res = sqlx::query(
-        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&org)
-    .bind(&user_id)
-    .bind(role.as_str())
-    .bind(now)
-    .execute(&mut *tx)
-    .await;
-    match res {
-        Err(e) if is_unique_violation(&e) => return Err(AppError::new(ErrorCode::AlreadyMember)),
-        other => {
-            other?;
-        }
-    }
-    let mut entry = member_entry(ctx, &org, "member.add", &user_id);
-    entry.after = Some(json!({ "email": email.as_str(), "role": role.as_str() }));
-    audit::record(&mut tx, entry, now).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// The member's current role in the caller's organization, inside `tx`.
 async fn role_in(tx: &mut crate::db::Tx, org: &str, user_id: &str) -> AppResult<Role> {
     let row: Option<(String,)> =

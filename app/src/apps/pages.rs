@@ -11,7 +11,12 @@ use leptos_router::components::A;
 
 #[component]
 pub fn WorkbenchPage() -> impl IntoView {
-    view! { <SignedIn children=move |me: Me| view! { <Workbench me /> } /> }
+    view! {
+        <SignedIn children=move |me: Me| view! {
+            <crate::accounts::invitation_pages::VerifyNotice me=me.clone() />
+            <Workbench me />
+        } />
+    }
 }
 
 #[component]

@@ -165,6 +165,72 @@ impl TestDb {
         .expect("create user")
     }
 
+    /// The test's mail outbox (a folder of `.eml` files).
+    pub fn mailer(&self) -> app::mail::Mailer {
+        app::mail::Mailer::files(self.dir().join("outbox"), "http://localhost:3000")
+    }
+
+    /// The token of the last link to `path` (`/invitations/` or
+    /// `/verify-email?token=`) mailed to `to`.
+    pub fn mailed_token(&self, to: &str, path: &str) -> Option<String> {
+        let dir = self.dir().join("outbox");
+        let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| {
+                let at = e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH);
+                let raw = std::fs::read_to_string(e.path()).unwrap_or_default();
+                let to = raw
+                    .lines()
+                    .find(|l| l.starts_with("To: "))
+                    .unwrap_or("")
+                    .to_string();
+                (at, format!("{to}\n{}", app::mail::text_of(&raw)))
+            })
+            .collect();
+        mails.sort_by_key(|(at, _)| *at);
+        mails
+            .iter()
+            .rev()
+            .filter(|(_, m)| m.contains(&format!("To: {to}")))
+            .find_map(|(_, m)| {
+                m.split_whitespace().find_map(|w| {
+                    w.split_once(path).map(|(_, rest)| {
+                        rest.chars()
+                            .take_while(|c| c.is_ascii_hexdigit())
+                            .collect::<String>()
+                    })
+                })
+            })
+    }
+
+    /// `email` (an existing account) joins the admin's organization as
+    /// `role`: invited, and the invitation accepted from the mail.
+    pub async fn join(&self, admin: &Ctx, email: &str, role: app::accounts::Role) {
+        let now = self.clock.now_ms();
+        app::accounts::invitations::invite(
+            &self.db,
+            &self.mailer(),
+            admin,
+            &Email::parse(email).unwrap(),
+            role,
+            now,
+        )
+        .await
+        .expect("invite");
+        let token = self
+            .mailed_token(email, "/invitations/")
+            .expect("invitation mailed");
+        let user = UserId(self.user_id(email).await);
+        let ctx = self.ctx(&user, None).await;
+        app::accounts::invitations::accept(&self.db, &ctx, &token, now)
+            .await
+            .expect("accept");
+    }
+
     pub async fn user_id(&self, email: &str) -> String {
         let (id,): (String,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(email)

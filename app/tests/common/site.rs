@@ -67,6 +67,7 @@ pub async fn site_with(t: TestDb, settings: impl FnOnce(&mut AppState)) -> Site 
         secure_cookies: false,
         trusted_proxies: Default::default(),
         exports: Default::default(),
+        mailer: app::mail::Mailer::files(t.dir().join("outbox"), "http://localhost:3000"),
     };
     settings(&mut state);
     Site {

@@ -165,9 +165,20 @@ pub async fn world() -> World {
         )
         .await;
         ok(s.call(
-            "/api/add_member",
+            "/api/invite_member",
             &format!("email={}&role=member", email.replace('@', "%40")),
             Some(admin),
+            &[],
+        )
+        .await);
+        let token =
+            s.t.mailed_token(email, "/invitations/")
+                .expect("invitation mailed");
+        let newdev = s.session(email).await;
+        ok(s.call(
+            "/api/accept_invitation",
+            &format!("token={token}"),
+            Some(&newdev),
             &[],
         )
         .await);
@@ -391,6 +402,29 @@ pub async fn world() -> World {
         s.t.one(
             "SELECT id FROM audit_entries WHERE org_id = $1 LIMIT 1",
             &ids["plain"],
+        )
+        .await,
+    );
+
+    // A pending invitation of the customer's.
+    let north_admin = s.session("admin@north.example").await;
+    ok(s.call(
+        "/api/invite_member",
+        "email=pending%40north.example&role=member",
+        Some(&north_admin),
+        &[],
+    )
+    .await);
+    ids.insert(
+        "invitation_token".into(),
+        s.t.mailed_token("pending@north.example", "/invitations/")
+            .expect("invitation mailed"),
+    );
+    ids.insert(
+        "invitation".into(),
+        s.t.one(
+            "SELECT id FROM invitations WHERE email = $1",
+            "pending@north.example",
         )
         .await,
     );

@@ -1,0 +1,200 @@
+//! Invitations and email verification: the members page's invitation part,
+//! the page an invitation link opens, and the page a verification link opens.
+
+use super::api::{
+    AcceptInvitation, InviteMember, ResendVerification, VerifyEmail, WithdrawInvitation,
+};
+use super::{Me, Role};
+use crate::apps::domain::format_time;
+use crate::i18n::{t, use_lang, K};
+use crate::shell::use_session;
+use crate::ui::{error_note, submit_button};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Inviting members, and the invitations still pending (admins).
+#[component]
+pub fn Invitations() -> impl IntoView {
+    let invite = ServerAction::<InviteMember>::new();
+    let withdraw = ServerAction::<WithdrawInvitation>::new();
+    let pending = Resource::new(
+        move || (invite.version().get(), withdraw.version().get()),
+        |_| super::api::list_invitations(),
+    );
+    let lang = use_lang();
+    let sending = move || invite.pending().get();
+    view! {
+        <section class="card">
+            <h2>{t(K::InviteMember)}</h2>
+            <ActionForm action=invite attr:class="row" attr:data-testid="invite-form">
+                <label class="grow">
+                    <span class="sr-only">{t(K::Email)}</span>
+                    <input type="email" name="email" required maxlength="254" placeholder=move || K::InviteHint.text(lang.get()) />
+                </label>
+                <select name="role" aria-label=t(K::Role)>
+                    {[Role::Member, Role::Admin]
+                        .into_iter()
+                        .map(|r| view! { <option value=r.as_str()>{move || r.label().text(lang.get())}</option> })
+                        .collect_view()}
+                </select>
+                {submit_button(K::Invite, K::Inviting, sending)}
+            </ActionForm>
+            {error_note(move || invite.value().get().and_then(|r| r.err()))}
+            <Show when=move || matches!(invite.value().get(), Some(Ok(())))>
+                <p class="ok" role="status" data-testid="invitation-sent">{t(K::InvitationSent)}</p>
+            </Show>
+            <h3>{t(K::PendingInvitations)}</h3>
+            {error_note(move || withdraw.value().get().and_then(|r| r.err()))}
+            <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match pending.await {
+                        Err(e) => error_note(move || Some(e.clone())).into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{t(K::NoPendingInvitations)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table" data-testid="invitations">
+                                <thead>
+                                    <tr>
+                                        <th>{t(K::Email)}</th>
+                                        <th>{t(K::Role)}</th>
+                                        <th>{t(K::InvitedBy)}</th>
+                                        <th>{t(K::Expires)}</th>
+                                        <th>{t(K::Actions)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|i| {
+                                        let role = i.role.label();
+                                        view! {
+                                            <tr data-email=i.email.clone()>
+                                                <td>{i.email.clone()}</td>
+                                                <td>{move || role.text(lang.get())}</td>
+                                                <td>{i.invited_by.clone()}</td>
+                                                <td>{format_time(i.expires_at)}</td>
+                                                <td>
+                                                    <ActionForm action=withdraw attr:class="inline">
+                                                        <input type="hidden" name="invitation_id" value=i.id.clone() />
+                                                        <button type="submit" class="danger">{t(K::Withdraw)}</button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// `/invitations/:token`: what the invitation offers; accept it signed in
+/// with the invited address, or sign in / sign up first and come back.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let preview = Resource::new(token, super::api::invitation);
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let session = use_session();
+    let lang = use_lang();
+    let here = move || format!("/invitations/{}", token());
+    view! {
+        <section class="card narrow" data-testid="invitation">
+            <h1>{t(K::Invitation)}</h1>
+            <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let me = session.me.await.ok().flatten();
+                    match preview.await {
+                        Err(e) => error_note(move || Some(e.clone())).into_any(),
+                        Ok(p) => {
+                            let role = p.role.label();
+                            let signed_in = me.is_some();
+                            view! {
+                                <p>
+                                    <strong>{p.invited_by.clone()}</strong> " " {t(K::InvitationTo)} " "
+                                    <strong data-testid="invitation-org">{p.org_name.clone()}</strong>
+                                    " (" {t(K::AsRole)} " " {move || role.text(lang.get())} ")"
+                                </p>
+                                <p class="muted">{t(K::SentTo)} " " {p.email.clone()} " · " {t(K::Expires)} " " {format_time(p.expires_at)}</p>
+                                {if signed_in {
+                                    view! {
+                                        <ActionForm action=accept attr:class="stack" attr:data-testid="accept-form">
+                                            <input type="hidden" name="token" value=token() />
+                                            {error_note(move || accept.value().get().and_then(|r| r.err()))}
+                                            {submit_button(K::AcceptInvitation, K::Accepting, move || accept.pending().get())}
+                                        </ActionForm>
+                                    }.into_any()
+                                } else {
+                                    let next = crate::ui::urlencode(&here());
+                                    view! {
+                                        <p>{t(K::SignInToAccept)}</p>
+                                        <p class="row">
+                                            <A href=format!("/sign-in?next={next}") attr:class="button">{t(K::SignIn)}</A>
+                                            <A href=format!("/sign-up?next={next}") attr:class="button secondary">{t(K::SignUp)}</A>
+                                        </p>
+                                    }.into_any()
+                                }}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// `/verify-email?token=…`: confirming is a button (a page view changes nothing).
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let verify = ServerAction::<VerifyEmail>::new();
+    let session = use_session();
+    Effect::new(move |_| {
+        if matches!(verify.value().get(), Some(Ok(()))) {
+            session.refresh();
+        }
+    });
+    let done = move || matches!(verify.value().get(), Some(Ok(())));
+    view! {
+        <section class="card narrow">
+            <h1>{t(K::VerifyEmail)}</h1>
+            <Show
+                when=done
+                fallback=move || view! {
+                    <ActionForm action=verify attr:class="stack" attr:data-testid="verify-form">
+                        <input type="hidden" name="token" value=token() />
+                        {error_note(move || verify.value().get().and_then(|r| r.err()))}
+                        {submit_button(K::ConfirmEmail, K::Confirming, move || verify.pending().get())}
+                    </ActionForm>
+                }
+            >
+                <p class="ok" role="status" data-testid="email-verified">{t(K::EmailVerified)}</p>
+                <A href="/">{t(K::BackToWorkbench)}</A>
+            </Show>
+        </section>
+    }
+}
+
+/// A notice for a signed-in user whose address is not verified yet.
+#[component]
+pub fn VerifyNotice(me: Me) -> impl IntoView {
+    let resend = ServerAction::<ResendVerification>::new();
+    (!me.email_verified).then(|| {
+        view! {
+            <div class="notice" role="status" data-testid="verify-notice">
+                {t(K::EmailNotVerifiedYet)} " "
+                <ActionForm action=resend attr:class="inline">
+                    {submit_button(K::ResendVerification, K::Inviting, move || resend.pending().get())}
+                </ActionForm>
+                <Show when=move || matches!(resend.value().get(), Some(Ok(())))>
+                    <span class="ok">{t(K::VerificationSent)}</span>
+                </Show>
+                {error_note(move || resend.value().get().and_then(|r| r.err()))}
+            </div>
+        }
+    })
+}
