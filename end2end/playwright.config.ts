@@ -4,7 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 
 // Each run gets a fresh database (with demo data) in its own temporary folder.
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fenfa-e2e-'));
+// The runner makes it once; its workers (which load this file again) inherit
+// the variable, so tests find the server's mail outbox there.
+process.env.FENFA_E2E_DATA ??= fs.mkdtempSync(path.join(os.tmpdir(), 'fenfa-e2e-'));
+const dataDir = process.env.FENFA_E2E_DATA;
 const port = process.env.E2E_PORT ?? '3900';
 const repo = path.resolve(__dirname, '..');
 const bin = path.resolve(__dirname, process.env.FENFA_SERVER_BIN ?? path.join(repo, 'target/debug/fenfa-server'));
@@ -36,6 +39,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       DATABASE_URL: `sqlite://${dataDir}/fenfa.db`,
+      FENFA_OUTBOX_DIR: path.join(dataDir, 'outbox'),
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target/site'),
       RUST_LOG: 'warn',

@@ -1,15 +1,15 @@
-import { test, expect, hydrated, goto, signIn, newContext, unique, DEMO_PASSWORD } from './fixtures';
+import { test, expect, hydrated, goto, signIn, newContext, unique, mailedLink, DEMO_PASSWORD } from './fixtures';
 
 const L = {
   'zh-CN': {
     signUp: '注册', createAccount: '创建账号', signIn: '登录', signOut: '退出登录', noOrg: '你还没有加入任何组织。',
-    createOrg: '创建组织', create: '创建', switch: '切换', members: '成员', add: '添加', member: '普通员工', admin: '管理员',
-    workbench: '工作台',
+    createOrg: '创建组织', create: '创建', switch: '切换', members: '成员', invite: '发送邀请', member: '普通员工', admin: '管理员',
+    workbench: '工作台', accept: '接受邀请',
   },
   en: {
     signUp: 'Sign up', createAccount: 'Create account', signIn: 'Sign in', signOut: 'Sign out', noOrg: "You don't belong to any organization yet.",
-    createOrg: 'Create organization', create: 'Create', switch: 'Switch', members: 'Members', add: 'Add', member: 'Member', admin: 'Admin',
-    workbench: 'Workbench',
+    createOrg: 'Create organization', create: 'Create', switch: 'Switch', members: 'Members', invite: 'Send invitation', member: 'Member', admin: 'Admin',
+    workbench: 'Workbench', accept: 'Accept invitation',
   },
 } as const;
 
@@ -55,14 +55,27 @@ for (const locale of ['zh-CN', 'en'] as const) {
     await page.getByRole('button', { name: l.switch, exact: true }).click();
     await expect(page.getByTestId('current-org')).toHaveText('甲 Org A');
 
-    // Add an existing user as a member.
+    // Invite an existing user: they join when they accept the mailed link.
     await page.getByRole('link', { name: l.members }).click();
-    const add = page.getByTestId('add-member-form');
-    await add.locator('input[name=email]').fill('member@north.example');
-    await add.getByRole('button', { name: l.add }).click();
-    const row = page.locator('tr[data-email="member@north.example"]');
+    const invite = page.getByTestId('invite-form');
+    await invite.locator('input[name=email]').fill('member@north.example');
+    await invite.getByRole('button', { name: l.invite }).click();
+    await expect(page.getByTestId('invitations').locator('tr[data-email="member@north.example"]')).toBeVisible();
+    const link = await mailedLink('member@north.example', '/invitations/');
+    const [ned, nedPage, nedErrors] = await newContext(browser, locale);
+    await signIn(nedPage, 'member@north.example');
+    await goto(nedPage, link);
+    await expect(nedPage.getByTestId('invitation-org')).toHaveText('甲 Org A');
+    await nedPage.getByRole('button', { name: l.accept }).click();
+    await expect(nedPage.getByTestId('current-org')).toHaveText('甲 Org A');
+    expect(nedErrors).toEqual([]);
+    await ned.close();
+    await page.reload();
+    await hydrated(page);
+    const row = page.getByTestId('members').locator('tr[data-email="member@north.example"]');
     await expect(row).toBeVisible();
     await expect(row.locator('select[name=role]')).toHaveValue('member');
+    await expect(page.getByTestId('invitations')).toHaveCount(0);
 
     // Sign out: the Workbench now sends us to sign in.
     await page.getByRole('button', { name: l.signOut }).click();

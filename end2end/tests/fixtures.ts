@@ -1,4 +1,6 @@
 import { test as base, expect, Page, BrowserContext } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 
 /** Fails the test on any console error or uncaught page error. */
 export function watchConsole(page: Page, errors: string[]) {
@@ -65,4 +67,41 @@ export async function newContext(browser: import('@playwright/test').Browser, lo
 
 export function unique(prefix: string) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The plain text of a raw mail (.eml) the server wrote, whatever its encoding. */
+function mailText(raw: string): string {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, split);
+  const body = raw.slice(split + 4);
+  const enc = /Content-Transfer-Encoding:\s*(\S+)/i.exec(head)?.[1]?.toLowerCase();
+  if (enc === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (enc === 'quoted-printable') {
+    const joined = body.replace(/=\r\n/g, '');
+    return Buffer.from(joined.replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/** The newest link to `prefix` in a mail to `to`, as a site path (waits for the mail). */
+export async function mailedLink(to: string, prefix: string): Promise<string> {
+  const dir = path.join(process.env.FENFA_E2E_DATA!, 'outbox');
+  let found = '';
+  await expect
+    .poll(() => {
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
+      files.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+      for (const f of files.reverse()) {
+        const raw = fs.readFileSync(f, 'utf8');
+        if (!raw.includes(`To: ${to}`)) continue;
+        const m = new RegExp(`https?://[^/\\s]+(${prefix.replace(/[?]/g, '\\?')}[0-9a-f]+)`).exec(mailText(raw));
+        if (m) {
+          found = m[1];
+          return found;
+        }
+      }
+      return '';
+    }, { message: `a mail to ${to} with a ${prefix} link` })
+    .not.toBe('');
+  return found;
 }
