@@ -120,6 +120,7 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
         "app_id={installed}&note=n&days=3",
     ),
     ("/api/maintenance/access", "app_id={installed}"),
+    ("/api/withdraw_invitation", "invitation_id={invitation}"),
 ];
 
 type Rows = &'static [(&'static str, &'static str)];
@@ -186,6 +187,7 @@ fn sides(w: &World) -> [Side; 4] {
         ids: ids(&[
             ("installed", "installed"),
             ("installed_form", "installed_form"),
+            ("invitation", "invitation"),
         ]),
         secrets: vec!["Northwind Trading".into()],
     };
@@ -194,6 +196,7 @@ fn sides(w: &World) -> [Side; 4] {
         ids: ids(&[
             ("installed", "other_installed"),
             ("installed_form", "other_installed_form"),
+            ("invitation", "other_invitation"),
         ]),
         secrets: vec!["Southgate Logistics".into()],
     };

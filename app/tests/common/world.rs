@@ -428,6 +428,22 @@ pub async fn world() -> World {
         )
         .await,
     );
+    let south_admin = s.session("admin@south.example").await;
+    ok(s.call(
+        "/api/invite_member",
+        "email=pending%40south.example&role=member",
+        Some(&south_admin),
+        &[],
+    )
+    .await);
+    ids.insert(
+        "other_invitation".into(),
+        s.t.one(
+            "SELECT id FROM invitations WHERE email = $1",
+            "pending@south.example",
+        )
+        .await,
+    );
 
     let mut tokens = vec![(Anonymous, None), (Operator, Some(op))];
     for (c, email) in [
