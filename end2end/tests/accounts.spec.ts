@@ -1,4 +1,4 @@
-import { test, expect, hydrated, goto, signIn, newContext, unique, mailedLink, DEMO_PASSWORD } from './fixtures';
+import { test, expect, hydrated, goto, signIn, signIn as signInAs, newContext, unique, mailedLink, DEMO_PASSWORD } from './fixtures';
 
 const L = {
   'zh-CN': {
@@ -63,7 +63,7 @@ for (const locale of ['zh-CN', 'en'] as const) {
     await expect(page.getByTestId('invitations').locator('tr[data-email="member@north.example"]')).toBeVisible();
     const link = await mailedLink('member@north.example', '/invitations/');
     const [ned, nedPage, nedErrors] = await newContext(browser, locale);
-    await signIn(nedPage, 'member@north.example');
+    await signInAs(nedPage, 'member@north.example');
     await goto(nedPage, link);
     await expect(nedPage.getByTestId('invitation-org')).toHaveText('甲 Org A');
     await nedPage.getByRole('button', { name: l.accept }).click();

@@ -88,7 +88,8 @@ async fn main() {
         return;
     }
     if let Err(e) = run(&args).await {
-        tracing::error!("{e}");
+        // On standard error, so that scripts and service managers show it.
+        eprintln!("fenfa-server: {e}");
         std::process::exit(1);
     }
 }

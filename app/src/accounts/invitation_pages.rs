@@ -99,6 +99,12 @@ pub fn InvitationPage() -> impl IntoView {
     let preview = Resource::new(token, super::api::invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
     let session = use_session();
+    // Joining changed the current organization: the header and pages reload it.
+    Effect::new(move |_| {
+        if matches!(accept.value().get(), Some(Ok(()))) {
+            session.refresh();
+        }
+    });
     let lang = use_lang();
     let here = move || format!("/invitations/{}", token());
     view! {

@@ -62,11 +62,12 @@ pub fn SignUpPage() -> impl IntoView {
                     {t(K::DisplayName)}
                     <input type="text" name="display_name" autocomplete="name" required maxlength="50" />
                 </label>
+                // The hint describes the field; it is not part of its name.
                 <label>
                     {t(K::Password)}
-                    <input type="password" name="password" autocomplete="new-password" required minlength="8" maxlength="128" />
-                    <small class="muted">{t(K::PasswordHint)}</small>
+                    <input type="password" name="password" autocomplete="new-password" required minlength="8" maxlength="128" aria-describedby="password-hint" />
                 </label>
+                <small class="muted" id="password-hint">{t(K::PasswordHint)}</small>
                 {move || next().map(|n| view! { <input type="hidden" name="next" value=n /> })}
                 {submit_button(K::CreateAccount, K::SigningUp, pending)}
             </ActionForm>
@@ -124,6 +125,9 @@ fn Members(me: Me) -> impl IntoView {
         |_| super::api::list_members(),
     );
     let me_id = me.user_id.clone();
+    // Invitations are the admins' (in maintenance the ISV is no admin here).
+    let is_admin = me.maintenance.is_none()
+        && me.current.as_ref().is_some_and(|o| o.role == Role::Admin);
     let org_name = me
         .current
         .as_ref()
@@ -187,7 +191,7 @@ fn Members(me: Me) -> impl IntoView {
                 }}
             </Transition>
         </section>
-        <super::invitation_pages::Invitations />
+        {is_admin.then(|| view! { <super::invitation_pages::Invitations /> })}
     }
 }
 
@@ -308,9 +312,9 @@ pub fn AccountPage() -> impl IntoView {
                     </label>
                     <label>
                         {t(K::NewPassword)}
-                        <input type="password" name="new_password" autocomplete="new-password" required minlength="8" maxlength="128" />
-                        <small class="muted">{t(K::PasswordHint)}</small>
+                        <input type="password" name="new_password" autocomplete="new-password" required minlength="8" maxlength="128" aria-describedby="new-password-hint" />
                     </label>
+                    <small class="muted" id="new-password-hint">{t(K::PasswordHint)}</small>
                     {submit_button(K::ChangePassword, K::Saving, pending)}
                 </ActionForm>
             </section>
