@@ -2,8 +2,9 @@
 //! trusted only once its owner opened a link mailed to it.
 
 use super::ctx::Ctx;
+use super::queries::member_entry;
 use super::*;
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::db::{is_unique_violation, new_id, Db, Tx};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::mail::{Mail, Mailer};
@@ -100,20 +101,6 @@ async fn mark_verified(tx: &mut Tx, user_id: &str, now: i64) -> AppResult<()> {
 
 // ---- invitations -----------------------------------------------------------
 
-fn entry<'a>(ctx: &'a Ctx, org: &'a str, action: &'a str, target: &'a str) -> Entry<'a> {
-    Entry {
-        org_id: org,
-        actor_user_id: &ctx.user_id.0,
-        acting_as: "admin",
-        actor_org_id: None,
-        app_id: None,
-        action,
-        target,
-        before: None,
-        after: None,
-    }
-}
-
 /// Invites an address (admins). The answer is the same whether or not an
 /// account exists for it; the invitation is mailed to the address.
 pub async fn invite(
@@ -164,7 +151,7 @@ pub async fn invite(
     .bind(now + INVITATION_DAYS * DAY_MS)
     .execute(&mut *tx)
     .await?;
-    let mut e = entry(ctx, &org_id, "member.invite", &id);
+    let mut e = member_entry(ctx, &org_id, "member.invite", &id);
     e.after = Some(json!({ "email": email.as_str(), "role": role.as_str() }));
     audit::record(&mut tx, e, now).await?;
     tx.commit().await?;
@@ -231,7 +218,7 @@ pub async fn withdraw(db: &Db, ctx: &Ctx, invitation_id: &str, now: i64) -> AppR
     }
     audit::record(
         &mut tx,
-        entry(ctx, &org, "member.invite_withdraw", invitation_id),
+        member_entry(ctx, &org, "member.invite_withdraw", invitation_id),
         now,
     )
     .await?;
@@ -309,7 +296,7 @@ pub async fn accept(db: &Db, ctx: &Ctx, token: &str, now: i64) -> AppResult<OrgI
         .bind(&o.id)
         .execute(&mut *tx)
         .await?;
-    let mut e = entry(ctx, &o.org_id, "member.join", &ctx.user_id.0);
+    let mut e = member_entry(ctx, &o.org_id, "member.join", &ctx.user_id.0);
     e.acting_as = "self";
     e.after = Some(json!({ "email": o.email, "role": role.as_str(), "invitation": o.id }));
     audit::record(&mut tx, e, now).await?;

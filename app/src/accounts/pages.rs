@@ -126,8 +126,8 @@ fn Members(me: Me) -> impl IntoView {
     );
     let me_id = me.user_id.clone();
     // Invitations are the admins' (in maintenance the ISV is no admin here).
-    let is_admin = me.maintenance.is_none()
-        && me.current.as_ref().is_some_and(|o| o.role == Role::Admin);
+    let is_admin =
+        me.maintenance.is_none() && me.current.as_ref().is_some_and(|o| o.role == Role::Admin);
     let org_name = me
         .current
         .as_ref()

@@ -88,21 +88,7 @@ pub async fn create_user(
     password: &NewPassword,
     now: i64,
 ) -> AppResult<UserId> {
-    let hash = hash_password(password.as_str().to_string()).await?;
-    let id = new_id();
-    let res = sqlx::query("INSERT INTO users (id, email, display_name, password_hash, is_operator, created_at) VALUES ($1, $2, $3, $4, 0, $5)")
-        .bind(&id)
-        .bind(email.as_str())
-        .bind(name.as_str())
-        .bind(hash)
-        .bind(now)
-        .execute(&db.pool)
-        .await;
-    match res {
-        Ok(_) => Ok(UserId(id)),
-        Err(e) if is_unique_violation(&e) => Err(AppError::new(ErrorCode::EmailTaken)),
-        Err(e) => Err(AppError::internal(e)),
-    }
+    insert_user(db, email, name.as_str(), password.as_str(), false, now).await
 }
 
 /// `fenfa-server create-operator`: the first platform operator of a real
@@ -116,17 +102,32 @@ pub async fn create_operator(
     one_time_password: &str,
     now: i64,
 ) -> AppResult<UserId> {
-    let hash = hash_password(one_time_password.to_string()).await?;
+    insert_user(db, email, "Platform operator", one_time_password, true, now).await
+}
+
+/// A new account; `operator`: a platform operator with a one-time password
+/// and the installer's (verified) address.
+async fn insert_user(
+    db: &Db,
+    email: &Email,
+    name: &str,
+    password: &str,
+    operator: bool,
+    now: i64,
+) -> AppResult<UserId> {
+    let hash = hash_password(password.to_string()).await?;
     let id = new_id();
     let res = sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, is_operator, created_at, must_change_password, email_verified_at) \
-         VALUES ($1, $2, $3, $4, 1, $5, 1, $5)",
+         VALUES ($1, $2, $3, $4, $5, $6, $5, $7)",
     )
     .bind(&id)
     .bind(email.as_str())
-    .bind("Platform operator")
+    .bind(name)
     .bind(hash)
+    .bind(operator as i64)
     .bind(now)
+    .bind(operator.then_some(now))
     .execute(&db.pool)
     .await;
     match res {
@@ -360,7 +361,12 @@ pub async fn members(db: &Db, ctx: &Ctx) -> AppResult<Vec<MemberView>> {
         .collect()
 }
 
-fn member_entry<'a>(ctx: &'a Ctx, org: &'a str, action: &'a str, target: &'a str) -> Entry<'a> {
+pub(super) fn member_entry<'a>(
+    ctx: &'a Ctx,
+    org: &'a str,
+    action: &'a str,
+    target: &'a str,
+) -> Entry<'a> {
     Entry {
         org_id: org,
         actor_user_id: &ctx.user_id.0,
