@@ -548,6 +548,8 @@ async fn backup_command_copies_the_running_database() {
     let restored = w.t.dir().join("restored");
     std::fs::create_dir(&restored).unwrap();
     std::fs::copy(&target, restored.join("fenfa.db")).unwrap();
+    // The key that sealed the database's credentials is restored with it.
+    std::fs::copy(w.t.dir().join("secret.key"), restored.join("secret.key")).unwrap();
     let server = Instance::start(&format!("sqlite://{}/fenfa.db", restored.display())).await;
     let isv = server.session("isv-admin@acme.example", "fenfa-demo").await;
     let page = server

@@ -232,3 +232,31 @@ async fn sigterm_finishes_the_request_in_flight_and_keeps_counted_views() {
         .unwrap();
     assert_eq!(views, VIEWS as i64);
 }
+
+#[tokio::test]
+#[ignore = "needs FENFA_SERVER_BIN"]
+async fn the_server_refuses_to_start_with_a_key_that_cannot_open_its_credentials() {
+    let t = common::fresh_sqlite().await;
+    // The demo's services hold credentials sealed with the key file beside the database.
+    app::demo::seed(&t.db, t.clock.now_ms()).await.unwrap();
+    let url = t.url.clone();
+    t.db.pool.close().await;
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tokio::process::Command::new(server_bin())
+            .env("DATABASE_URL", &url)
+            .env("FENFA_SECRET_KEY", "22".repeat(32))
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .stdin(Stdio::null())
+            .output(),
+    )
+    .await
+    .expect("the server started instead of refusing")
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("sealed with a key that is not configured"),
+        "{err}"
+    );
+}

@@ -166,19 +166,29 @@ pub async fn delete_service(
 /// Seals credentials stored in plaintext (written before sealing existed)
 /// and re-seals those of an older key with the current one; returns how
 /// many changed. Run at every start and by `fenfa-server rotate-secrets`.
-pub async fn reseal_credentials(db: &Db) -> AppResult<usize> {
+/// A credential no configured key opens stops it with the reason: a server
+/// must not run on with secrets it cannot use (and seal new ones with a
+/// different key).
+pub async fn reseal_credentials(db: &Db) -> Result<usize, String> {
+    let db_err = |e: sqlx::Error| format!("reading or writing credentials: {e}");
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT id, credential FROM services WHERE credential IS NOT NULL")
             .fetch_all(&db.pool)
-            .await?;
+            .await
+            .map_err(db_err)?;
     let mut changed = 0;
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_write().await.map_err(db_err)?;
     for (id, stored) in rows {
         if db.secrets.is_current(&stored) {
             continue;
         }
         let plain = if crate::secrets::Secrets::is_sealed(&stored) {
-            db.secrets.open(&stored).map_err(AppError::internal)?
+            db.secrets.open(&stored).map_err(|_| {
+                "stored credentials were sealed with a key that is not configured: restore the \
+                 key that belongs to this database (the secret.key file beside it, or \
+                 FENFA_SECRET_KEY), or name the old key in FENFA_SECRET_KEY_OLD"
+                    .to_string()
+            })?
         } else {
             stored
         };
@@ -186,9 +196,10 @@ pub async fn reseal_credentials(db: &Db) -> AppResult<usize> {
             .bind(db.secrets.seal(&plain))
             .bind(&id)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(db_err)?;
         changed += 1;
     }
-    tx.commit().await?;
+    tx.commit().await.map_err(db_err)?;
     Ok(changed)
 }
