@@ -23,7 +23,6 @@ pub enum ErrorCode {
     InvalidOrgName,
     InvalidRole,
     InvalidCert,
-    UserNotFound,
     AlreadyMember,
     LastAdmin,
     NoOrg,
@@ -75,7 +74,6 @@ pub enum ErrorCode {
     SignUpSlowDown,
     CommonPassword,
     PasswordHasEmail,
-    EmailNotVerified,
     InvitationInvalid,
     InvitationOtherEmail,
     VerificationInvalid,
@@ -101,7 +99,6 @@ impl ErrorCode {
             InvalidOrgName => K::ErrInvalidOrgName,
             InvalidRole => K::ErrInvalidRole,
             InvalidCert => K::ErrInvalidCert,
-            UserNotFound => K::ErrUserNotFound,
             AlreadyMember => K::ErrAlreadyMember,
             LastAdmin => K::ErrLastAdmin,
             NoOrg => K::ErrNoOrg,
@@ -153,7 +150,6 @@ impl ErrorCode {
             SignUpSlowDown => K::ErrSignUpSlowDown,
             CommonPassword => K::ErrCommonPassword,
             PasswordHasEmail => K::ErrPasswordHasEmail,
-            EmailNotVerified => K::ErrEmailNotVerified,
             InvitationInvalid => K::ErrInvitationInvalid,
             InvitationOtherEmail => K::ErrInvitationOtherEmail,
             VerificationInvalid => K::ErrVerificationInvalid,
@@ -180,9 +176,8 @@ impl ErrorCode {
             | MaintenanceEnded
             | PasswordChangeRequired
             | NotOwnApp
-            | EmailNotVerified
             | InvitationOtherEmail => 403,
-            NotFound | UserNotFound | LinkInvalid | InvitationInvalid | VerificationInvalid => 404,
+            NotFound | LinkInvalid | InvitationInvalid | VerificationInvalid => 404,
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
             | AccessClosed => 409,
             SignInSlowDown | SignInLocked | SignUpSlowDown | ExportRunning => 429,

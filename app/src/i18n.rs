@@ -116,8 +116,6 @@ catalogue! {
     Role => "角色", "Role";
     Name => "姓名", "Name";
     Actions => "操作", "Actions";
-    AddMember => "添加成员", "Add member";
-    AddMemberHint => "输入已注册用户的邮箱", "Email of a registered user";
     Add => "添加", "Add";
     Adding => "正在添加…", "Adding…";
     Remove => "移除", "Remove";
@@ -150,7 +148,6 @@ catalogue! {
     ErrSignUpSlowDown => "注册尝试过多，请稍后再试", "Too many sign-up attempts: wait a moment, then try again";
     ErrCommonPassword => "密码：这个密码太常见，容易被猜到，请换一个", "Password: this password is too common and easy to guess; choose another";
     ErrPasswordHasEmail => "密码：不能包含邮箱地址 @ 前面的部分", "Password: must not contain the part of your email address before the @";
-    ErrEmailNotVerified => "请先验证邮箱：打开我们发到你邮箱的链接", "Verify your email address first: open the link we mailed to you";
     ErrInvitationInvalid => "此邀请已失效（已撤回、已使用或已过期）", "This invitation is no longer valid (withdrawn, used or expired)";
     ErrInvitationOtherEmail => "此邀请发给了另一个邮箱地址，请用该邮箱的账号登录", "This invitation was sent to another email address: sign in with that address's account";
     ErrVerificationInvalid => "此验证链接已失效，请重新发送验证邮件", "This verification link is no longer valid: send a new verification mail";
@@ -187,7 +184,6 @@ catalogue! {
     ErrInvalidOrgName => "组织名称：需为 1–100 个字符", "Organization name: must be 1–100 characters";
     ErrInvalidRole => "角色：只能是管理员或普通员工", "Role: must be admin or member";
     ErrInvalidCert => "认证等级：不是有效的等级", "Certification level: not a valid level";
-    ErrUserNotFound => "没有使用该邮箱的用户", "No user has this email";
     ErrAlreadyMember => "该用户已是本组织成员", "This user is already a member";
     ErrLastAdmin => "组织至少要保留一名管理员", "An organization must keep at least one admin";
     ErrNoOrg => "请先选择或创建组织", "Choose or create an organization first";

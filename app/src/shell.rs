@@ -106,6 +106,17 @@ impl SessionCtx {
     pub fn refresh(&self) {
         self.epoch.update(|e| *e += 1);
     }
+
+    /// Reloads who is signed in whenever `succeeded()` turns true: for
+    /// actions that change the session as a side effect (a password, an
+    /// organization joined, an address verified).
+    pub fn refresh_when(self, succeeded: impl Fn() -> bool + Send + Sync + 'static) {
+        Effect::new(move |_| {
+            if succeeded() {
+                self.refresh();
+            }
+        });
+    }
 }
 
 pub fn use_session() -> SessionCtx {

@@ -126,7 +126,7 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
 type Rows = &'static [(&'static str, &'static str)];
 
 /// The refusals that mean "no such thing for you".
-const NOT_YOURS: &[&str] = &["not_found", "user_not_found", "not_org_user"];
+const NOT_YOURS: &[&str] = &["not_found", "not_org_user"];
 
 /// One side: its caller, its ids by generic key, and texts only it may see.
 struct Side {

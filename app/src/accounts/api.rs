@@ -169,18 +169,18 @@ pub async fn sign_in(
             let now = state.clock.now_ms();
             // Counted before the password check: parallel guesses wait like
             // sequential ones.
-            let keys = throttle::keys(&email, client_ip(&state));
+            let addr = client_ip(&state);
+            let keys = throttle::keys(&email, addr);
             throttle::attempt(&state.db, &keys, ErrorCode::SignInSlowDown, now).await?;
             let user = match queries::check_credentials(&state.db, &email, &password).await {
                 Err(e) if e.code == ErrorCode::BadCredentials => {
                     // The account's organizations see guessing at their people.
                     if let Some(id) = queries::user_by_email(&state.db, &email).await? {
-                        let addr = client_ip(&state).map(|a| a.to_string());
                         queries::record_security_event(
                             &state.db,
                             &id,
                             "security.sign_in_failed",
-                            serde_json::json!({ "address": addr }),
+                            serde_json::json!({ "address": addr.map(|a| a.to_string()) }),
                             now,
                         )
                         .await?;

@@ -32,12 +32,7 @@ pub fn Invitations() -> impl IntoView {
                     <span class="sr-only">{t(K::Email)}</span>
                     <input type="email" name="email" required maxlength="254" placeholder=move || K::InviteHint.text(lang.get()) />
                 </label>
-                <select name="role" aria-label=t(K::Role)>
-                    {[Role::Member, Role::Admin]
-                        .into_iter()
-                        .map(|r| view! { <option value=r.as_str()>{move || r.label().text(lang.get())}</option> })
-                        .collect_view()}
-                </select>
+                {super::pages::role_select("role", Role::Member)}
                 {submit_button(K::Invite, K::Inviting, sending)}
             </ActionForm>
             {error_note(move || invite.value().get().and_then(|r| r.err()))}
@@ -100,11 +95,7 @@ pub fn InvitationPage() -> impl IntoView {
     let accept = ServerAction::<AcceptInvitation>::new();
     let session = use_session();
     // Joining changed the current organization: the header and pages reload it.
-    Effect::new(move |_| {
-        if matches!(accept.value().get(), Some(Ok(()))) {
-            session.refresh();
-        }
-    });
+    session.refresh_when(move || matches!(accept.value().get(), Some(Ok(()))));
     let lang = use_lang();
     let here = move || format!("/invitations/{}", token());
     view! {
@@ -158,13 +149,8 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let verify = ServerAction::<VerifyEmail>::new();
-    let session = use_session();
-    Effect::new(move |_| {
-        if matches!(verify.value().get(), Some(Ok(()))) {
-            session.refresh();
-        }
-    });
     let done = move || matches!(verify.value().get(), Some(Ok(())));
+    use_session().refresh_when(done);
     view! {
         <section class="card narrow">
             <h1>{t(K::VerifyEmail)}</h1>

@@ -22,10 +22,6 @@ fn new_token() -> (String, String) {
     (token, hash)
 }
 
-fn hash(token: &str) -> String {
-    super::session::hash_token(token)
-}
-
 // ---- email verification --------------------------------------------------
 
 /// Makes a verification link for the user's address and mails it.
@@ -67,17 +63,16 @@ pub async fn send_verification(
 /// account's address.
 pub async fn verify_email(db: &Db, token: &str, now: i64) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
-    let row: Option<(String, String, i64)> = sqlx::query_as(
-        "SELECT v.user_id, v.email, v.expires_at FROM email_verifications v JOIN users u ON u.id = v.user_id \
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT v.user_id, v.expires_at FROM email_verifications v JOIN users u ON u.id = v.user_id \
          WHERE v.token_hash = $1 AND u.email = v.email",
     )
-    .bind(hash(token))
+    .bind(super::session::hash_token(token))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((user_id, _, expires_at)) = row.filter(|r| now < r.2) else {
+    let Some((user_id, _)) = row.filter(|(_, expires_at)| now < *expires_at) else {
         return Err(AppError::new(ErrorCode::VerificationInvalid));
     };
-    let _ = expires_at;
     mark_verified(&mut tx, &user_id, now).await?;
     tx.commit().await?;
     Ok(())
@@ -244,7 +239,7 @@ async fn open(conn: &mut sqlx::AnyConnection, token: &str, now: i64) -> AppResul
          FROM invitations i JOIN organizations o ON o.id = i.org_id LEFT JOIN users u ON u.id = i.invited_by \
          WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.withdrawn_at IS NULL",
     )
-    .bind(hash(token))
+    .bind(super::session::hash_token(token))
     .fetch_optional(&mut *conn)
     .await?;
     row.filter(|r| now < r.expires_at)

@@ -97,7 +97,7 @@ pub fn NewOrgPage() -> impl IntoView {
     }
 }
 
-fn role_select(name: &'static str, selected: Role) -> impl IntoView {
+pub(super) fn role_select(name: &'static str, selected: Role) -> impl IntoView {
     let lang = use_lang();
     view! {
         <select name=name aria-label=t(K::Role)>
@@ -286,12 +286,7 @@ pub fn AccountPage() -> impl IntoView {
         matches!(action.value().get(), Some(Ok(()))) || query.read().get("changed").is_some()
     };
     // The header and the page guards learn that a one-time password is gone.
-    let session = use_session();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            session.refresh();
-        }
-    });
+    use_session().refresh_when(move || matches!(action.value().get(), Some(Ok(()))));
     view! {
         <SignedIn children=move |me: Me| view! {
             <section class="card narrow">

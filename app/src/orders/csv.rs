@@ -86,13 +86,6 @@ fn line(r: &super::domain::OrderRow) -> String {
     line
 }
 
-/// Where the streamed body is: the first chunk is the header.
-enum Cursor {
-    Start,
-    After(Option<String>),
-    Done,
-}
-
 pub async fn export(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -141,41 +134,32 @@ pub async fn export(
             crate::error::ErrorCode::ExportRunning,
         ));
     };
-    // Then page by page as the client reads: memory stays at one page.
-    let mut pending = Some(first);
-    let body = futures_util::stream::unfold(Cursor::Start, move |cursor| {
-        let (state, ctx, q, pending) = (state.clone(), ctx.clone(), q.clone(), pending.take());
+    // The header and that page go out first; then page by page as the
+    // client reads, so memory stays at one page.
+    let mut first_chunk = String::from(
+        "\u{feff}order_no,app,customer,buyer,purchased_at,app_version,setup,maintenance_access\r\n",
+    );
+    first_chunk.extend(first.rows.iter().map(line));
+    let rest = futures_util::stream::unfold(first.next, move |after| {
+        let (state, ctx, q) = (state.clone(), ctx.clone(), q.clone());
+        // The export's place is held until the body ends or is dropped.
         let _running = &running;
         async move {
-            let after = match cursor {
-                Cursor::Done => return None,
-                Cursor::Start => {
-                    let head = "\u{feff}order_no,app,customer,buyer,purchased_at,app_version,setup,maintenance_access\r\n";
-                    return Some((Ok(bytes::Bytes::from(head)), Cursor::After(None)));
-                }
-                Cursor::After(after) => after,
-            };
-            let page = match pending {
-                Some(p) => Ok(p),
-                None => {
-                    super::queries::list(&state.db, &ctx, &q, filter, after.as_deref(), PAGE, now)
-                        .await
-                }
-            };
-            match page {
+            let after = after?;
+            match super::queries::list(&state.db, &ctx, &q, filter, Some(&after), PAGE, now).await {
                 Ok(page) => {
                     let chunk: String = page.rows.iter().map(line).collect();
-                    let next = match page.next {
-                        Some(n) => Cursor::After(Some(n)),
-                        None => Cursor::Done,
-                    };
-                    Some((Ok(bytes::Bytes::from(chunk)), next))
+                    Some((Ok(bytes::Bytes::from(chunk)), page.next))
                 }
                 // Headers are gone: cut the body, so the file is visibly incomplete.
-                Err(e) => Some((Err(std::io::Error::other(e.message)), Cursor::Done)),
+                Err(e) => Some((Err(std::io::Error::other(e.message)), None)),
             }
         }
     });
+    let body = futures_util::StreamExt::chain(
+        futures_util::stream::once(std::future::ready(Ok(bytes::Bytes::from(first_chunk)))),
+        rest,
+    );
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
