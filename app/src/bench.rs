@@ -128,8 +128,8 @@ pub async fn is_seeded(db: &Db) -> AppResult<bool> {
 /// the database itself (recursive CTEs work on SQLite and PostgreSQL).
 pub async fn seed(db: &Db, scale: Scale, now: i64) -> AppResult<()> {
     assert!(2 * scale.orders / scale.customers <= scale.apps);
-    use crate::accounts::session::hash_token as session_hash;
-    use crate::distribution::links::hash_token as link_hash;
+    use crate::distribution::queries::links::hash_token as link_hash;
+    use crate::session::store::hash_token as session_hash;
     let hash = crate::accounts::queries::hash_password(crate::demo::PASSWORD.into()).await?;
     let mut tx = db.begin_write().await?;
     let admin = "bench-isv-admin";

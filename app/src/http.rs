@@ -1,7 +1,7 @@
 //! The HTTP surface: routes, request guards and response headers.
 
 use crate::error::{AppError, ErrorCode};
-use crate::i18n::{lang_from_headers, K};
+use crate::i18n::{Lang, RequestLang, K};
 use crate::state::AppState;
 use crate::{shell, App};
 use axum::body::Body;
@@ -30,14 +30,14 @@ pub fn router(state: AppState) -> Router {
         .route(PLAIN_ROUTES[0], get(healthz))
         .route(PLAIN_ROUTES[1], get(crate::orders::csv::export))
         .route(PLAIN_ROUTES[2], get(ping))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            || leptos::prelude::provide_context(crate::accounts::ctx::RequestCtx::default()),
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, request_context, move || {
+            shell(options.clone())
+        })
         .method_not_allowed_fallback(method_not_allowed)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(request_context, shell))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers));
@@ -48,6 +48,36 @@ pub fn router(state: AppState) -> Router {
         router
     };
     router.with_state(state)
+}
+
+/// What every page render and server function call gets besides the request:
+/// a place to resolve the caller once, and the request's language.
+fn request_context() {
+    use leptos::prelude::{provide_context, use_context};
+    provide_context(crate::session::RequestCtx::default());
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        provide_context(RequestLang(lang_from_headers(&parts.headers)));
+    }
+}
+
+/// The language to answer in: the remembered choice, else the browser's.
+pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::from_request(cookie_value(headers, Lang::COOKIE).as_deref(), accept)
+}
+
+/// One cookie's value from the request headers.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
 }
 
 async fn strict_transport_security(req: Request<Body>, next: Next) -> Response {
@@ -181,7 +211,7 @@ async fn method_not_allowed(headers: http::HeaderMap) -> Response {
 }
 
 /// A coded JSON error, as server functions answer them.
-fn error_json(code: ErrorCode, lang: crate::i18n::Lang) -> Response {
+fn error_json(code: ErrorCode, lang: Lang) -> Response {
     let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST);
     let body = serde_json::to_string(&AppError::in_lang(code, lang)).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()

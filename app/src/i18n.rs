@@ -335,6 +335,55 @@ catalogue! {
     ByProviders => "仅看服务商的修改", "Only changes made by service providers";
     Who => "操作人", "Who";
     ActingAs => "身份", "Acting as";
+    ActingSelf => "本人", "Self";
+    ActingAppAdmin => "应用管理员", "App admin";
+    ActingMaintenance => "远程维护，订单", "Remote maintenance of order";
+    ActingMaintainer => "应用管理员（远程维护），订单", "App admin via remote maintenance of order";
+    ActAppCreate => "创建应用", "Created the app";
+    ActAppUpdate => "修改应用信息", "Changed the app's details";
+    ActAppDelete => "删除应用", "Deleted the app";
+    ActAppInstalled => "安装应用", "Installed the app";
+    ActAppAdminAdd => "添加应用管理员", "Added an app admin";
+    ActAppAdminRemove => "移除应用管理员", "Removed an app admin";
+    ActFormAdd => "添加表单", "Added a form";
+    ActFormRename => "重命名表单", "Renamed a form";
+    ActFormMove => "调整表单顺序", "Moved a form";
+    ActFormDelete => "删除表单", "Deleted a form";
+    ActFieldAdd => "添加字段", "Added a field";
+    ActFieldUpdate => "修改字段", "Changed a field";
+    ActFieldMove => "调整字段顺序", "Moved a field";
+    ActFieldDelete => "删除字段", "Deleted a field";
+    ActStepAdd => "添加审批节点", "Added an approval step";
+    ActStepMove => "调整审批节点顺序", "Moved an approval step";
+    ActStepDelete => "删除审批节点", "Deleted an approval step";
+    ActApproverAdd => "添加审批人", "Added an approver";
+    ActApproverRemove => "移除审批人", "Removed an approver";
+    ActTemplateAdd => "添加消息模板", "Added a message template";
+    ActTemplateUpdate => "修改消息模板", "Changed a message template";
+    ActTemplateDelete => "删除消息模板", "Deleted a message template";
+    ActRecipientAdd => "添加接收人", "Added a recipient";
+    ActRecipientRemove => "移除接收人", "Removed a recipient";
+    ActServiceAdd => "添加第三方服务", "Added a third-party service";
+    ActServiceUpdate => "修改第三方服务", "Changed a third-party service";
+    ActServiceCredential => "更换服务凭证", "Replaced a service credential";
+    ActServiceDelete => "删除第三方服务", "Deleted a third-party service";
+    ActLinkCreate => "创建分发链接", "Created a distribution link";
+    ActLinkRevoke => "撤销分发链接", "Revoked a distribution link";
+    ActOrderPurchased => "购买应用", "Bought an app";
+    ActPurchaseRequested => "申请购买", "Asked an admin to buy";
+    ActPurchaseDismissed => "忽略购买申请", "Dismissed a purchase request";
+    ActMaintenanceStart => "开始远程维护", "Started remote maintenance";
+    ActMaintenanceClose => "关闭维护权限", "Closed maintenance access";
+    ActMaintenanceRequest => "申请维护", "Requested maintenance";
+    ActMemberInvite => "邀请成员", "Invited a member";
+    ActMemberInviteWithdraw => "撤回邀请", "Withdrew an invitation";
+    ActMemberJoin => "加入组织", "Joined the organization";
+    ActMemberRole => "修改成员角色", "Changed a member's role";
+    ActMemberRemove => "移除成员", "Removed a member";
+    ActOrgCreate => "创建组织", "Created the organization";
+    ActOrgCertification => "修改认证等级", "Changed the certification";
+    ActPasswordChanged => "修改密码", "Changed the password";
+    ActSignInFailed => "登录失败", "Failed sign-in";
     What => "操作", "What";
     When => "时间", "When";
     Changes => "变更", "Changes";
@@ -444,27 +493,27 @@ pub fn t(key: K) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || key.text(lang.get())
 }
 
-/// The language the server renders in: the remembered choice, else the browser's.
-#[cfg(feature = "ssr")]
-pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
-    if let Some(lang) =
-        crate::accounts::session::cookie_value(headers, Lang::COOKIE).and_then(|v| Lang::parse(&v))
-    {
-        return lang;
+/// The language of the request being served, provided by the router (it
+/// reads the request; this module reads no HTTP).
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLang(pub Lang);
+
+impl Lang {
+    /// The remembered choice (`cookie`), else the browser's preference.
+    pub fn from_request(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        cookie
+            .and_then(Lang::parse)
+            .or_else(|| accept_language.map(Lang::from_accept_language))
+            .unwrap_or_default()
     }
-    headers
-        .get(http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_accept_language)
-        .unwrap_or_default()
 }
 
 /// The language of the current request (server) or page (browser).
 pub fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .map(|p| lang_from_headers(&p.headers))
+        use_context::<RequestLang>()
+            .map(|l| l.0)
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

@@ -10,8 +10,10 @@ pub mod error;
 pub mod i18n;
 pub mod maintenance;
 pub mod orders;
+pub mod session;
 pub mod shell;
 pub mod ui;
+pub mod values;
 
 #[cfg(feature = "ssr")]
 pub mod bench;

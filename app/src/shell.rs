@@ -1,18 +1,18 @@
 //! The page frame: document shell, header, routes and the shared session state.
 
 use crate::accounts::api::{get_me, CreateOrg, SignIn, SignOut, SignUp, SwitchOrg};
-use crate::accounts::invitation_pages::{InvitationPage, VerifyEmailPage};
+use crate::accounts::pages::invitations::{InvitationPage, VerifyEmailPage};
 use crate::accounts::pages::{
     AccountPage, MembersPage, NewOrgPage, OperatorPage, SignInPage, SignUpPage,
 };
 use crate::accounts::Me;
-use crate::apps::editor::AppEditorPage;
+use crate::apps::pages::editor::AppEditorPage;
 use crate::apps::pages::WorkbenchPage;
 use crate::audit::pages::AuditPage;
 use crate::distribution::pages::{DistributePage, LinkRoutePage};
-use crate::error::AppError;
 use crate::i18n::{t, use_lang, LangCtx, K};
 use crate::orders::pages::{OrderDetailPage, OrdersPage};
+use crate::session::{use_session, SessionCtx};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
@@ -86,41 +86,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[cfg(not(feature = "ssr"))]
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     view! { <App /> }
-}
-
-/// Who is signed in, refreshed whenever an action changes it.
-#[derive(Clone, Copy)]
-pub struct SessionCtx {
-    pub me: Resource<Result<Option<Me>, AppError>>,
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_up: ServerAction<SignUp>,
-    pub sign_out: ServerAction<SignOut>,
-    pub switch_org: ServerAction<SwitchOrg>,
-    pub create_org: ServerAction<CreateOrg>,
-    /// Bumped by pages whose actions change the session in other ways.
-    pub epoch: RwSignal<u32>,
-}
-
-impl SessionCtx {
-    /// Reloads who is signed in and where (after a purchase switched organization).
-    pub fn refresh(&self) {
-        self.epoch.update(|e| *e += 1);
-    }
-
-    /// Reloads who is signed in whenever `succeeded()` turns true: for
-    /// actions that change the session as a side effect (a password, an
-    /// organization joined, an address verified).
-    pub fn refresh_when(self, succeeded: impl Fn() -> bool + Send + Sync + 'static) {
-        Effect::new(move |_| {
-            if succeeded() {
-                self.refresh();
-            }
-        });
-    }
-}
-
-pub fn use_session() -> SessionCtx {
-    expect_context::<SessionCtx>()
 }
 
 #[component]

@@ -3,7 +3,7 @@
 use crate::accounts::Me;
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, K};
-use crate::shell::use_session;
+use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;

@@ -3,9 +3,10 @@
 
 mod common;
 
-use app::accounts::{invitations, queries};
-use app::accounts::{session, CertLevel, Email, NewPassword, OrgId, Role, UserId};
+use app::accounts::queries::{self, invitations};
+use app::accounts::{CertLevel, Email, NewPassword, OrgId, Role, UserId};
 use app::error::ErrorCode;
+use app::session::store as session;
 
 #[tokio::test]
 async fn an_email_can_register_only_once_whatever_its_case() {

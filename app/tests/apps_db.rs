@@ -4,12 +4,13 @@
 
 mod common;
 
-use app::accounts::ctx::Ctx;
 use app::accounts::Role;
 use app::apps::domain::*;
-use app::apps::edits::{self, AppSettings, FieldInput, ServiceInput};
-use app::apps::{reads, snapshot};
+use app::apps::queries as reads;
+use app::apps::queries::edits::{self, AppSettings, FieldInput, ServiceInput};
+use app::apps::snapshot;
 use app::error::ErrorCode;
+use app::session::Ctx;
 use common::{TestDb, T0};
 
 struct World {

@@ -4,15 +4,16 @@
 
 mod common;
 
-use app::accounts::ctx::Ctx;
 use app::accounts::queries::set_certification;
 use app::accounts::{CertLevel, OrgId, Role};
-use app::apps::edits::{self, AppSettings, FieldInput, ServiceInput};
-use app::apps::{reads, snapshot};
+use app::apps::queries as reads;
+use app::apps::queries::edits::{self, AppSettings, FieldInput, ServiceInput};
+use app::apps::snapshot;
 use app::distribution::domain::{LinkOptions, PurchaseOutcome, DAY_MS};
-use app::distribution::links::{self, LinkRef};
-use app::distribution::purchase;
+use app::distribution::queries::links::{self, LinkRef};
+use app::distribution::queries::purchase;
 use app::error::ErrorCode;
+use app::session::Ctx;
 use common::{TestDb, T0};
 
 struct World {

@@ -181,10 +181,15 @@ async fn sigterm_finishes_the_request_in_flight_and_keeps_counted_views() {
     .unwrap();
     let ctx = t.ctx(&app::accounts::UserId(isv_admin), Some(&acme)).await;
     let options = app::distribution::domain::LinkOptions::parse("30", "", "", "").unwrap();
-    let link =
-        app::distribution::links::create_link(&t.db, &ctx, &app_id, &options, t.clock.now_ms())
-            .await
-            .unwrap();
+    let link = app::distribution::queries::links::create_link(
+        &t.db,
+        &ctx,
+        &app_id,
+        &options,
+        t.clock.now_ms(),
+    )
+    .await
+    .unwrap();
     let url = t.url.clone();
     t.db.pool.close().await;
 

@@ -73,6 +73,9 @@ test('remote maintenance: the ISV maintains, the customer sees it, closes and re
   await expect(entry).toContainText('Alice Admin');
   await expect(entry).toContainText('Acme Software');
   await expect(entry).toContainText('via remote maintenance of order');
+  // The action in the reader's language, not as its code.
+  await expect(entry).toContainText('Changed a field');
+  await expect(entry).not.toContainText('field.update');
   await expect(entry).toContainText('设备编号 Asset no.');
 
   // The customer closes development state from the app card.

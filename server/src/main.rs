@@ -102,7 +102,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(&database_url()).await?;
     let clock = Clock::system();
     // Credentials stored before sealing existed, or under an old key.
-    let resealed = app::apps::edits::reseal_credentials(&db).await?;
+    let resealed = app::apps::queries::edits::reseal_credentials(&db).await?;
     if resealed > 0 {
         tracing::info!("sealed {resealed} stored credential(s) with the current key");
     }
@@ -197,7 +197,7 @@ async fn stop_signal() {
 /// `rotate-secrets`: every stored secret sealed with the current key.
 async fn rotate_secrets() -> Result<usize, Box<dyn std::error::Error>> {
     let db = Db::connect(&database_url()).await?;
-    let n = app::apps::edits::reseal_credentials(&db).await?;
+    let n = app::apps::queries::edits::reseal_credentials(&db).await?;
     db.pool.close().await;
     Ok(n)
 }

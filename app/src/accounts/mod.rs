@@ -1,21 +1,11 @@
-//! Accounts: users, organizations, memberships, sessions and the caller's context.
+//! Accounts: users, organizations, memberships, invitations and sign-in.
+//! (The session and the caller's context are in `crate::session`.)
 
 pub mod api;
 pub mod domain;
-pub mod invitation_pages;
 pub mod pages;
-
-#[cfg(feature = "ssr")]
-mod common_passwords;
-#[cfg(feature = "ssr")]
-pub mod ctx;
-#[cfg(feature = "ssr")]
-pub mod invitations;
+pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod session;
-#[cfg(feature = "ssr")]
-pub mod throttle;
 
 pub use domain::*;

@@ -1,7 +1,133 @@
 //! Audit entries as the customer's admins read them.
 
+use crate::i18n::{Lang, K};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The role an entry's actor acted in: stored as a code, shown in the
+/// reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActingAs {
+    Admin,
+    AppAdmin,
+    Member,
+    /// The admin who bought an app into the organization.
+    BuyerAdmin,
+    /// The user acting on their own account.
+    OwnAccount,
+    PlatformOperator,
+    /// An ISV user entering remote maintenance of an order (its number).
+    Maintenance(String),
+    /// An ISV user changing the app as its app admin, in remote
+    /// maintenance of an order (its number).
+    Maintainer(String),
+    /// A code this version does not know, shown as stored.
+    Other(String),
+}
+
+impl ActingAs {
+    /// The stored form: a plain code, or `code:order number`.
+    pub fn code(&self) -> String {
+        match self {
+            ActingAs::Admin => "admin".into(),
+            ActingAs::AppAdmin => "app_admin".into(),
+            ActingAs::Member => "member".into(),
+            ActingAs::BuyerAdmin => "buyer_admin".into(),
+            ActingAs::OwnAccount => "self".into(),
+            ActingAs::PlatformOperator => "platform_operator".into(),
+            ActingAs::Maintenance(order) => format!("maintenance:{order}"),
+            ActingAs::Maintainer(order) => format!("maintainer:{order}"),
+            ActingAs::Other(raw) => raw.clone(),
+        }
+    }
+
+    pub fn parse(stored: &str) -> ActingAs {
+        match stored.split_once(':') {
+            Some(("maintenance", order)) => ActingAs::Maintenance(order.into()),
+            Some(("maintainer", order)) => ActingAs::Maintainer(order.into()),
+            _ => match stored {
+                "admin" => ActingAs::Admin,
+                "app_admin" => ActingAs::AppAdmin,
+                "member" => ActingAs::Member,
+                "buyer_admin" => ActingAs::BuyerAdmin,
+                "self" => ActingAs::OwnAccount,
+                "platform_operator" => ActingAs::PlatformOperator,
+                other => ActingAs::Other(other.into()),
+            },
+        }
+    }
+
+    pub fn text(&self, lang: Lang) -> String {
+        let plain = |k: K| k.text(lang).to_string();
+        match self {
+            ActingAs::Admin | ActingAs::BuyerAdmin => plain(K::RoleAdmin),
+            ActingAs::AppAdmin => plain(K::ActingAppAdmin),
+            ActingAs::Member => plain(K::RoleMember),
+            ActingAs::OwnAccount => plain(K::ActingSelf),
+            ActingAs::PlatformOperator => plain(K::Operator),
+            ActingAs::Maintenance(order) => format!("{} {order}", K::ActingMaintenance.text(lang)),
+            ActingAs::Maintainer(order) => format!("{} {order}", K::ActingMaintainer.text(lang)),
+            ActingAs::Other(raw) => raw.clone(),
+        }
+    }
+}
+
+/// An action code (`form.rename`) in the reader's language; an unknown code
+/// as stored.
+pub fn action_text(code: &str, lang: Lang) -> String {
+    action_key(code).map_or_else(|| code.to_string(), |k| k.text(lang).to_string())
+}
+
+fn action_key(code: &str) -> Option<K> {
+    Some(match code {
+        "app.create" => K::ActAppCreate,
+        "app.update" => K::ActAppUpdate,
+        "app.delete" => K::ActAppDelete,
+        "app.installed" => K::ActAppInstalled,
+        "app.admin_add" => K::ActAppAdminAdd,
+        "app.admin_remove" => K::ActAppAdminRemove,
+        "form.add" => K::ActFormAdd,
+        "form.rename" => K::ActFormRename,
+        "form.move" => K::ActFormMove,
+        "form.delete" => K::ActFormDelete,
+        "field.add" => K::ActFieldAdd,
+        "field.update" => K::ActFieldUpdate,
+        "field.move" => K::ActFieldMove,
+        "field.delete" => K::ActFieldDelete,
+        "step.add" => K::ActStepAdd,
+        "step.move" => K::ActStepMove,
+        "step.delete" => K::ActStepDelete,
+        "step.approver_add" => K::ActApproverAdd,
+        "step.approver_remove" => K::ActApproverRemove,
+        "template.add" => K::ActTemplateAdd,
+        "template.update" => K::ActTemplateUpdate,
+        "template.delete" => K::ActTemplateDelete,
+        "template.recipient_add" => K::ActRecipientAdd,
+        "template.recipient_remove" => K::ActRecipientRemove,
+        "service.add" => K::ActServiceAdd,
+        "service.update" => K::ActServiceUpdate,
+        "service.credential" => K::ActServiceCredential,
+        "service.delete" => K::ActServiceDelete,
+        "link.create" => K::ActLinkCreate,
+        "link.revoke" => K::ActLinkRevoke,
+        "order.purchased" => K::ActOrderPurchased,
+        "purchase.requested" => K::ActPurchaseRequested,
+        "purchase.dismissed" => K::ActPurchaseDismissed,
+        "maintenance.start" => K::ActMaintenanceStart,
+        "maintenance.close" => K::ActMaintenanceClose,
+        "maintenance.request" => K::ActMaintenanceRequest,
+        "member.invite" => K::ActMemberInvite,
+        "member.invite_withdraw" => K::ActMemberInviteWithdraw,
+        "member.join" => K::ActMemberJoin,
+        "member.role" => K::ActMemberRole,
+        "member.remove" => K::ActMemberRemove,
+        "org.create" => K::ActOrgCreate,
+        "org.certification" => K::ActOrgCertification,
+        "security.password_changed" => K::ActPasswordChanged,
+        "security.sign_in_failed" => K::ActSignInFailed,
+        _ => return None,
+    })
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
@@ -16,7 +142,8 @@ pub struct EntryView {
     pub actor: String,
     /// The actor's own organization when it is another one (a service provider).
     pub actor_org: Option<String>,
-    pub acting_as: String,
+    pub acting_as: ActingAs,
+    /// The action's code (`form.rename`); pages show `action_text`.
     pub action: String,
     pub changes: Vec<Change>,
 }
@@ -54,6 +181,28 @@ pub fn diff(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_codes_shown_in_the_readers_language() {
+        for a in [
+            ActingAs::Admin,
+            ActingAs::OwnAccount,
+            ActingAs::Maintenance("FF2026120312345678".into()),
+            ActingAs::Maintainer("FF2026120312345678".into()),
+            ActingAs::Other("something new".into()),
+        ] {
+            assert_eq!(ActingAs::parse(&a.code()), a);
+        }
+        let m = ActingAs::Maintainer("FF1".into());
+        assert!(m
+            .text(Lang::En)
+            .contains("via remote maintenance of order FF1"));
+        assert!(m.text(Lang::Zh).contains("远程维护") && m.text(Lang::Zh).contains("FF1"));
+        assert_eq!(action_text("form.rename", Lang::Zh), "重命名表单");
+        assert_eq!(action_text("x.unknown", Lang::En), "x.unknown");
+    }
+
     #[test]
     fn diff_lists_only_changed_fields() {
         let d = super::diff(

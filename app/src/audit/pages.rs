@@ -1,28 +1,13 @@
 //! The audit log page (`/audit`).
 
 use super::api::list_audit;
+use super::domain::action_text;
 use crate::accounts::Me;
 use crate::apps::domain::format_time;
 use crate::i18n::{t, K};
 use crate::ui::{error_note, SignedIn};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-/// Known roles in the reader's language; a maintenance role as recorded.
-fn acting_as_text(raw: String) -> impl IntoView {
-    let key = match raw.as_str() {
-        "admin" | "buyer_admin" => Some(K::RoleAdmin),
-        "app_admin" => Some(K::AppAdmins),
-        "member" => Some(K::RoleMember),
-        "platform_operator" => Some(K::Operator),
-        _ => None,
-    };
-    let lang = crate::i18n::use_lang();
-    move || {
-        key.map(|k| k.text(lang.get()).to_string())
-            .unwrap_or_else(|| raw.clone())
-    }
-}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -34,6 +19,7 @@ fn Audit() -> impl IntoView {
     let query = use_query_map();
     let providers = move || query.read().get("by").as_deref() == Some("providers");
     let entries = Resource::new(providers, list_audit);
+    let lang = crate::i18n::use_lang();
     view! {
         <section class="card" data-testid="audit">
             <h1>{t(K::AuditLog)}</h1>
@@ -53,12 +39,12 @@ fn Audit() -> impl IntoView {
                             <table class="table" data-testid="audit-table">
                                 <thead><tr><th>{t(K::When)}</th><th>{t(K::Who)}</th><th>{t(K::ActingAs)}</th><th>{t(K::What)}</th><th>{t(K::Changes)}</th></tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|e| view! {
+                                    {list.into_iter().map(|e| { let action = e.action.clone(); view! {
                                         <tr data-action=e.action.clone() data-provider=e.actor_org.is_some().to_string()>
                                             <td>{format_time(e.at)}</td>
                                             <td>{e.actor.clone()} {e.actor_org.clone().map(|o| view! { <div class="muted small">{o}</div> })}</td>
-                                            <td class="small">{acting_as_text(e.acting_as.clone())}</td>
-                                            <td><code>{e.action.clone()}</code></td>
+                                            <td class="small">{move || e.acting_as.text(lang.get())}</td>
+                                            <td title=e.action.clone()>{move || action_text(&action, lang.get())}</td>
                                             <td class="small">
                                                 {e.changes.into_iter().map(|c| view! {
                                                     <div class="change">
@@ -68,7 +54,7 @@ fn Audit() -> impl IntoView {
                                                 }).collect_view()}
                                             </td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         }.into_any(),

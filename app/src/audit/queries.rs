@@ -1,14 +1,15 @@
-//! Reading the audit trail (customer admins).
+//! Writing the audit trail (in the change's transaction) and reading it
+//! (customer admins).
 
-use super::domain::{diff, EntryView};
-use crate::accounts::ctx::Ctx;
-use crate::db::Db;
+use super::domain::{diff, ActingAs, EntryView};
+use crate::db::{new_id, Db, Tx};
 use crate::error::AppResult;
+use crate::session::Ctx;
 
 pub const LIMIT: i64 = 200;
 
 pub async fn list(db: &Db, ctx: &Ctx, providers_only: bool) -> AppResult<Vec<EntryView>> {
-    let org = ctx.org_admin()?;
+    let org = super::policy::reader(ctx)?;
     #[derive(sqlx::FromRow)]
     struct Row {
         at: i64,
@@ -36,8 +37,44 @@ pub async fn list(db: &Db, ctx: &Ctx, providers_only: bool) -> AppResult<Vec<Ent
             at: r.at,
             actor: r.actor,
             actor_org: r.actor_org,
-            acting_as: r.acting_as,
+            acting_as: ActingAs::parse(&r.acting_as),
             action: r.action,
         })
         .collect())
+}
+
+/// One change: who (the real user), in which role, what, before and after.
+pub struct Entry<'a> {
+    pub org_id: &'a str,
+    pub actor_user_id: &'a str,
+    pub acting_as: super::domain::ActingAs,
+    /// The real actor's organization when it is not `org_id` (remote maintenance).
+    pub actor_org_id: Option<&'a str>,
+    /// The app the change concerns, if any.
+    pub app_id: Option<&'a str>,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub async fn record(tx: &mut Tx, e: Entry<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_entries (id, org_id, actor_user_id, acting_as, action, target, before_json, after_json, at, \
+         actor_org_id, app_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(new_id())
+    .bind(e.org_id)
+    .bind(e.actor_user_id)
+    .bind(e.acting_as.code())
+    .bind(e.action)
+    .bind(e.target)
+    .bind(e.before.map(|v| v.to_string()))
+    .bind(e.after.map(|v| v.to_string()))
+    .bind(now)
+    .bind(e.actor_org_id)
+    .bind(e.app_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

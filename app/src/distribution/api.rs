@@ -1,164 +1,84 @@
 //! Distribution server functions, at `/api/distribution/...`.
 
 use super::domain::*;
-use crate::error::AppError;
-use leptos::prelude::*;
-
 #[cfg(feature = "ssr")]
-mod imp {
-    pub use crate::accounts::ctx::{caller, Ctx};
-    pub use crate::distribution::links::{self, LinkRef};
-    pub use crate::distribution::purchase;
-    pub use crate::error::respond;
-    pub use crate::state::{app_state, AppState};
+use super::queries::links::{self, LinkRef};
+#[cfg(feature = "ssr")]
+use super::queries::purchase;
 
-    /// Buys into `org_id`, then works in that organization, on the installed app.
-    pub async fn buy_and_land(
-        s: &AppState,
-        ctx: &Ctx,
-        link: LinkRef<'_>,
-        org_id: &str,
-        key: &str,
-    ) -> crate::error::AppResult<super::PurchaseOutcome> {
-        let outcome = purchase::purchase(&s.db, ctx, link, org_id, key, s.clock.now_ms()).await?;
-        crate::accounts::session::set_current_org(&s.db, &ctx.session_hash, org_id).await?;
-        let app_id = match &outcome {
-            super::PurchaseOutcome::Bought { app_id, .. }
-            | super::PurchaseOutcome::AlreadyInstalled { app_id } => app_id,
-        };
-        leptos_axum::redirect(&format!("/apps/{app_id}"));
-        Ok(outcome)
+/// Buys into `org_id`, then works in that organization, on the installed app.
+#[cfg(feature = "ssr")]
+async fn buy_and_land(
+    c: &crate::session::Call<crate::session::Ctx>,
+    link: LinkRef<'_>,
+    org_id: &str,
+    key: &str,
+) -> crate::error::AppResult<PurchaseOutcome> {
+    let outcome = purchase::purchase(&c.s.db, &c.ctx, link, org_id, key, c.now).await?;
+    crate::session::store::set_current_org(&c.s.db, &c.ctx.session_hash, org_id).await?;
+    let app_id = match &outcome {
+        PurchaseOutcome::Bought { app_id, .. } | PurchaseOutcome::AlreadyInstalled { app_id } => {
+            app_id
+        }
+    };
+    leptos_axum::redirect(&format!("/apps/{app_id}"));
+    Ok(outcome)
+}
+
+crate::api!(
+    /// The distribution dialog of an app (certified ISVs only).
+    distribute_dialog at "distribution/dialog" for member (app_id: String) -> DistributeView, |c|
+        links::distribute_view(&c.s.db, &c.ctx, &app_id, c.now).await
+);
+
+crate::api!(
+    /// Creates a link that sells the app as it is now.
+    create_link at "distribution/create_link" for member
+    (app_id: String, expires_days: String, max_purchases: String, bound_org: String, note: String) -> NewLink, |c| {
+        let options = LinkOptions::parse(&expires_days, &max_purchases, &bound_org, &note)?;
+        links::create_link(&c.s.db, &c.ctx, &app_id, &options, c.now).await
     }
-}
+);
 
-/// The distribution dialog of an app (certified ISVs only).
-#[server(prefix = "/api", endpoint = "distribution/dialog")]
-pub async fn distribute_dialog(app_id: String) -> Result<DistributeView, AppError> {
-    use imp::*;
-    respond(
-        async {
-            let (s, ctx) = caller().await?;
-            links::distribute_view(&s.db, &ctx, &app_id, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    revoke_link at "distribution/revoke_link" for member (link_id: String) -> (), |c|
+        links::revoke_link(&c.s.db, &c.ctx, &link_id, c.now).await
+);
 
-/// Creates a link that sells the app as it is now.
-#[server(prefix = "/api", endpoint = "distribution/create_link")]
-pub async fn create_link(
-    app_id: String,
-    expires_days: String,
-    max_purchases: String,
-    bound_org: String,
-    note: String,
-) -> Result<NewLink, AppError> {
-    use imp::*;
-    respond(
-        async {
-            let (s, ctx) = caller().await?;
-            let options = LinkOptions::parse(&expires_days, &max_purchases, &bound_org, &note)?;
-            links::create_link(&s.db, &ctx, &app_id, &options, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// What a link sells; open to anyone holding it. Invalid links are a 404.
+    get_link_page at "distribution/link" for anyone (token: String) -> LinkPage, |c|
+        links::link_page(&c.s.db, c.ctx.as_ref(), &token, c.now).await
+);
 
-#[server(prefix = "/api", endpoint = "distribution/revoke_link")]
-pub async fn revoke_link(link_id: String) -> Result<(), AppError> {
-    use imp::*;
-    respond(
-        async {
-            let (s, ctx) = caller().await?;
-            links::revoke_link(&s.db, &ctx, &link_id, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// Buys through a link into one of the caller's organizations (its admins only).
+    buy at "distribution/buy" for member (token: String, org_id: String, idempotency_key: String) -> PurchaseOutcome, |c|
+        buy_and_land(&c, LinkRef::Token(&token), &org_id, &idempotency_key).await
+);
 
-/// What a link sells; open to anyone holding it. Invalid links are a 404.
-#[server(prefix = "/api", endpoint = "distribution/link")]
-pub async fn get_link_page(token: String) -> Result<LinkPage, AppError> {
-    use imp::*;
-    respond(
-        async {
-            let s = app_state()?;
-            let ctx = Ctx::resolve().await?;
-            links::link_page(&s.db, ctx.as_ref(), &token, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// A member asks the organization's admins to buy.
+    ask_admin at "distribution/ask_admin" for member (token: String, org_id: String) -> (), |c|
+        purchase::ask_admin(&c.s.db, &c.ctx, &token, &org_id, c.now).await
+);
 
-/// Buys through a link into one of the caller's organizations (its admins only).
-#[server(prefix = "/api", endpoint = "distribution/buy")]
-pub async fn buy(
-    token: String,
-    org_id: String,
-    idempotency_key: String,
-) -> Result<PurchaseOutcome, AppError> {
-    use imp::*;
-    respond(
-        async {
-            let (s, ctx) = caller().await?;
-            buy_and_land(&s, &ctx, LinkRef::Token(&token), &org_id, &idempotency_key).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// Open purchase requests of the current organization (admins).
+    purchase_requests at "distribution/requests" for member () -> Vec<RequestView>, |c|
+        purchase::requests(&c.s.db, &c.ctx, c.now).await
+);
 
-/// A member asks the organization's admins to buy.
-#[server(prefix = "/api", endpoint = "distribution/ask_admin")]
-pub async fn ask_admin(token: String, org_id: String) -> Result<(), AppError> {
-    use imp::*;
-    respond(
-        async {
-            let (s, ctx) = caller().await?;
-            purchase::ask_admin(&s.db, &ctx, &token, &org_id, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// Buys what a member asked for, into the current organization.
+    buy_request at "distribution/buy_request" for member (request_id: String, idempotency_key: String) -> PurchaseOutcome, |c| {
+        let link_id = purchase::request_link(&c.s.db, &c.ctx, &request_id).await?;
+        let org_id = c.ctx.org()?.org_id.0.clone();
+        buy_and_land(&c, LinkRef::Id(&link_id), &org_id, &idempotency_key).await
+    }
+);
 
-/// Open purchase requests of the current organization (admins).
-#[server(prefix = "/api", endpoint = "distribution/requests")]
-pub async fn purchase_requests() -> Result<Vec<RequestView>, AppError> {
-    use imp::*;
-    respond(
-        async {
-            let (s, ctx) = caller().await?;
-            purchase::requests(&s.db, &ctx, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
-
-/// Buys what a member asked for, into the current organization.
-#[server(prefix = "/api", endpoint = "distribution/buy_request")]
-pub async fn buy_request(
-    request_id: String,
-    idempotency_key: String,
-) -> Result<PurchaseOutcome, AppError> {
-    use imp::*;
-    respond(
-        async {
-            let (s, ctx) = caller().await?;
-            let link_id = purchase::request_link(&s.db, &ctx, &request_id).await?;
-            let org_id = ctx.org()?.org_id.0.clone();
-            buy_and_land(&s, &ctx, LinkRef::Id(&link_id), &org_id, &idempotency_key).await
-        }
-        .await,
-    )
-}
-
-#[server(prefix = "/api", endpoint = "distribution/dismiss_request")]
-pub async fn dismiss_request(request_id: String) -> Result<(), AppError> {
-    use imp::*;
-    respond(
-        async {
-            let (s, ctx) = caller().await?;
-            purchase::dismiss_request(&s.db, &ctx, &request_id, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    dismiss_request at "distribution/dismiss_request" for member (request_id: String) -> (), |c|
+        purchase::dismiss_request(&c.s.db, &c.ctx, &request_id, c.now).await
+);

@@ -4,10 +4,9 @@
 pub mod api;
 pub mod domain;
 pub mod pages;
+pub mod policy;
 
 #[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]
-pub mod links;
-#[cfg(feature = "ssr")]
-pub mod purchase;
+pub mod queries;

@@ -7,7 +7,7 @@ use crate::accounts::{Me, Role};
 use crate::apps::domain::format_time;
 use crate::error::ErrorCode;
 use crate::i18n::{t, use_lang, K};
-use crate::shell::use_session;
+use crate::session::use_session;
 use crate::ui::{error_note, submit_button, urlencode, SignedIn};
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -1,86 +1,51 @@
 //! Remote maintenance server functions, at `/api/maintenance/...`.
 
 use super::domain::Access;
-use crate::error::AppError;
-use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use super::queries;
+#[cfg(feature = "ssr")]
+use crate::error::{AppError, ErrorCode};
 
-/// 远程维护: enter the customer's organization as app admin of that app.
-#[server(prefix = "/api", endpoint = "maintenance/start")]
-pub async fn start_maintenance(order_id: String) -> Result<(), AppError> {
-    crate::error::respond(
-        async {
-            let (s, ctx) = crate::accounts::ctx::caller().await?;
-            let app_id =
-                super::store::start(&s.db, &ctx, &ctx.session_hash, &order_id, s.clock.now_ms())
-                    .await?;
-            leptos_axum::redirect(&format!("/apps/{app_id}"));
-            Ok(())
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// 远程维护: enter the customer's organization as app admin of that app.
+    start_maintenance at "maintenance/start" for member (order_id: String) -> (), |c| {
+        let app_id = queries::start(&c.s.db, &c.ctx, &c.ctx.session_hash, &order_id, c.now).await?;
+        leptos_axum::redirect(&format!("/apps/{app_id}"));
+        Ok(())
+    }
+);
 
-/// 退出维护: back to the user's own organization.
-#[server(prefix = "/api", endpoint = "maintenance/exit")]
-pub async fn exit_maintenance() -> Result<(), AppError> {
-    crate::error::respond(
-        async {
-            let s = crate::state::app_state()?;
-            let ctx = crate::accounts::ctx::Ctx::resolve()
-                .await?
-                .ok_or_else(|| AppError::new(crate::error::ErrorCode::Unauthenticated))?;
-            let id = ctx.maintenance.as_ref().map(|m| m.id.as_str());
-            super::store::exit(&s.db, &ctx.session_hash, id, s.clock.now_ms()).await?;
-            leptos_axum::redirect("/orders");
-            Ok(())
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// 退出维护: back to the user's own organization (also once it has ended).
+    exit_maintenance at "maintenance/exit" for anyone () -> (), |c| {
+        let ctx = c.ctx.ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))?;
+        let id = ctx.maintenance.as_ref().map(|m| m.id.as_str());
+        queries::exit(&c.s.db, &ctx.session_hash, id, c.now).await?;
+        leptos_axum::redirect("/orders");
+        Ok(())
+    }
+);
 
-/// 关闭开发状态 (also the customer's "结束维护"): closes access at once.
-#[server(prefix = "/api", endpoint = "maintenance/close")]
-pub async fn close_access(app_id: String) -> Result<(), AppError> {
-    crate::error::respond(
-        async {
-            let (s, ctx) = crate::accounts::ctx::caller().await?;
-            super::store::close_access(&s.db, &ctx, &app_id, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// 关闭开发状态 (also the customer's "结束维护"): closes access at once.
+    close_access at "maintenance/close" for member (app_id: String) -> (), |c|
+        queries::close_access(&c.s.db, &c.ctx, &app_id, c.now).await
+);
 
-/// 申请维护: opens access for 1–90 days, with a note for the ISV.
-#[server(prefix = "/api", endpoint = "maintenance/request")]
-pub async fn request_maintenance(
-    app_id: String,
-    note: String,
-    days: String,
-) -> Result<(), AppError> {
-    crate::error::respond(
-        async {
-            let (s, ctx) = crate::accounts::ctx::caller().await?;
-            let days: i64 = days
-                .trim()
-                .parse()
-                .map_err(|_| AppError::new(crate::error::ErrorCode::InvalidAccessDays))?;
-            super::store::request(&s.db, &ctx, &app_id, &note, days, s.clock.now_ms()).await
-        }
-        .await,
-    )
-}
+crate::api!(
+    /// 申请维护: opens access for 1–90 days, with a note for the ISV.
+    request_maintenance at "maintenance/request" for member (app_id: String, note: String, days: String) -> (), |c| {
+        let days: i64 = days.trim().parse().map_err(|_| AppError::new(ErrorCode::InvalidAccessDays))?;
+        queries::request(&c.s.db, &c.ctx, &app_id, &note, days, c.now).await
+    }
+);
 
-/// The access switch of an installed app (customer admins; `None` otherwise).
-#[server(prefix = "/api", endpoint = "maintenance/access")]
-pub async fn app_access(app_id: String) -> Result<Option<Access>, AppError> {
-    crate::error::respond(
-        async {
-            let (s, ctx) = crate::accounts::ctx::app_caller().await?;
-            if ctx.maintenance.is_some() {
-                return Ok(None);
-            }
-            super::store::access_for_customer(&s.db, &ctx, &app_id).await
+crate::api!(
+    /// The access switch of an installed app (customer admins; `None` otherwise).
+    app_access at "maintenance/access" for app_editor (app_id: String) -> Option<Access>, |c| {
+        if c.ctx.maintenance.is_some() {
+            return Ok(None);
         }
-        .await,
-    )
-}
+        queries::access_for_customer(&c.s.db, &c.ctx, &app_id).await
+    }
+);

@@ -7,4 +7,4 @@ pub mod pages;
 pub mod policy;
 
 #[cfg(feature = "ssr")]
-pub mod store;
+pub mod queries;

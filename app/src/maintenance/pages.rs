@@ -4,7 +4,7 @@ use super::api::*;
 use super::domain::Access;
 use crate::apps::domain::format_time;
 use crate::i18n::{t, use_lang, K};
-use crate::shell::use_session;
+use crate::session::use_session;
 use crate::ui::{error_note, submit_button};
 use leptos::prelude::*;
 
@@ -96,7 +96,7 @@ pub fn AccessControl(app_id: String, switch: AccessSwitch) -> impl IntoView {
     } = switch;
     let lang = use_lang();
     let app_id = StoredValue::new(app_id);
-    let session = crate::shell::use_session();
+    let session = crate::session::use_session();
     Effect::new(move |_| {
         let done = |ok: Option<bool>| ok == Some(true);
         if done(close.value().get().map(|r| r.is_ok()))

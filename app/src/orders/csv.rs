@@ -1,7 +1,6 @@
 //! CSV export of the Order Center's current filter (`GET /orders.csv`).
 
 use super::domain::{AccessFilter, AccessState};
-use crate::accounts::ctx::Ctx;
 use crate::apps::domain::format_time;
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -91,10 +90,10 @@ pub async fn export(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = crate::i18n::lang_from_headers(&headers);
-    let Some(token) = crate::accounts::session::cookie_value(
+    let lang = crate::http::lang_from_headers(&headers);
+    let Some(token) = crate::http::cookie_value(
         &headers,
-        crate::accounts::session::cookie_name(state.secure_cookies),
+        crate::session::store::cookie_name(state.secure_cookies),
     ) else {
         return (
             StatusCode::UNAUTHORIZED,
@@ -102,7 +101,7 @@ pub async fn export(
         )
             .into_response();
     };
-    let ctx = match Ctx::from_token(&state, &token).await {
+    let ctx = match crate::session::call::from_token(&state, &token).await {
         Ok(Some(ctx)) if ctx.maintenance.is_none() => ctx,
         _ => {
             return (

@@ -139,7 +139,7 @@ fn OrderDetailView() -> impl IntoView {
     let start = ServerAction::<StartMaintenance>::new();
     let lang = use_lang();
     // Entering maintenance changes who the user acts as: reload the session.
-    let session = crate::shell::use_session();
+    let session = crate::session::use_session();
     Effect::new(move |_| {
         if let Some(Ok(())) = start.value().get() {
             session.refresh();

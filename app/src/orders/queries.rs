@@ -1,18 +1,13 @@
 //! Order Center reads. Keyset pagination: pages stay fast however deep.
 
 use super::domain::*;
-use crate::accounts::ctx::Ctx;
-use crate::accounts::Role;
+use crate::apps::queries::access::is_app_admin;
 use crate::db::Db;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::maintenance::policy::IsvStanding;
+use crate::session::Ctx;
 
-/// Users of a certified ISV organization.
-pub fn require_isv(ctx: &Ctx) -> AppResult<()> {
-    if !ctx.org()?.cert.may_distribute() {
-        return Err(AppError::new(ErrorCode::IsvOnly));
-    }
-    Ok(())
-}
+pub use super::policy::require_isv;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -207,20 +202,16 @@ pub async fn detail(db: &Db, ctx: &Ctx, order_id: &str, now: i64) -> AppResult<O
     timeline.sort_by_key(|(at, _)| *at);
     let can_maintain = if matches!(row.access, AccessState::Closed) {
         Err(ErrorCode::AccessClosed)
-    } else if org.role != Role::Admin {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
-                .bind(&source_app)
-                .bind(&ctx.user_id.0)
-                .fetch_one(&db.pool)
-                .await?;
-        if n > 0 {
-            Ok(())
-        } else {
-            Err(ErrorCode::MaintainerOnly)
-        }
     } else {
-        Ok(())
+        // The rule that starting maintenance applies (certification was
+        // checked by `require_isv`).
+        let mut conn = db.pool.acquire().await?;
+        let isv = IsvStanding {
+            role: Some(org.role),
+            source_app_admin: is_app_admin(&mut conn, &source_app, &ctx.user_id.0).await?,
+            cert: org.cert,
+        };
+        isv.may_maintain().map_err(|_| ErrorCode::MaintainerOnly)
     };
     Ok(OrderDetail {
         row,

@@ -5,10 +5,10 @@ pub mod process;
 pub mod site;
 pub mod world;
 
-use app::accounts::ctx::Ctx;
 use app::accounts::queries;
 use app::accounts::{DisplayName, Email, NewPassword, OrgName, UserId};
 use app::db::{Clock, Db};
+use app::session::Ctx;
 
 pub const T0: i64 = 1_800_000_000_000;
 
@@ -211,7 +211,7 @@ impl TestDb {
     /// `role`: invited, and the invitation accepted from the mail.
     pub async fn join(&self, admin: &Ctx, email: &str, role: app::accounts::Role) {
         let now = self.clock.now_ms();
-        app::accounts::invitations::invite(
+        app::accounts::queries::invitations::invite(
             &self.db,
             &self.mailer(),
             admin,
@@ -226,7 +226,7 @@ impl TestDb {
             .expect("invitation mailed");
         let user = UserId(self.user_id(email).await);
         let ctx = self.ctx(&user, None).await;
-        app::accounts::invitations::accept(&self.db, &ctx, &token, now)
+        app::accounts::queries::invitations::accept(&self.db, &ctx, &token, now)
             .await
             .expect("accept");
     }

@@ -1,14 +1,15 @@
 //! The purchase: one transaction that re-checks the link, records the order
 //! and deploys a complete copy into the buyer's organization — or does nothing.
 
-use super::domain::*;
 use super::links::{valid_link, LinkRef};
-use crate::accounts::ctx::Ctx;
 use crate::accounts::Role;
 use crate::apps::snapshot;
+use crate::audit::domain::ActingAs;
 use crate::audit::{self, Entry};
 use crate::db::{is_unique_violation, new_id, Db};
+use crate::distribution::domain::*;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::session::Ctx;
 use serde_json::json;
 
 /// Human-readable and unique: `FF` + UTC date + 8 random digits.
@@ -95,15 +96,12 @@ async fn purchase_once(
             .fetch_optional(&mut *tx)
             .await?;
     let (role,) = role.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    if Role::parse(&role)? != Role::Admin {
-        return Err(AppError::new(ErrorCode::BuyAdminOnly));
-    }
-    if link.bound_org_id.as_deref().is_some_and(|b| b != org_id) {
-        return Err(AppError::new(ErrorCode::LinkInvalid));
-    }
-    if org_id == link.isv_org_id {
-        return Err(AppError::new(ErrorCode::OwnApp));
-    }
+    crate::distribution::policy::may_buy(&crate::distribution::policy::Purchase {
+        role: Role::parse(&role)?,
+        buying_org: org_id,
+        bound_org: link.bound_org_id.as_deref(),
+        isv_org: &link.isv_org_id,
+    })?;
     // Count the use first: the conditional update keeps a link's maximum
     // under concurrent purchases on any database, and on PostgreSQL its row
     // lock queues the link's purchases, so what is read below is what a
@@ -168,7 +166,7 @@ async fn purchase_once(
         Ok(_) => {}
     }
     // Maintenance access is open after purchase, for 30 days by default.
-    crate::maintenance::store::open_after_purchase(&mut tx, &app_id, &order_id, now).await?;
+    crate::maintenance::queries::open_after_purchase(&mut tx, &app_id, &order_id, now).await?;
     sqlx::query("UPDATE purchase_requests SET status = 'bought' WHERE link_id = $1 AND org_id = $2 AND status = 'open'")
         .bind(&link.id)
         .bind(org_id)
@@ -187,7 +185,7 @@ async fn purchase_once(
         let entry = Entry {
             org_id: org,
             actor_user_id: &ctx.user_id.0,
-            acting_as: "buyer_admin",
+            acting_as: ActingAs::BuyerAdmin,
             actor_org_id: None,
             app_id: Some(&app_id),
             action,
@@ -234,7 +232,7 @@ pub async fn ask_admin(db: &Db, ctx: &Ctx, token: &str, org_id: &str, now: i64) 
         let entry = Entry {
             org_id,
             actor_user_id: &ctx.user_id.0,
-            acting_as: "member",
+            acting_as: ActingAs::Member,
             actor_org_id: None,
             app_id: None,
             action: "purchase.requested",
@@ -320,7 +318,7 @@ pub async fn dismiss_request(db: &Db, ctx: &Ctx, request_id: &str, now: i64) -> 
     let entry = Entry {
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
-        acting_as: "admin",
+        acting_as: ActingAs::Admin,
         actor_org_id: None,
         app_id: None,
         action: "purchase.dismissed",

@@ -1,8 +1,8 @@
 //! The editor's forms section: forms, their fields and, for process forms,
 //! the ordered approval steps.
 
-use super::domain::*;
 use super::editor::{choice_options, hidden, move_buttons, use_actions, user_options};
+use crate::apps::domain::*;
 use crate::i18n::{t, use_lang, K};
 use crate::ui::{submit_button, textarea_text};
 use leptos::prelude::*;

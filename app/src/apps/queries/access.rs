@@ -1,10 +1,11 @@
 //! Who may read or change an app, and the transaction every change runs in.
 
-use crate::accounts::ctx::Ctx;
-use crate::accounts::Role;
+use crate::apps::policy::Standing;
+use crate::audit::domain::ActingAs;
 use crate::audit::{self, Entry};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::session::Ctx;
 
 /// The caller's standing towards one app of their current organization.
 pub struct AppAccess {
@@ -12,7 +13,7 @@ pub struct AppAccess {
     pub org_id: String,
     pub can_edit: bool,
     /// The role recorded in audit entries.
-    pub acting_as: String,
+    pub acting_as: ActingAs,
     /// The real actor's own organization, during remote maintenance.
     pub actor_org_id: Option<String>,
 }
@@ -34,40 +35,47 @@ pub async fn resolve(
             app_id: app_id.to_string(),
             org_id: m.customer_org_id.clone(),
             can_edit: true,
-            acting_as: format!(
-                "app admin of {} via remote maintenance of order {}",
-                m.app_name, m.order_no
-            ),
+            acting_as: ActingAs::Maintainer(m.order_no.clone()),
             actor_org_id: Some(m.isv_org_id.clone()),
         });
     }
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM apps WHERE id = $1 AND org_id = $2")
-            .bind(app_id)
-            .bind(&org.org_id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if row.is_none() {
-        return Err(AppError::new(ErrorCode::NotFound));
-    }
-    let (is_app_admin,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
-            .bind(app_id)
-            .bind(&ctx.user_id.0)
-            .fetch_one(&mut *conn)
-            .await?;
-    let (can_edit, acting_as) = match (org.role, is_app_admin > 0) {
-        (Role::Admin, _) => (true, "admin"),
-        (_, true) => (true, "app_admin"),
-        _ => (false, "member"),
-    };
+    ours(conn, &org.org_id.0, app_id).await?;
+    let standing = Standing::of(org.role, is_app_admin(conn, app_id, &ctx.user_id.0).await?);
     Ok(AppAccess {
         app_id: app_id.to_string(),
         org_id: org.org_id.0.clone(),
-        can_edit,
-        acting_as: acting_as.to_string(),
+        can_edit: standing.may_edit(),
+        acting_as: standing.acting_as(),
         actor_org_id: None,
     })
+}
+
+/// The app's name if it belongs to `org_id`; "not found" otherwise, so ids
+/// of other organizations' apps reveal nothing.
+pub async fn ours(conn: &mut sqlx::AnyConnection, org_id: &str, app_id: &str) -> AppResult<String> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM apps WHERE id = $1 AND org_id = $2")
+            .bind(app_id)
+            .bind(org_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(|(name,)| name)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// Whether the user is an app admin (应用管理员) of the app.
+pub async fn is_app_admin(
+    conn: &mut sqlx::AnyConnection,
+    app_id: &str,
+    user_id: &str,
+) -> AppResult<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
+            .bind(app_id)
+            .bind(user_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(n > 0)
 }
 
 /// One change to an app: checked, written and audited in one transaction.
@@ -76,7 +84,7 @@ pub struct AppEdit {
     pub app_id: String,
     pub org_id: String,
     pub(crate) actor: String,
-    pub(crate) acting_as: String,
+    pub(crate) acting_as: ActingAs,
     pub(crate) actor_org_id: Option<String>,
     pub now: i64,
 }
@@ -118,7 +126,7 @@ impl AppEdit {
         let entry = Entry {
             org_id: &self.org_id,
             actor_user_id: &self.actor,
-            acting_as: &self.acting_as,
+            acting_as: self.acting_as.clone(),
             actor_org_id: self.actor_org_id.as_deref(),
             app_id: Some(&self.app_id),
             action,

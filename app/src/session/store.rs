@@ -1,7 +1,11 @@
 //! Server-side sessions: the cookie holds a random token, the database holds
-//! its hash. A new token is issued at every sign-in.
+//! its hash. A new token is issued at every sign-in. A session may carry a
+//! remote maintenance session, re-checked here on every request.
 
 use crate::db::{Db, Tx};
+use crate::error::AppResult;
+use crate::maintenance::domain::{EndReason, Maintenance};
+use crate::maintenance::policy::IsvStanding;
 use sha2::{Digest, Sha256};
 
 pub const COOKIE: &str = "fenfa_session";
@@ -166,14 +170,99 @@ pub fn cookie_header(token: &str, secure: bool) -> String {
     format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
-/// One cookie's value from the request headers.
-pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+#[derive(sqlx::FromRow)]
+struct MaintenanceRow {
+    id: String,
+    order_id: String,
+    order_no: String,
+    app_id: String,
+    app_name: String,
+    customer_org_id: String,
+    customer_name: String,
+    isv_org_id: String,
+    isv_name: String,
+    started_at: i64,
+    ended_at: Option<i64>,
+    end_reason: Option<String>,
+    open_until: Option<i64>,
+    isv_role: Option<String>,
+    source_app_admin: i64,
+    isv_cert: String,
+}
+
+/// The ISV side's standing, from a row's role, app-admin flag and certification.
+fn standing(role: Option<&str>, source_app_admin: bool, cert: &str) -> IsvStanding {
+    IsvStanding {
+        role: role.and_then(|r| crate::accounts::Role::parse(r).ok()),
+        source_app_admin,
+        cert: crate::accounts::CertLevel::parse(cert).unwrap_or(crate::accounts::CertLevel::None),
+    }
+}
+
+/// The live maintenance session behind `id`, or why it is over. An ending
+/// discovered here is recorded, so it takes effect on this very request.
+/// The ISV side is re-checked every time: a user removed from the ISV, no
+/// longer its admin or the source app's app admin, or an ISV that lost its
+/// certification, maintains nothing from the next request on.
+pub async fn maintenance(db: &Db, id: &str, now: i64) -> AppResult<Result<Maintenance, EndReason>> {
+    let row: Option<MaintenanceRow> = sqlx::query_as(
+        "SELECT s.id, s.order_id, o.order_no, s.app_id, a.name AS app_name, s.customer_org_id, c.name AS customer_name, \
+                s.isv_org_id, i.name AS isv_name, s.started_at, s.ended_at, s.end_reason, g.open_until, \
+                m.role AS isv_role, \
+                (SELECT COUNT(*) FROM app_admins aa WHERE aa.app_id = o.source_app_id AND aa.user_id = s.isv_user_id) AS source_app_admin, \
+                i.cert_level AS isv_cert \
+         FROM maintenance_sessions s JOIN distribution_orders o ON o.id = s.order_id \
+         JOIN apps a ON a.id = s.app_id JOIN organizations c ON c.id = s.customer_org_id \
+         JOIN organizations i ON i.id = s.isv_org_id LEFT JOIN maintenance_grants g ON g.app_id = s.app_id \
+         LEFT JOIN memberships m ON m.org_id = s.isv_org_id AND m.user_id = s.isv_user_id \
+         WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else {
+        return Ok(Err(EndReason::AccessClosed));
+    };
+    if r.ended_at.is_some() {
+        return Ok(Err(EndReason::parse(r.end_reason.as_deref().unwrap_or(""))));
+    }
+    let isv = standing(r.isv_role.as_deref(), r.source_app_admin > 0, &r.isv_cert);
+    if let Some(reason) =
+        crate::maintenance::policy::end_reason(r.open_until, r.started_at, &isv, now)
+    {
+        let mut tx = db.begin_write().await?;
+        end_maintenance(&mut tx, "id", &r.id, reason, now).await?;
+        tx.commit().await?;
+        return Ok(Err(reason));
+    }
+    Ok(Ok(Maintenance {
+        id: r.id,
+        order_id: r.order_id,
+        order_no: r.order_no,
+        app_id: r.app_id,
+        app_name: r.app_name,
+        customer_org_id: r.customer_org_id,
+        customer_name: r.customer_name,
+        isv_org_id: r.isv_org_id,
+        isv_name: r.isv_name,
+        started_at: r.started_at,
+    }))
+}
+
+/// Ends the open maintenance sessions matching `column = value` (`id` or `app_id`).
+pub async fn end_maintenance(
+    tx: &mut Tx,
+    column: &str,
+    value: &str,
+    reason: EndReason,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let column = if column == "id" { "id" } else { "app_id" };
+    sqlx::query(&format!("UPDATE maintenance_sessions SET ended_at = $1, end_reason = $2 WHERE {column} = $3 AND ended_at IS NULL"))
+        .bind(now)
+        .bind(reason.as_str())
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -3,9 +3,9 @@
 //! plain form posting to one server function, so it also works without
 //! JavaScript; with it, the page refreshes in place.
 
-use super::api::*;
-use super::domain::*;
 use crate::accounts::Me;
+use crate::apps::api::*;
+use crate::apps::domain::*;
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, K};
 use crate::ui::{error_note, submit_button, textarea_text, SignedIn};
@@ -38,7 +38,7 @@ macro_rules! editor_actions {
                         Some(Err(e)) => {
                             // Maintenance ended: reload the session to go home.
                             if e.code == crate::error::ErrorCode::MaintenanceEnded {
-                                crate::shell::use_session().refresh();
+                                crate::session::use_session().refresh();
                             }
                             last.set(Some(e));
                         }
@@ -86,9 +86,9 @@ macro_rules! move_buttons {
                 let (app_id, id) = (app_id.clone(), id.clone());
                 view! {
                     <ActionForm action=$action attr:class="inline">
-                        {$crate::apps::editor::hidden("app_id", app_id.clone())}
-                        {$crate::apps::editor::hidden($id_name, id.clone())}
-                        {$crate::apps::editor::hidden("direction", dir.to_string())}
+                        {$crate::apps::pages::editor::hidden("app_id", app_id.clone())}
+                        {$crate::apps::pages::editor::hidden($id_name, id.clone())}
+                        {$crate::apps::pages::editor::hidden("direction", dir.to_string())}
                         <button type="submit" class="secondary icon" aria-label=move || label.text(lang.get()) title=move || label.text(lang.get())>
                             {glyph}
                         </button>

@@ -6,6 +6,7 @@ mod process;
 mod services;
 mod templates;
 
+use crate::audit::domain::ActingAs;
 use crate::maintenance::policy::{refuse_in_maintenance, CustomerOnly};
 pub use forms::*;
 pub use process::*;
@@ -15,15 +16,14 @@ pub use templates::*;
 /// What every part of the editor's changes uses.
 mod prelude {
     pub(super) use super::super::access::{AppEdit, Sibling};
-    pub(super) use super::super::domain::{limits, *};
-    pub(super) use crate::accounts::ctx::Ctx;
+    pub(super) use crate::apps::domain::{limits, *};
     pub(super) use crate::db::{new_id, Db};
     pub(super) use crate::error::{AppError, AppResult, ErrorCode};
+    pub(super) use crate::session::Ctx;
     pub(super) use serde_json::{json, Value};
 }
 
-use super::snapshot::{self, AppSnapshot};
-use crate::accounts::Role;
+use crate::apps::snapshot::{self, AppSnapshot};
 use prelude::*;
 
 #[derive(Debug)]
@@ -49,10 +49,7 @@ impl AppSettings {
 
 /// A new, empty app in the caller's organization (admins only).
 pub async fn create_app(db: &Db, ctx: &Ctx, s: &AppSettings, now: i64) -> AppResult<String> {
-    let org = ctx.org()?;
-    if org.role != Role::Admin {
-        return Err(AppError::new(ErrorCode::AppCreateAdminOnly));
-    }
+    let org = ctx.org_admin_or(ErrorCode::AppCreateAdminOnly)?;
     let snap = AppSnapshot {
         format: snapshot::FORMAT,
         name: s.name.clone(),
@@ -75,7 +72,7 @@ pub async fn create_app(db: &Db, ctx: &Ctx, s: &AppSettings, now: i64) -> AppRes
     let entry = crate::audit::Entry {
         org_id: &org.org_id.0,
         actor_user_id: &ctx.user_id.0,
-        acting_as: "admin",
+        acting_as: ActingAs::Admin,
         actor_org_id: None,
         app_id: Some(&app_id),
         action: "app.create",
@@ -157,7 +154,7 @@ impl AppEdit {
         let entry = crate::audit::Entry {
             org_id: &self.org_id,
             actor_user_id: &self.actor,
-            acting_as: &self.acting_as,
+            acting_as: self.acting_as.clone(),
             actor_org_id: self.actor_org_id.as_deref(),
             app_id: Some(target),
             action,

@@ -1,11 +1,12 @@
 //! Distribution links: created by certified ISVs, opened by anyone holding one.
 
-use super::domain::*;
-use crate::accounts::ctx::Ctx;
 use crate::apps::snapshot::{self, AppSnapshot};
+use crate::audit::domain::ActingAs;
 use crate::audit::{self, Entry};
 use crate::db::{new_id, Db};
+use crate::distribution::domain::*;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::session::Ctx;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -22,23 +23,17 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Only a certified ISV (intermediate or above), as an admin or the app's app
-/// admin, may distribute an app, and only one of its own: a bought copy is
-/// the ISV's work and cannot be resold. Returns the role to record.
-async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<String> {
+/// Checks `policy::may_distribute` for the caller and app; returns the role
+/// to record.
+async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<ActingAs> {
     let org = ctx.org()?;
     let mut conn = db.pool.acquire().await?;
-    let access = crate::apps::access::resolve(&mut conn, ctx, app_id).await?;
-    if !org.cert.may_distribute() || !access.can_edit {
-        return Err(AppError::new(ErrorCode::IsvOnly));
-    }
+    let access = crate::apps::queries::access::resolve(&mut conn, ctx, app_id).await?;
     let (origin,): (String,) = sqlx::query_as("SELECT origin FROM apps WHERE id = $1")
         .bind(app_id)
         .fetch_one(&mut *conn)
         .await?;
-    if origin != "own" {
-        return Err(AppError::new(ErrorCode::NotOwnApp));
-    }
+    crate::distribution::policy::may_distribute(org.cert, access.can_edit, origin == "own")?;
     Ok(access.acting_as)
 }
 
@@ -177,7 +172,7 @@ pub async fn create_link(
     let entry = Entry {
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
-        acting_as: &acting_as,
+        acting_as: acting_as.clone(),
         actor_org_id: None,
         app_id: None,
         action: "link.create",
@@ -215,7 +210,7 @@ pub async fn revoke_link(db: &Db, ctx: &Ctx, link_id: &str, now: i64) -> AppResu
     let entry = Entry {
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
-        acting_as: &acting_as,
+        acting_as: acting_as.clone(),
         actor_org_id: None,
         app_id: None,
         action: "link.revoke",

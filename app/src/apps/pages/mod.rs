@@ -2,18 +2,22 @@
 
 use super::api::{list_apps, CreateApp};
 use super::domain::{format_time, AppCard, Icon};
-use super::editor::choice_options;
 use crate::accounts::{Me, OrgView, Role};
 use crate::i18n::{t, use_lang, K};
 use crate::ui::{error_note, submit_button, SignedIn};
+use editor::choice_options;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+pub mod editor;
+mod editor_forms;
+mod editor_more;
 
 #[component]
 pub fn WorkbenchPage() -> impl IntoView {
     view! {
         <SignedIn children=move |me: Me| view! {
-            <crate::accounts::invitation_pages::VerifyNotice me=me.clone() />
+            <crate::accounts::pages::invitations::VerifyNotice me=me.clone() />
             <Workbench me />
         } />
     }
@@ -65,7 +69,7 @@ fn MyApps(org: OrgView) -> impl IntoView {
         |_| list_apps(),
     );
     // Closing access also ends the "is maintaining" banner.
-    let session = crate::shell::use_session();
+    let session = crate::session::use_session();
     Effect::new(move |_| {
         if let Some(Ok(())) = close.value().get() {
             session.refresh();

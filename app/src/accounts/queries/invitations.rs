@@ -1,13 +1,14 @@
 //! Invitations to an organization and email verification: an address is
 //! trusted only once its owner opened a link mailed to it.
 
-use super::ctx::Ctx;
-use super::queries::member_entry;
-use super::*;
+use super::member_entry;
+use crate::accounts::*;
 use crate::audit;
+use crate::audit::domain::ActingAs;
 use crate::db::{is_unique_violation, new_id, Db, Tx};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::mail::{Mail, Mailer};
+use crate::session::Ctx;
 use serde_json::json;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -18,7 +19,7 @@ fn new_token() -> (String, String) {
     let mut bytes = [0u8; 20];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    let hash = super::session::hash_token(&token);
+    let hash = crate::session::store::hash_token(&token);
     (token, hash)
 }
 
@@ -67,7 +68,7 @@ pub async fn verify_email(db: &Db, token: &str, now: i64) -> AppResult<()> {
         "SELECT v.user_id, v.expires_at FROM email_verifications v JOIN users u ON u.id = v.user_id \
          WHERE v.token_hash = $1 AND u.email = v.email",
     )
-    .bind(super::session::hash_token(token))
+    .bind(crate::session::store::hash_token(token))
     .fetch_optional(&mut *tx)
     .await?;
     let Some((user_id, _)) = row.filter(|(_, expires_at)| now < *expires_at) else {
@@ -239,7 +240,7 @@ async fn open(conn: &mut sqlx::AnyConnection, token: &str, now: i64) -> AppResul
          FROM invitations i JOIN organizations o ON o.id = i.org_id LEFT JOIN users u ON u.id = i.invited_by \
          WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.withdrawn_at IS NULL",
     )
-    .bind(super::session::hash_token(token))
+    .bind(crate::session::store::hash_token(token))
     .fetch_optional(&mut *conn)
     .await?;
     row.filter(|r| now < r.expires_at)
@@ -292,7 +293,7 @@ pub async fn accept(db: &Db, ctx: &Ctx, token: &str, now: i64) -> AppResult<OrgI
         .execute(&mut *tx)
         .await?;
     let mut e = member_entry(ctx, &o.org_id, "member.join", &ctx.user_id.0);
-    e.acting_as = "self";
+    e.acting_as = ActingAs::OwnAccount;
     e.after = Some(json!({ "email": o.email, "role": role.as_str(), "invitation": o.id }));
     audit::record(&mut tx, e, now).await?;
     tx.commit().await?;

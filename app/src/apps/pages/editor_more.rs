@@ -1,8 +1,8 @@
 //! The editor's notification templates and third-party services.
 
-use super::domain::Trigger;
-use super::domain::*;
 use super::editor::{choice_options, hidden, use_actions};
+use crate::apps::domain::Trigger;
+use crate::apps::domain::*;
 use crate::i18n::{t, use_lang, K};
 use crate::ui::{submit_button, textarea_text};
 use leptos::prelude::*;

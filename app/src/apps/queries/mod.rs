@@ -1,12 +1,14 @@
 //! Reading apps for pages: the My Apps cards and the editor's full view.
 
-use super::access;
 use super::domain::*;
-use crate::accounts::ctx::Ctx;
 use crate::accounts::Role;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::session::Ctx;
 use std::collections::HashMap;
+
+pub mod access;
+pub mod edits;
 
 fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> AppResult<T> {
     serde_json::from_str(s).map_err(AppError::internal)

@@ -2,12 +2,14 @@
 
 use super::domain::*;
 use super::policy::{self, IsvStanding};
-use crate::accounts::ctx::Ctx;
 use crate::accounts::Role;
+use crate::apps::queries::access::{is_app_admin, ours};
+use crate::audit::domain::ActingAs;
 use crate::audit::{self, Entry};
 use crate::db::{new_id, Db, Tx};
 use crate::distribution::domain::DAY_MS;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::session::Ctx;
 use serde_json::json;
 
 pub async fn open_after_purchase(
@@ -40,101 +42,6 @@ pub async fn access_of(conn: &mut sqlx::AnyConnection, app_id: &str) -> AppResul
     }))
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    id: String,
-    order_id: String,
-    order_no: String,
-    app_id: String,
-    app_name: String,
-    customer_org_id: String,
-    customer_name: String,
-    isv_org_id: String,
-    isv_name: String,
-    started_at: i64,
-    ended_at: Option<i64>,
-    end_reason: Option<String>,
-    open_until: Option<i64>,
-    isv_role: Option<String>,
-    source_app_admin: i64,
-    isv_cert: String,
-}
-
-/// The ISV side's standing, from a row's role, app-admin flag and certification.
-fn standing(role: Option<&str>, source_app_admin: bool, cert: &str) -> IsvStanding {
-    IsvStanding {
-        role: role.and_then(|r| crate::accounts::Role::parse(r).ok()),
-        source_app_admin,
-        cert: crate::accounts::CertLevel::parse(cert).unwrap_or(crate::accounts::CertLevel::None),
-    }
-}
-
-/// The live maintenance session behind `id`, or why it is over. An ending
-/// discovered here is recorded, so it takes effect on this very request.
-/// The ISV side is re-checked every time: a user removed from the ISV, no
-/// longer its admin or the source app's app admin, or an ISV that lost its
-/// certification, maintains nothing from the next request on.
-pub async fn check(db: &Db, id: &str, now: i64) -> AppResult<Result<Maintenance, EndReason>> {
-    let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT s.id, s.order_id, o.order_no, s.app_id, a.name AS app_name, s.customer_org_id, c.name AS customer_name, \
-                s.isv_org_id, i.name AS isv_name, s.started_at, s.ended_at, s.end_reason, g.open_until, \
-                m.role AS isv_role, \
-                (SELECT COUNT(*) FROM app_admins aa WHERE aa.app_id = o.source_app_id AND aa.user_id = s.isv_user_id) AS source_app_admin, \
-                i.cert_level AS isv_cert \
-         FROM maintenance_sessions s JOIN distribution_orders o ON o.id = s.order_id \
-         JOIN apps a ON a.id = s.app_id JOIN organizations c ON c.id = s.customer_org_id \
-         JOIN organizations i ON i.id = s.isv_org_id LEFT JOIN maintenance_grants g ON g.app_id = s.app_id \
-         LEFT JOIN memberships m ON m.org_id = s.isv_org_id AND m.user_id = s.isv_user_id \
-         WHERE s.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(r) = row else {
-        return Ok(Err(EndReason::AccessClosed));
-    };
-    if r.ended_at.is_some() {
-        return Ok(Err(EndReason::parse(r.end_reason.as_deref().unwrap_or(""))));
-    }
-    let isv = standing(r.isv_role.as_deref(), r.source_app_admin > 0, &r.isv_cert);
-    if let Some(reason) = policy::end_reason(r.open_until, r.started_at, &isv, now) {
-        let mut tx = db.begin_write().await?;
-        end_sessions(&mut tx, "id", &r.id, reason, now).await?;
-        tx.commit().await?;
-        return Ok(Err(reason));
-    }
-    Ok(Ok(Maintenance {
-        id: r.id,
-        order_id: r.order_id,
-        order_no: r.order_no,
-        app_id: r.app_id,
-        app_name: r.app_name,
-        customer_org_id: r.customer_org_id,
-        customer_name: r.customer_name,
-        isv_org_id: r.isv_org_id,
-        isv_name: r.isv_name,
-        started_at: r.started_at,
-    }))
-}
-
-/// Ends the open maintenance sessions matching `column = value` (`id` or `app_id`).
-async fn end_sessions(
-    tx: &mut Tx,
-    column: &str,
-    value: &str,
-    reason: EndReason,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let column = if column == "id" { "id" } else { "app_id" };
-    sqlx::query(&format!("UPDATE maintenance_sessions SET ended_at = $1, end_reason = $2 WHERE {column} = $3 AND ended_at IS NULL"))
-        .bind(now)
-        .bind(reason.as_str())
-        .bind(value)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// The ISV side: starts maintaining the app of one of its orders.
 pub async fn start(
     db: &Db,
@@ -156,15 +63,9 @@ pub async fn start(
     let (app_id, customer, source_app, order_no) =
         row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     // Admins of a certified ISV, and app admins of the source app.
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM app_admins WHERE app_id = $1 AND user_id = $2")
-            .bind(&source_app)
-            .bind(&ctx.user_id.0)
-            .fetch_one(&mut *tx)
-            .await?;
     let isv = IsvStanding {
         role: Some(org.role),
-        source_app_admin: n > 0,
+        source_app_admin: is_app_admin(&mut tx, &source_app, &ctx.user_id.0).await?,
         cert: org.cert,
     };
     let access = access_of(&mut tx, &app_id).await?;
@@ -191,7 +92,7 @@ pub async fn start(
     let entry = Entry {
         org_id: &customer,
         actor_user_id: &ctx.user_id.0,
-        acting_as: &format!("remote maintenance of order {order_no}"),
+        acting_as: ActingAs::Maintenance(order_no.clone()),
         actor_org_id: Some(&org.org_id.0),
         app_id: Some(&app_id),
         action: "maintenance.start",
@@ -213,7 +114,7 @@ pub async fn exit(
 ) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
     if let Some(id) = maintenance_id {
-        end_sessions(&mut tx, "id", id, EndReason::Exit, now).await?;
+        crate::session::store::end_maintenance(&mut tx, "id", id, EndReason::Exit, now).await?;
     }
     sqlx::query("UPDATE sessions SET maintenance_id = NULL WHERE id_hash = $1")
         .bind(session_hash)
@@ -226,13 +127,7 @@ pub async fn exit(
 /// The customer side: an installed app of the caller's organization, admins only.
 async fn customer_app(tx: &mut Tx, ctx: &Ctx, app_id: &str) -> AppResult<(String, Access)> {
     let org = ctx.org_admin()?;
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT name FROM apps WHERE id = $1 AND org_id = $2")
-            .bind(app_id)
-            .bind(&org.org_id.0)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let (name,) = row.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let name = ours(tx, &org.org_id.0, app_id).await?;
     let access = access_of(tx, app_id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
@@ -252,7 +147,8 @@ pub async fn close_access(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResu
         .bind(app_id)
         .execute(&mut *tx)
         .await?;
-    end_sessions(&mut tx, "app_id", app_id, EndReason::AccessClosed, now).await?;
+    crate::session::store::end_maintenance(&mut tx, "app_id", app_id, EndReason::AccessClosed, now)
+        .await?;
     let after = Access {
         open_until: None,
         requested_at: None,
@@ -330,7 +226,7 @@ async fn record_customer(
     let entry = Entry {
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
-        acting_as: "admin",
+        acting_as: ActingAs::Admin,
         actor_org_id: None,
         app_id: Some(app_id),
         action,
@@ -346,15 +242,7 @@ async fn record_customer(
 pub async fn access_for_customer(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<Option<Access>> {
     let org = ctx.org()?;
     let mut conn = db.pool.acquire().await?;
-    let own: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM apps WHERE id = $1 AND org_id = $2")
-            .bind(app_id)
-            .bind(&org.org_id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if own.is_none() {
-        return Err(AppError::new(ErrorCode::NotFound));
-    }
+    ours(&mut conn, &org.org_id.0, app_id).await?;
     if org.role != Role::Admin {
         return Ok(None);
     }

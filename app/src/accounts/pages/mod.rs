@@ -1,9 +1,11 @@
 //! Accounts pages: sign-in, sign-up, new organization, members, operator.
 
-use super::api::{ChangePassword, ChangeRole, RemoveMember, SetCertification};
-use super::{CertLevel, Me, Role};
+use crate::accounts::api::{ChangePassword, ChangeRole, RemoveMember, SetCertification};
+use crate::accounts::{CertLevel, Me, Role};
+
+pub mod invitations;
 use crate::i18n::{t, use_lang, K};
-use crate::shell::use_session;
+use crate::session::use_session;
 use crate::ui::{error_note, submit_button, SignedIn};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -191,7 +193,7 @@ fn Members(me: Me) -> impl IntoView {
                 }}
             </Transition>
         </section>
-        {is_admin.then(|| view! { <super::invitation_pages::Invitations /> })}
+        {is_admin.then(|| view! { <invitations::Invitations /> })}
     }
 }
 

@@ -1,13 +1,13 @@
 //! Invitations and email verification: the members page's invitation part,
 //! the page an invitation link opens, and the page a verification link opens.
 
-use super::api::{
+use crate::accounts::api::{
     AcceptInvitation, InviteMember, ResendVerification, VerifyEmail, WithdrawInvitation,
 };
-use super::{Me, Role};
+use crate::accounts::{Me, Role};
 use crate::apps::domain::format_time;
 use crate::i18n::{t, use_lang, K};
-use crate::shell::use_session;
+use crate::session::use_session;
 use crate::ui::{error_note, submit_button};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -20,7 +20,7 @@ pub fn Invitations() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawInvitation>::new();
     let pending = Resource::new(
         move || (invite.version().get(), withdraw.version().get()),
-        |_| super::api::list_invitations(),
+        |_| crate::accounts::api::list_invitations(),
     );
     let lang = use_lang();
     let sending = move || invite.pending().get();
@@ -32,7 +32,7 @@ pub fn Invitations() -> impl IntoView {
                     <span class="sr-only">{t(K::Email)}</span>
                     <input type="email" name="email" required maxlength="254" placeholder=move || K::InviteHint.text(lang.get()) />
                 </label>
-                {super::pages::role_select("role", Role::Member)}
+                {super::role_select("role", Role::Member)}
                 {submit_button(K::Invite, K::Inviting, sending)}
             </ActionForm>
             {error_note(move || invite.value().get().and_then(|r| r.err()))}
@@ -91,7 +91,7 @@ pub fn Invitations() -> impl IntoView {
 pub fn InvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let preview = Resource::new(token, super::api::invitation);
+    let preview = Resource::new(token, crate::accounts::api::invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
     let session = use_session();
     // Joining changed the current organization: the header and pages reload it.
