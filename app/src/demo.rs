@@ -136,7 +136,7 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), SeedError> {
             Some((id,)) => id,
             None => {
                 let id = new_id();
-                sqlx::query("INSERT INTO organizations (id, name, cert_level, created_at) VALUES ($1, $2, $3, $4)")
+                sqlx::query("INSERT INTO organizations (id, name, cert_level, created_at, time_zone) VALUES ($1, $2, $3, $4, 'Asia/Shanghai')")
                     .bind(&id)
                     .bind(org.name)
                     .bind(org.cert.as_str())

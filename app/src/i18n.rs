@@ -181,6 +181,10 @@ catalogue! {
     ErrInvalidEmail => "邮箱：格式不正确", "Email: not a valid email address";
     ErrInvalidDisplayName => "显示名称：需为 1–50 个字符", "Display name: must be 1–50 characters";
     ErrInvalidPassword => "密码：需为 8–128 个字符", "Password: must be 8–128 characters";
+    ErrInvalidTimeZone => "时区：请填写 IANA 时区名称，例如 Asia/Shanghai", "Time zone: an IANA zone name, such as Asia/Shanghai";
+    TimeZone => "时区", "Time zone";
+    TimeZoneHelp => "组织内的所有时间都按此时区显示", "Every time in the organization is shown in this zone";
+    ActOrgTimeZone => "修改时区", "Changed the time zone";
     ErrInvalidOrgName => "组织名称：需为 1–100 个字符", "Organization name: must be 1–100 characters";
     ErrInvalidRole => "角色：只能是管理员或普通员工", "Role: must be admin or member";
     ErrInvalidCert => "认证等级：不是有效的等级", "Certification level: not a valid level";

@@ -12,6 +12,7 @@ pub mod maintenance;
 pub mod orders;
 pub mod session;
 pub mod shell;
+pub mod time;
 pub mod ui;
 pub mod values;
 

@@ -91,7 +91,13 @@ where
                         Ok(Some(me)) if me.must_change_password && !on_account_page => {
                             view! { <Redirect path="/account" /> }.into_any()
                         }
-                        Ok(Some(me)) => children(me).into_any(),
+                        Ok(Some(me)) => {
+                            // Times on the page read the zone from here, not
+                            // from the session resource (which would tie every
+                            // page's loading state to the session's).
+                            provide_context(crate::time::CurrentZone(me.zone.clone()));
+                            children(me).into_any()
+                        }
                         Ok(None) if session.sign_out.version().get_untracked() != sign_outs_at_mount => {
                             ().into_any()
                         }

@@ -5,16 +5,26 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::K;
 
 /// Ids are opaque strings; a type per kind keeps an app id from being passed
-/// where an order id is expected. The database layer converts (`as_str`).
+/// where an order id is expected. They bind and decode as text in SQL.
 macro_rules! typed_id {
     ($($(#[$m:meta])* $name:ident;)*) => {$(
         $(#[$m])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
         pub struct $name(pub String);
 
         impl $name {
             pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        /// Reads as text wherever text is expected (SQL, audit targets, URLs);
+        /// text becomes an id only through `From`.
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
                 &self.0
             }
         }

@@ -7,6 +7,7 @@ use app::accounts::queries::{self, invitations};
 use app::accounts::{CertLevel, Email, NewPassword, OrgId, Role, UserId};
 use app::error::ErrorCode;
 use app::session::store as session;
+use app::values::InvitationId;
 
 #[tokio::test]
 async fn an_email_can_register_only_once_whatever_its_case() {
@@ -187,9 +188,14 @@ async fn invitations_expire_and_can_be_withdrawn_and_say_nothing_about_accounts(
         .find(|i| i.email == "ned@north.example")
         .unwrap()
         .id;
-    invitations::withdraw(&t.db, &ctx, &id, t.clock.now_ms())
-        .await
-        .unwrap();
+    invitations::withdraw(
+        &t.db,
+        &ctx,
+        &InvitationId::from(id.as_str()),
+        t.clock.now_ms(),
+    )
+    .await
+    .unwrap();
     let ned_ctx = t.ctx(&ned, None).await;
     let gone = invitations::accept(&t.db, &ned_ctx, &token, t.clock.now_ms()).await;
     assert_eq!(gone.unwrap_err().code, ErrorCode::InvitationInvalid);

@@ -11,6 +11,7 @@ use app::apps::queries::edits::{self, AppSettings, FieldInput, ServiceInput};
 use app::apps::snapshot;
 use app::error::ErrorCode;
 use app::session::Ctx;
+use app::values::{AppId, FieldId, FormId, StepId};
 use common::{TestDb, T0};
 
 struct World {
@@ -18,7 +19,7 @@ struct World {
     admin: Ctx,
     member: Ctx,
     outsider: Ctx,
-    app: String,
+    app: AppId,
 }
 
 /// Acme-like org with an admin and a member, plus another org's admin.
@@ -69,7 +70,7 @@ impl World {
     /// `build`, plus a template with a recipient and a service with a credential.
     async fn build_complete(&self) {
         let (form, _) = self.build().await;
-        let (db, c, a) = (&self.t.db, &self.admin, self.app.as_str());
+        let (db, c, a) = (&self.t.db, &self.admin, &self.app);
         let tid = edits::add_template(db, c, a, &form, "rejected", "{{客户名称}} 被拒", 1)
             .await
             .unwrap();
@@ -83,8 +84,8 @@ impl World {
     }
 
     /// A process form with two fields and two steps; returns (form, step ids).
-    async fn build(&self) -> (String, Vec<String>) {
-        let (db, c, a) = (&self.t.db, &self.admin, self.app.as_str());
+    async fn build(&self) -> (FormId, Vec<StepId>) {
+        let (db, c, a) = (&self.t.db, &self.admin, &self.app);
         let form = edits::add_form(db, c, a, "拜访申请", "process", 2)
             .await
             .unwrap();
@@ -172,7 +173,7 @@ async fn settings_change_with_before_and_after_in_the_audit() {
 #[tokio::test]
 async fn forms_are_added_renamed_reordered_and_deleted() {
     let w = world().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     let f1 = edits::add_form(db, c, a, "一", "plain", 1).await.unwrap();
     let f2 = edits::add_form(db, c, a, "二", "process", 1).await.unwrap();
     edits::rename_form(db, c, a, &f1, "壹", 1).await.unwrap();
@@ -194,7 +195,7 @@ async fn forms_are_added_renamed_reordered_and_deleted() {
 async fn fields_are_added_edited_reordered_and_deleted() {
     let w = world().await;
     let (form, _) = w.build().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     let detail = reads::detail(db, c, a).await.unwrap();
     let ids: Vec<String> = detail.forms[0]
         .fields
@@ -205,18 +206,22 @@ async fn fields_are_added_edited_reordered_and_deleted() {
         db,
         c,
         a,
-        &ids[1],
+        &FieldId::from(ids[1].as_str()),
         &FieldInput::parse("拜访目的", "multi_choice", true, "甲\n乙\n丙").unwrap(),
         1,
     )
     .await
     .unwrap();
-    edits::move_field(db, c, a, &ids[1], true, 1).await.unwrap();
+    edits::move_field(db, c, a, &FieldId::from(ids[1].as_str()), true, 1)
+        .await
+        .unwrap();
     let fields = &w.snap().await.forms[0].fields;
     assert_eq!(fields[0].label, "拜访目的");
     assert_eq!(fields[0].options, ["甲", "乙", "丙"]);
     assert!(fields[0].required);
-    edits::delete_field(db, c, a, &ids[0], 1).await.unwrap();
+    edits::delete_field(db, c, a, &FieldId::from(ids[0].as_str()), 1)
+        .await
+        .unwrap();
     assert_eq!(w.snap().await.forms[0].fields.len(), 1);
     let _ = form;
 }
@@ -225,7 +230,7 @@ async fn fields_are_added_edited_reordered_and_deleted() {
 async fn a_process_has_ordered_steps_with_approvers_of_the_organization() {
     let w = world().await;
     let (form, steps) = w.build().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     let p = &w.snap().await.forms[0].process;
     assert_eq!(
         p.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
@@ -270,7 +275,7 @@ async fn a_process_has_ordered_steps_with_approvers_of_the_organization() {
 async fn templates_check_their_placeholders_and_keep_recipients() {
     let w = world().await;
     let (form, _) = w.build().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     let before = w.t.snapshot().await;
     let bad = edits::add_template(db, c, a, &form, "submitted", "{{不存在}} 已提交", 1)
         .await
@@ -314,7 +319,7 @@ async fn templates_check_their_placeholders_and_keep_recipients() {
 #[tokio::test]
 async fn a_credential_is_stored_but_never_read_back() {
     let w = world().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     let input = ServiceInput::parse("CRM", "https://crm.example/api").unwrap();
     let sid = edits::add_service(db, c, a, &input, Some("s3cret-ABC"), 42)
         .await
@@ -362,7 +367,7 @@ async fn a_credential_is_stored_but_never_read_back() {
 async fn members_read_app_admins_edit_and_refusals_change_nothing() {
     let w = world().await;
     let (form, steps) = w.build().await;
-    let (db, a) = (&w.t.db, w.app.as_str());
+    let (db, a) = (&w.t.db, &w.app);
     let before = w.t.snapshot().await;
     let m = &w.member;
     let denied = [
@@ -407,7 +412,7 @@ async fn members_read_app_admins_edit_and_refusals_change_nothing() {
 async fn another_organization_gets_not_found_for_every_id() {
     let w = world().await;
     let (form, steps) = w.build().await;
-    let (db, a, o) = (&w.t.db, w.app.as_str(), &w.outsider);
+    let (db, a, o) = (&w.t.db, &w.app, &w.outsider);
     let tid = edits::add_template(db, &w.admin, a, &form, "submitted", "hi", 1)
         .await
         .unwrap();
@@ -473,7 +478,7 @@ async fn another_organization_gets_not_found_for_every_id() {
 async fn validation_names_the_field_and_saves_nothing() {
     let w = world().await;
     let (form, _) = w.build().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     let before = w.t.snapshot().await;
     assert_eq!(
         FieldInput::parse("x", "text", false, "a").unwrap_err().code,
@@ -520,7 +525,7 @@ async fn validation_names_the_field_and_saves_nothing() {
 #[tokio::test]
 async fn a_list_refuses_an_item_past_its_limit() {
     let w = world().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     for i in 0..limits::SERVICES {
         let input = ServiceInput::parse(&format!("s{i}"), "https://s.example").unwrap();
         edits::add_service(db, c, a, &input, None, 1).await.unwrap();
@@ -539,7 +544,7 @@ async fn a_list_refuses_an_item_past_its_limit() {
 async fn deleting_an_app_removes_all_its_parts() {
     let w = world().await;
     let (form, _) = w.build().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     edits::add_template(db, c, a, &form, "submitted", "x", 1)
         .await
         .unwrap();
@@ -576,7 +581,7 @@ async fn deleting_an_app_removes_all_its_parts() {
 async fn snapshot_round_trip_gives_an_equal_definition() {
     let w = world().await;
     w.build_complete().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     edits::add_app_admin(db, c, a, &w.member.user_id.0, 1)
         .await
         .unwrap();
@@ -635,7 +640,7 @@ async fn a_foreign_copy_leaves_people_and_credentials_behind_and_needs_configura
 #[tokio::test]
 async fn backups_hold_no_plaintext_credential_and_old_ones_are_sealed_at_start() {
     let w = world().await;
-    let (db, c, a) = (&w.t.db, &w.admin, w.app.as_str());
+    let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     let input = ServiceInput::parse("CRM", "https://crm.example/api").unwrap();
     let sid = edits::add_service(db, c, a, &input, Some("plaintext-canary-4711"), 42)
         .await

@@ -36,7 +36,9 @@ async fn backup_while_writing_is_a_consistent_database() {
             let mut n = 0;
             while !stop.load(Ordering::SeqCst) {
                 let name = OrgName::parse(&format!("Writer {n}")).unwrap();
-                queries::create_org(&db, &ctx, &name, now).await.unwrap();
+                queries::create_org(&db, &ctx, &name, "UTC", now)
+                    .await
+                    .unwrap();
                 n += 1;
                 done.send_replace(n);
             }

@@ -13,6 +13,7 @@ mod common;
 
 use app::apps::snapshot::{self, AppSnapshot};
 use app::db::Db;
+use app::values::AppId;
 use common::process::{form, server_bin, Answer, Instance};
 use common::TestDb;
 use std::collections::HashSet;
@@ -584,7 +585,7 @@ async fn verify(db: &Db) -> i64 {
     .unwrap();
     let mut conn = db.pool.acquire().await.unwrap();
     for (order, customer, installed, isv, frozen) in &orders {
-        let copy = snapshot::load(&mut conn, installed)
+        let copy = snapshot::load(&mut conn, &AppId::from(installed.as_str()))
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("order {order} without its installed app"));

@@ -14,6 +14,7 @@ use app::distribution::queries::links::{self, LinkRef};
 use app::distribution::queries::purchase;
 use app::error::ErrorCode;
 use app::session::Ctx;
+use app::values::{AppId, LinkId, RequestId, ServiceId, StepId, TemplateId};
 use common::{TestDb, T0};
 
 struct World {
@@ -23,7 +24,7 @@ struct World {
     buyer: Ctx,
     buyer_member: Ctx,
     other_buyer: Ctx,
-    app: String,
+    app: AppId,
 }
 
 /// An intermediate ISV with a rich app; two customer organizations.
@@ -234,7 +235,7 @@ async fn every_invalid_link_gives_the_same_answer() {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    links::revoke_link(db, &w.isv, &link_id.0, T0)
+    links::revoke_link(db, &w.isv, &LinkId::from(link_id.0.as_str()), T0)
         .await
         .unwrap();
     let used = w.link("1").await;
@@ -313,9 +314,10 @@ async fn a_member_cannot_buy_and_nothing_is_created() {
     let requests = purchase::requests(&w.t.db, &w.buyer, T0).await.unwrap();
     assert_eq!(requests.len(), 1);
     assert!(purchase::requests(&w.t.db, m, T0).await.is_err());
-    let link_id = purchase::request_link(&w.t.db, &w.buyer, &requests[0].id)
-        .await
-        .unwrap();
+    let link_id =
+        purchase::request_link(&w.t.db, &w.buyer, &RequestId::from(requests[0].id.as_str()))
+            .await
+            .unwrap();
     purchase::purchase(
         &w.t.db,
         &w.buyer,
@@ -505,7 +507,7 @@ async fn a_bought_copy_cannot_be_resold_even_by_a_certified_buyer() {
     .await
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::LinkInvalid);
-    let e = links::revoke_link(&w.t.db, &buyer, &own.id, T0)
+    let e = links::revoke_link(&w.t.db, &buyer, &LinkId::from(own.id.as_str()), T0)
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotOwnApp);
@@ -524,9 +526,14 @@ async fn link_audit_entries_name_the_real_role() {
     let by_app_admin = links::create_link(&w.t.db, &w.isv_member, &w.app, &o, T0)
         .await
         .unwrap();
-    links::revoke_link(&w.t.db, &w.isv_member, &by_admin.id, T0)
-        .await
-        .unwrap();
+    links::revoke_link(
+        &w.t.db,
+        &w.isv_member,
+        &LinkId::from(by_admin.id.as_str()),
+        T0,
+    )
+    .await
+    .unwrap();
     let role = |action: &'static str, target: String| {
         let t = &w.t;
         async move {
@@ -635,7 +642,7 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
         db,
         b,
         &app_id,
-        &detail.forms[0].steps[0].id,
+        &StepId::from(detail.forms[0].steps[0].id.as_str()),
         &b.user_id.0,
         true,
         T0,
@@ -646,7 +653,7 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
         db,
         b,
         &app_id,
-        &detail.templates[0].id,
+        &TemplateId::from(detail.templates[0].id.as_str()),
         &app::apps::domain::Recipient::Submitter,
         true,
         T0,
@@ -657,7 +664,7 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
         db,
         b,
         &app_id,
-        &detail.services[0].id,
+        &ServiceId::from(detail.services[0].id.as_str()),
         "customer-secret",
         T0,
     )

@@ -89,7 +89,8 @@ fn matrix() -> Vec<Row> {
             "org_id={north}",
             &[CustomerAdmin, CustomerMember],
         ),
-        post("/api/create_org", "name=New+Org", SELF),
+        post("/api/create_org", "name=New+Org&time_zone=Asia%2FTokyo", SELF),
+        post("/api/set_time_zone", "time_zone=Asia%2FTokyo", ORG_ADMINS),
         post("/api/list_members", "", IN_AN_ORG)
             .seeing("member@north.example", &[CustomerAdmin, CustomerMember]),
         post(

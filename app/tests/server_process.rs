@@ -7,6 +7,7 @@
 
 mod common;
 
+use app::values::AppId;
 use common::process::{form, server_bin, Instance};
 use std::process::Stdio;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -184,7 +185,7 @@ async fn sigterm_finishes_the_request_in_flight_and_keeps_counted_views() {
     let link = app::distribution::queries::links::create_link(
         &t.db,
         &ctx,
-        &app_id,
+        &AppId::from(app_id.as_str()),
         &options,
         t.clock.now_ms(),
     )

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, goto, signIn, signIn as signInAs, newContext, unique, mailedLink, DEMO_PASSWORD } from './fixtures';
+import { test, expect, hydrated, goto, signIn, signIn as signInAs, newContext, unique, mailedLink, watchConsole, DEMO_PASSWORD } from './fixtures';
 
 const L = {
   'zh-CN': {
@@ -256,4 +256,54 @@ test('changing the password signs out the other browser, and the new password wo
   expect(otherErrors).toEqual([]);
   await laptop.close();
   await phone.close();
+});
+
+test("an organization shows times in its zone: the browser's at creation, then the one its admin picks", async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en', timezoneId: 'Asia/Tokyo' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  watchConsole(page, errors);
+  const email = `${unique('tz')}@test.example`;
+  await goto(page, '/sign-up');
+  const signUp = page.getByTestId('sign-up-form');
+  await signUp.getByLabel('Email').fill(email);
+  await signUp.getByLabel('Display name').fill('Zone Tester');
+  await signUp.getByLabel('Password').fill('a long enough password');
+  await signUp.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('workbench')).toBeVisible();
+
+  // The new organization's zone starts as the browser's.
+  await page.getByRole('link', { name: 'Create organization' }).first().click();
+  const form = page.getByTestId('create-org-form');
+  await expect(form.getByTestId('time-zone')).toHaveValue('Asia/Tokyo');
+  await form.locator('input[name=name]').fill('Tokyo Office');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('current-org')).toHaveText('Tokyo Office');
+
+  // An app's "updated" time is shown in that zone, with its abbreviation.
+  await page.locator('details.add summary').click();
+  const create = page.getByTestId('create-app');
+  await create.locator('input[name=name]').fill('Zoned app');
+  await create.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('app-editor')).toContainText('JST');
+  await goto(page, '/');
+  await expect(page.locator('li[data-app="Zoned app"]')).toContainText('JST');
+
+  // The admin moves the organization to Berlin: the same time now reads CET/CEST.
+  await goto(page, '/members');
+  const zoneForm = page.getByTestId('time-zone-form');
+  await zoneForm.getByTestId('time-zone').fill('Europe/Berlin');
+  await zoneForm.getByRole('button', { name: 'Save' }).click();
+  await expect(zoneForm.getByTestId('time-zone')).toHaveValue('Europe/Berlin');
+  await goto(page, '/');
+  await expect(page.locator('li[data-app="Zoned app"]')).toContainText(/CES?T/);
+  await expect(page.locator('li[data-app="Zoned app"]')).not.toContainText('JST');
+
+  // A zone that does not exist is refused with a clear message.
+  await goto(page, '/members');
+  await zoneForm.getByTestId('time-zone').fill('Mars/Olympus');
+  await zoneForm.getByRole('button', { name: 'Save' }).click();
+  await expect(zoneForm).toContainText('Time zone: an IANA zone name');
+  expect(errors).toEqual([]);
+  await context.close();
 });

@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::Lang;
 #[cfg(feature = "ssr")]
 use crate::session::{call::set_cookie, store as session, Call, Ctx};
+use crate::values::{InvitationId, OrgId, UserId};
 
 /// Issues a fresh session (a new id at every sign-in) and sets its cookie,
 /// dropping whatever session the browser had before.
@@ -60,6 +61,7 @@ crate::api!(
             must_change_password: ctx.must_change_password,
             email_verified: ctx.email_verified,
             current,
+            zone: ctx.org.as_ref().and_then(|m| crate::time::zone(&m.time_zone)).unwrap_or_default(),
             orgs,
             maintenance: ctx.maintenance,
             maintenance_ended: ctx.maintenance_ended,
@@ -152,7 +154,7 @@ crate::api!(
 );
 
 crate::api!(
-    switch_org at "switch_org" for member (org_id: String) -> (), |c| {
+    switch_org at "switch_org" for member (org_id: OrgId) -> (), |c| {
         // Only an organization the caller belongs to; others are "not found".
         if queries::membership(&c.s.db, &c.ctx.user_id.0, &org_id).await?.is_none() {
             return Err(AppError::new(ErrorCode::NotFound));
@@ -164,12 +166,27 @@ crate::api!(
 );
 
 crate::api!(
-    create_org at "create_org" for member (name: String) -> OrgId, |c| {
+    /// A new organization, the caller its admin. Its time zone: the one
+    /// chosen (the form offers the browser's), else by the interface language.
+    create_org at "create_org" for member (name: String, time_zone: Option<String>) -> OrgId, |c| {
         let name = OrgName::parse(&name)?;
-        let id = queries::create_org(&c.s.db, &c.ctx, &name, c.now).await?;
+        let zone = match time_zone.as_deref().map(str::trim) {
+            Some(z) if !z.is_empty() => crate::time::parse_zone_name(z)?,
+            _ => crate::time::default_zone_name(crate::i18n::initial_lang()).to_string(),
+        };
+        let id = queries::create_org(&c.s.db, &c.ctx, &name, &zone, c.now).await?;
         session::set_current_org(&c.s.db, &c.ctx.session_hash, &id.0).await?;
         leptos_axum::redirect("/");
         Ok(id)
+    }
+);
+
+crate::api!(
+    /// The time zone every time of the current organization is shown in (admins).
+    set_time_zone at "set_time_zone" for member (time_zone: String) -> (), |c| {
+        c.ctx.org_admin()?;
+        let zone = crate::time::parse_zone_name(&time_zone)?;
+        queries::set_time_zone(&c.s.db, &c.ctx, &zone, c.now).await
     }
 );
 
@@ -196,7 +213,7 @@ crate::api!(
 );
 
 crate::api!(
-    withdraw_invitation at "withdraw_invitation" for member (invitation_id: String) -> (), |c|
+    withdraw_invitation at "withdraw_invitation" for member (invitation_id: InvitationId) -> (), |c|
         invitations::withdraw(&c.s.db, &c.ctx, &invitation_id, c.now).await
 );
 
@@ -237,16 +254,16 @@ crate::api!(
 );
 
 crate::api!(
-    change_role at "change_role" for member (user_id: String, role: String) -> (), |c| {
+    change_role at "change_role" for member (user_id: UserId, role: String) -> (), |c| {
         c.ctx.org_admin()?;
         let role = Role::parse(&role)?;
-        queries::change_role(&c.s.db, &c.ctx, &UserId(user_id), role, c.now).await
+        queries::change_role(&c.s.db, &c.ctx, &user_id, role, c.now).await
     }
 );
 
 crate::api!(
-    remove_member at "remove_member" for member (user_id: String) -> (), |c|
-        queries::remove_member(&c.s.db, &c.ctx, &UserId(user_id), c.now).await
+    remove_member at "remove_member" for member (user_id: UserId) -> (), |c|
+        queries::remove_member(&c.s.db, &c.ctx, &user_id, c.now).await
 );
 
 crate::api!(
@@ -255,10 +272,10 @@ crate::api!(
 );
 
 crate::api!(
-    set_certification at "set_certification" for member (org_id: String, level: String) -> (), |c| {
+    set_certification at "set_certification" for member (org_id: OrgId, level: String) -> (), |c| {
         c.ctx.operator()?;
         let level = CertLevel::parse(&level)?;
-        queries::set_certification(&c.s.db, &c.ctx, &OrgId(org_id), level, c.now).await
+        queries::set_certification(&c.s.db, &c.ctx, &org_id, level, c.now).await
     }
 );
 

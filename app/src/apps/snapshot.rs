@@ -75,6 +75,7 @@ pub use store::*;
 mod store {
     use super::*;
     use crate::db::{new_id, Tx};
+    use crate::values::AppId;
     use sqlx::AnyConnection;
 
     fn json<T: Serialize>(v: &T) -> String {
@@ -92,7 +93,7 @@ mod store {
     /// Reads an app's definition as a snapshot (inside any transaction or connection).
     pub async fn load(
         conn: &mut AnyConnection,
-        app_id: &str,
+        app_id: &AppId,
     ) -> Result<Option<AppSnapshot>, sqlx::Error> {
         let app: Option<(String, String, String)> =
             sqlx::query_as("SELECT name, icon, description FROM apps WHERE id = $1")
@@ -260,7 +261,7 @@ mod store {
         tx: &mut Tx,
         snap: &AppSnapshot,
         d: &Deploy<'_>,
-    ) -> Result<String, sqlx::Error> {
+    ) -> Result<AppId, sqlx::Error> {
         let app_id = new_id();
         sqlx::query(
             "INSERT INTO apps (id, org_id, name, icon, description, origin, version, created_at, updated_at, updated_by) \
@@ -386,6 +387,6 @@ mod store {
             services,
         )
         .await?;
-        Ok(app_id)
+        Ok(AppId(app_id))
     }
 }

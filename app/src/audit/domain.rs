@@ -123,6 +123,7 @@ fn action_key(code: &str) -> Option<K> {
         "member.remove" => K::ActMemberRemove,
         "org.create" => K::ActOrgCreate,
         "org.certification" => K::ActOrgCertification,
+        "org.time_zone" => K::ActOrgTimeZone,
         "security.password_changed" => K::ActPasswordChanged,
         "security.sign_in_failed" => K::ActSignInFailed,
         _ => return None,

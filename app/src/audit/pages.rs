@@ -3,7 +3,6 @@
 use super::api::list_audit;
 use super::domain::action_text;
 use crate::accounts::Me;
-use crate::apps::domain::format_time;
 use crate::i18n::{t, K};
 use crate::ui::{error_note, SignedIn};
 use leptos::prelude::*;
@@ -41,7 +40,7 @@ fn Audit() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|e| { let action = e.action.clone(); view! {
                                         <tr data-action=e.action.clone() data-provider=e.actor_org.is_some().to_string()>
-                                            <td>{format_time(e.at)}</td>
+                                            <td>{crate::time::show(e.at)}</td>
                                             <td>{e.actor.clone()} {e.actor_org.clone().map(|o| view! { <div class="muted small">{o}</div> })}</td>
                                             <td class="small">{move || e.acting_as.text(lang.get())}</td>
                                             <td title=e.action.clone()>{move || action_text(&action, lang.get())}</td>

@@ -5,6 +5,7 @@ use super::domain::*;
 use super::queries::links::{self, LinkRef};
 #[cfg(feature = "ssr")]
 use super::queries::purchase;
+use crate::values::{AppId, LinkId, OrgId, RequestId};
 
 /// Buys into `org_id`, then works in that organization, on the installed app.
 #[cfg(feature = "ssr")]
@@ -27,21 +28,21 @@ async fn buy_and_land(
 
 crate::api!(
     /// The distribution dialog of an app (certified ISVs only).
-    distribute_dialog at "distribution/dialog" for member (app_id: String) -> DistributeView, |c|
+    distribute_dialog at "distribution/dialog" for member (app_id: AppId) -> DistributeView, |c|
         links::distribute_view(&c.s.db, &c.ctx, &app_id, c.now).await
 );
 
 crate::api!(
     /// Creates a link that sells the app as it is now.
     create_link at "distribution/create_link" for member
-    (app_id: String, expires_days: String, max_purchases: String, bound_org: String, note: String) -> NewLink, |c| {
+    (app_id: AppId, expires_days: String, max_purchases: String, bound_org: String, note: String) -> NewLink, |c| {
         let options = LinkOptions::parse(&expires_days, &max_purchases, &bound_org, &note)?;
         links::create_link(&c.s.db, &c.ctx, &app_id, &options, c.now).await
     }
 );
 
 crate::api!(
-    revoke_link at "distribution/revoke_link" for member (link_id: String) -> (), |c|
+    revoke_link at "distribution/revoke_link" for member (link_id: LinkId) -> (), |c|
         links::revoke_link(&c.s.db, &c.ctx, &link_id, c.now).await
 );
 
@@ -53,13 +54,13 @@ crate::api!(
 
 crate::api!(
     /// Buys through a link into one of the caller's organizations (its admins only).
-    buy at "distribution/buy" for member (token: String, org_id: String, idempotency_key: String) -> PurchaseOutcome, |c|
+    buy at "distribution/buy" for member (token: String, org_id: OrgId, idempotency_key: String) -> PurchaseOutcome, |c|
         buy_and_land(&c, LinkRef::Token(&token), &org_id, &idempotency_key).await
 );
 
 crate::api!(
     /// A member asks the organization's admins to buy.
-    ask_admin at "distribution/ask_admin" for member (token: String, org_id: String) -> (), |c|
+    ask_admin at "distribution/ask_admin" for member (token: String, org_id: OrgId) -> (), |c|
         purchase::ask_admin(&c.s.db, &c.ctx, &token, &org_id, c.now).await
 );
 
@@ -71,7 +72,7 @@ crate::api!(
 
 crate::api!(
     /// Buys what a member asked for, into the current organization.
-    buy_request at "distribution/buy_request" for member (request_id: String, idempotency_key: String) -> PurchaseOutcome, |c| {
+    buy_request at "distribution/buy_request" for member (request_id: RequestId, idempotency_key: String) -> PurchaseOutcome, |c| {
         let link_id = purchase::request_link(&c.s.db, &c.ctx, &request_id).await?;
         let org_id = c.ctx.org()?.org_id.0.clone();
         buy_and_land(&c, LinkRef::Id(&link_id), &org_id, &idempotency_key).await
@@ -79,6 +80,6 @@ crate::api!(
 );
 
 crate::api!(
-    dismiss_request at "distribution/dismiss_request" for member (request_id: String) -> (), |c|
+    dismiss_request at "distribution/dismiss_request" for member (request_id: RequestId) -> (), |c|
         purchase::dismiss_request(&c.s.db, &c.ctx, &request_id, c.now).await
 );

@@ -6,6 +6,7 @@
 
 use crate::apps::snapshot::AppSnapshot;
 use crate::db::Db;
+use crate::values::LinkId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -24,11 +25,11 @@ pub struct LinkCache {
 }
 
 impl LinkCache {
-    pub fn snapshot(&self, link_id: &str) -> Option<Arc<AppSnapshot>> {
-        lock(&self.snapshots).get(link_id).cloned()
+    pub fn snapshot(&self, link_id: &LinkId) -> Option<Arc<AppSnapshot>> {
+        lock(&self.snapshots).get(link_id.as_str()).cloned()
     }
 
-    pub fn keep_snapshot(&self, link_id: &str, snapshot: Arc<AppSnapshot>) {
+    pub fn keep_snapshot(&self, link_id: &LinkId, snapshot: Arc<AppSnapshot>) {
         let mut map = lock(&self.snapshots);
         if map.len() >= MAX_SNAPSHOTS {
             map.clear();
@@ -36,7 +37,7 @@ impl LinkCache {
         map.insert(link_id.to_string(), snapshot);
     }
 
-    pub fn count_view(&self, link_id: &str) {
+    pub fn count_view(&self, link_id: &LinkId) {
         *lock(&self.views).entry(link_id.to_string()).or_default() += 1;
     }
 

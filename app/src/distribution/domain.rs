@@ -4,6 +4,7 @@ use crate::apps::domain::{FormKind, Icon};
 use crate::apps::snapshot::AppSnapshot;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::K;
+use crate::values::AppId;
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_EXPIRY_DAYS: i64 = 30;
@@ -188,8 +189,8 @@ pub struct LinkPage {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PurchaseOutcome {
-    Bought { app_id: String, order_no: String },
-    AlreadyInstalled { app_id: String },
+    Bought { app_id: AppId, order_no: String },
+    AlreadyInstalled { app_id: AppId },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

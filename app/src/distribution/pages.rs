@@ -4,7 +4,6 @@
 use super::api::*;
 use super::domain::*;
 use crate::accounts::{Me, Role};
-use crate::apps::domain::format_time;
 use crate::error::ErrorCode;
 use crate::i18n::{t, use_lang, K};
 use crate::session::use_session;
@@ -51,7 +50,7 @@ fn Distribute() -> impl IntoView {
     let revoke = ServerAction::<RevokeLink>::new();
     let dialog = Resource::new(
         move || (app_id(), create.version().get(), revoke.version().get()),
-        |(id, _, _)| distribute_dialog(id),
+        |(id, _, _)| distribute_dialog(id.into()),
     );
     let copied = RwSignal::new(None::<(String, bool)>);
     // Once the link exists: put it on the clipboard, or show it selected.
@@ -144,9 +143,9 @@ fn Dialog(
                             let id = l.id.clone();
                             view! {
                                 <tr data-link=l.id.clone() data-status=format!("{status:?}").to_lowercase()>
-                                    <td>{format_time(l.created_at)} {(!l.note.is_empty()).then(|| view! { <div class="muted small">{l.note.clone()}</div> })}</td>
+                                    <td>{crate::time::show(l.created_at)} {(!l.note.is_empty()).then(|| view! { <div class="muted small">{l.note.clone()}</div> })}</td>
                                     <td>{l.created_by.clone()}</td>
-                                    <td>{format_time(l.expires_at)}</td>
+                                    <td>{crate::time::show(l.expires_at)}</td>
                                     <td>{l.purchases} " / " {move || max.map(|m| m.to_string()).unwrap_or_else(|| K::Unlimited.text(lang.get()).to_string())}</td>
                                     <td>{l.views}</td>
                                     <td><span class="badge">{move || status.label().text(lang.get())}</span></td>
@@ -369,7 +368,7 @@ pub fn Requests() -> impl IntoView {
                                     <li class="item" data-request=r.app_name.clone()>
                                         <div class="item-main">
                                             <strong>{r.app_name.clone()}</strong> " · " {r.isv_name.clone()}
-                                            <div class="muted small">{t(K::RequestedBy)} ": " {r.requested_by.clone()} " · " {format_time(r.created_at)}</div>
+                                            <div class="muted small">{t(K::RequestedBy)} ": " {r.requested_by.clone()} " · " {crate::time::show(r.created_at)}</div>
                                             {(!r.link_valid).then(|| view! { <span class="badge warn">{t(K::LinkInvalidTitle)}</span> })}
                                         </div>
                                         <div class="tools">

@@ -5,10 +5,11 @@ use super::domain::Access;
 use super::queries;
 #[cfg(feature = "ssr")]
 use crate::error::{AppError, ErrorCode};
+use crate::values::{AppId, OrderId};
 
 crate::api!(
     /// 远程维护: enter the customer's organization as app admin of that app.
-    start_maintenance at "maintenance/start" for member (order_id: String) -> (), |c| {
+    start_maintenance at "maintenance/start" for member (order_id: OrderId) -> (), |c| {
         let app_id = queries::start(&c.s.db, &c.ctx, &c.ctx.session_hash, &order_id, c.now).await?;
         leptos_axum::redirect(&format!("/apps/{app_id}"));
         Ok(())
@@ -28,13 +29,13 @@ crate::api!(
 
 crate::api!(
     /// 关闭开发状态 (also the customer's "结束维护"): closes access at once.
-    close_access at "maintenance/close" for member (app_id: String) -> (), |c|
+    close_access at "maintenance/close" for member (app_id: AppId) -> (), |c|
         queries::close_access(&c.s.db, &c.ctx, &app_id, c.now).await
 );
 
 crate::api!(
     /// 申请维护: opens access for 1–90 days, with a note for the ISV.
-    request_maintenance at "maintenance/request" for member (app_id: String, note: String, days: String) -> (), |c| {
+    request_maintenance at "maintenance/request" for member (app_id: AppId, note: String, days: String) -> (), |c| {
         let days: i64 = days.trim().parse().map_err(|_| AppError::new(ErrorCode::InvalidAccessDays))?;
         queries::request(&c.s.db, &c.ctx, &app_id, &note, days, c.now).await
     }
@@ -42,7 +43,7 @@ crate::api!(
 
 crate::api!(
     /// The access switch of an installed app (customer admins; `None` otherwise).
-    app_access at "maintenance/access" for app_editor (app_id: String) -> Option<Access>, |c| {
+    app_access at "maintenance/access" for app_editor (app_id: AppId) -> Option<Access>, |c| {
         if c.ctx.maintenance.is_some() {
             return Ok(None);
         }

@@ -18,6 +18,7 @@ pub struct Maintenance {
     pub app_name: String,
     pub customer_org_id: String,
     pub customer_name: String,
+    pub customer_time_zone: String,
     pub isv_org_id: String,
     pub isv_name: String,
     pub started_at: i64,

@@ -2,7 +2,6 @@
 
 use super::api::*;
 use super::domain::Access;
-use crate::apps::domain::format_time;
 use crate::i18n::{t, use_lang, K};
 use crate::session::use_session;
 use crate::ui::{error_note, submit_button};
@@ -54,7 +53,11 @@ pub fn MaintenanceBanners() -> impl IntoView {
 /// The state of the ISV's access, as its customer reads it.
 pub fn access_text(a: &Access, now: i64, lang: crate::i18n::Lang) -> String {
     match (a.is_open(now), a.open_until) {
-        (true, Some(until)) => format!("{} {}", K::AccessOpenUntil.text(lang), format_time(until)),
+        (true, Some(until)) => format!(
+            "{} {}",
+            K::AccessOpenUntil.text(lang),
+            crate::time::show(until)
+        ),
         _ => K::AccessClosedState.text(lang).to_string(),
     }
 }
@@ -76,7 +79,7 @@ impl AccessSwitch {
         let request = ServerAction::<RequestMaintenance>::new();
         let access = Resource::new(
             move || (app_id(), close.version().get(), request.version().get()),
-            |(id, _, _)| app_access(id),
+            |(id, _, _)| app_access(id.into()),
         );
         AccessSwitch {
             close,

@@ -10,12 +10,13 @@ use crate::db::{new_id, Db, Tx};
 use crate::distribution::domain::DAY_MS;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::session::Ctx;
+use crate::values::{AppId, OrderId};
 use serde_json::json;
 
 pub async fn open_after_purchase(
     tx: &mut Tx,
-    app_id: &str,
-    order_id: &str,
+    app_id: &AppId,
+    order_id: &OrderId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO maintenance_grants (app_id, order_id, open_until, requested_at, request_note, changed_at) VALUES ($1, $2, $3, NULL, '', $4)")
@@ -28,7 +29,10 @@ pub async fn open_after_purchase(
     Ok(())
 }
 
-pub async fn access_of(conn: &mut sqlx::AnyConnection, app_id: &str) -> AppResult<Option<Access>> {
+pub async fn access_of(
+    conn: &mut sqlx::AnyConnection,
+    app_id: &AppId,
+) -> AppResult<Option<Access>> {
     let row: Option<(Option<i64>, Option<i64>, String)> = sqlx::query_as(
         "SELECT open_until, requested_at, request_note FROM maintenance_grants WHERE app_id = $1",
     )
@@ -47,12 +51,12 @@ pub async fn start(
     db: &Db,
     ctx: &Ctx,
     session_hash: &str,
-    order_id: &str,
+    order_id: &OrderId,
     now: i64,
-) -> AppResult<String> {
+) -> AppResult<AppId> {
     let org = ctx.org()?;
     let mut tx = db.begin_write().await?;
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
+    let row: Option<(AppId, String, AppId, String)> = sqlx::query_as(
         "SELECT o.installed_app_id, o.customer_org_id, o.source_app_id, o.order_no FROM distribution_orders o \
          WHERE o.id = $1 AND o.isv_org_id = $2",
     )
@@ -125,7 +129,7 @@ pub async fn exit(
 }
 
 /// The customer side: an installed app of the caller's organization, admins only.
-async fn customer_app(tx: &mut Tx, ctx: &Ctx, app_id: &str) -> AppResult<(String, Access)> {
+async fn customer_app(tx: &mut Tx, ctx: &Ctx, app_id: &AppId) -> AppResult<(String, Access)> {
     let org = ctx.org_admin()?;
     let name = ours(tx, &org.org_id.0, app_id).await?;
     let access = access_of(tx, app_id)
@@ -139,7 +143,7 @@ fn access_json(a: &Access) -> serde_json::Value {
 }
 
 /// 关闭开发状态: access closes at once and sessions in progress end.
-pub async fn close_access(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResult<()> {
+pub async fn close_access(db: &Db, ctx: &Ctx, app_id: &AppId, now: i64) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
     let (_, before) = customer_app(&mut tx, ctx, app_id).await?;
     sqlx::query("UPDATE maintenance_grants SET open_until = NULL, requested_at = NULL, changed_at = $1 WHERE app_id = $2")
@@ -172,7 +176,7 @@ pub async fn close_access(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResu
 pub async fn request(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     note: &str,
     days: i64,
     now: i64,
@@ -216,7 +220,7 @@ pub async fn request(
 async fn record_customer(
     tx: &mut Tx,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     action: &str,
     before: &Access,
     after: &Access,
@@ -239,7 +243,7 @@ async fn record_customer(
 }
 
 /// The access switch of an installed app, for the customer's admins.
-pub async fn access_for_customer(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<Option<Access>> {
+pub async fn access_for_customer(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<Option<Access>> {
     let org = ctx.org()?;
     let mut conn = db.pool.acquire().await?;
     ours(&mut conn, &org.org_id.0, app_id).await?;

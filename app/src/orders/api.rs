@@ -1,6 +1,7 @@
 //! Order Center server functions, at `/api/orders/...`.
 
 use super::domain::*;
+use crate::values::OrderId;
 
 crate::api!(
     /// A page of the organization's orders: newest first, searched and filtered.
@@ -13,6 +14,6 @@ crate::api!(
 
 crate::api!(
     /// One order with its timeline.
-    get_order at "orders/get" for member (order_id: String) -> OrderDetail, |c|
+    get_order at "orders/get" for member (order_id: OrderId) -> OrderDetail, |c|
         super::queries::detail(&c.s.db, &c.ctx, &order_id, c.now).await
 );

@@ -1,7 +1,6 @@
 //! CSV export of the Order Center's current filter (`GET /orders.csv`).
 
 use super::domain::{AccessFilter, AccessState};
-use crate::apps::domain::format_time;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -62,11 +61,13 @@ impl Drop for Running {
 }
 
 /// One order as a CSV line.
-fn line(r: &super::domain::OrderRow) -> String {
+/// One order as a CSV line; times in ISO 8601 with the zone's offset.
+fn line(r: &super::domain::OrderRow, zone: &str) -> String {
+    let time = |ms: i64| crate::time::iso(ms, zone);
     let access = match &r.access {
-        AccessState::Open { until } => format!("open until {}", format_time(*until)),
+        AccessState::Open { until } => format!("open until {}", time(*until)),
         AccessState::Requested { until, .. } => {
-            format!("requested, open until {}", format_time(*until))
+            format!("requested, open until {}", time(*until))
         }
         AccessState::Closed => "closed".into(),
     };
@@ -75,7 +76,7 @@ fn line(r: &super::domain::OrderRow) -> String {
         field(&r.app_name),
         field(&r.customer),
         field(&r.buyer),
-        field(&format_time(r.created_at)),
+        field(&time(r.created_at)),
         r.app_version.to_string(),
         (if r.setup_done { "done" } else { "incomplete" }).to_string(),
         field(&access),
@@ -128,6 +129,7 @@ pub async fn export(
         Err(e) => return refuse(e),
     };
     let org = ctx.org().map(|m| m.org_id.0.clone()).unwrap_or_default();
+    let zone = ctx.org().map(|m| m.time_zone.clone()).unwrap_or_default();
     let Some(running) = state.exports.start(&org) else {
         return refuse(crate::error::AppError::new(
             crate::error::ErrorCode::ExportRunning,
@@ -138,16 +140,16 @@ pub async fn export(
     let mut first_chunk = String::from(
         "\u{feff}order_no,app,customer,buyer,purchased_at,app_version,setup,maintenance_access\r\n",
     );
-    first_chunk.extend(first.rows.iter().map(line));
+    first_chunk.extend(first.rows.iter().map(|r| line(r, &zone)));
     let rest = futures_util::stream::unfold(first.next, move |after| {
-        let (state, ctx, q) = (state.clone(), ctx.clone(), q.clone());
+        let (state, ctx, q, zone) = (state.clone(), ctx.clone(), q.clone(), zone.clone());
         // The export's place is held until the body ends or is dropped.
         let _running = &running;
         async move {
             let after = after?;
             match super::queries::list(&state.db, &ctx, &q, filter, Some(&after), PAGE, now).await {
                 Ok(page) => {
-                    let chunk: String = page.rows.iter().map(line).collect();
+                    let chunk: String = page.rows.iter().map(|r| line(r, &zone)).collect();
                     Some((Ok(bytes::Bytes::from(chunk)), page.next))
                 }
                 // Headers are gone: cut the body, so the file is visibly incomplete.

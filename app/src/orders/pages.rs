@@ -3,7 +3,6 @@
 use super::api::*;
 use super::domain::*;
 use crate::accounts::Me;
-use crate::apps::domain::format_time;
 use crate::i18n::{t, use_lang, Lang, K};
 use crate::maintenance::api::StartMaintenance;
 use crate::ui::{error_note, urlencode, SignedIn};
@@ -14,13 +13,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 fn access_view(a: &AccessState, lang: Lang) -> String {
     match a {
         AccessState::Open { until } => {
-            format!("{} {}", K::OpenUntil.text(lang), format_time(*until))
+            format!("{} {}", K::OpenUntil.text(lang), crate::time::show(*until))
         }
         AccessState::Requested { until, .. } => format!(
             "{} · {} {}",
             K::Requested.text(lang),
             K::OpenUntil.text(lang),
-            format_time(*until)
+            crate::time::show(*until)
         ),
         AccessState::Closed => K::Closed.text(lang).to_string(),
     }
@@ -106,7 +105,7 @@ fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
                             <td>{r.app_name.clone()}</td>
                             <td>{r.customer.clone()}</td>
                             <td>{r.buyer.clone()}</td>
-                            <td>{format_time(r.created_at)}</td>
+                            <td>{crate::time::show(r.created_at)}</td>
                             <td>{r.app_version}</td>
                             <td>{if r.setup_done { view! { <span class="ok">{t(K::SetupDone)}</span> }.into_any() } else { view! { <span class="badge warn">{t(K::SetupIncomplete)}</span> }.into_any() }}</td>
                             <td>
@@ -135,7 +134,7 @@ pub fn OrderDetailPage() -> impl IntoView {
 fn OrderDetailView() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let detail = Resource::new(id, get_order);
+    let detail = Resource::new(id, |id| get_order(id.into()));
     let start = ServerAction::<StartMaintenance>::new();
     let lang = use_lang();
     // Entering maintenance changes who the user acts as: reload the session.
@@ -182,7 +181,7 @@ fn OrderDetailView() -> impl IntoView {
                                 <h2>{t(K::Timeline)}</h2>
                                 <ol class="timeline" data-testid="timeline">
                                     {d.timeline.into_iter().map(|(at, e)| view! {
-                                        <li><span class="muted small">{format_time(at)}</span> " " {event_text(e)}</li>
+                                        <li><span class="muted small">{crate::time::show(at)}</span> " " {event_text(e)}</li>
                                     }).collect_view()}
                                 </ol>
                             </section>

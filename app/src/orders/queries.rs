@@ -6,6 +6,7 @@ use crate::db::Db;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::maintenance::policy::IsvStanding;
 use crate::session::Ctx;
+use crate::values::{AppId, OrderId};
 
 pub use super::policy::require_isv;
 
@@ -132,7 +133,7 @@ pub async fn list(
 }
 
 /// One order with its timeline, and whether the caller may maintain now.
-pub async fn detail(db: &Db, ctx: &Ctx, order_id: &str, now: i64) -> AppResult<OrderDetail> {
+pub async fn detail(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResult<OrderDetail> {
     require_isv(ctx)?;
     let org = ctx.org()?;
     let row: Option<Row> =
@@ -144,7 +145,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, order_id: &str, now: i64) -> AppResult<O
     let row = row
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?
         .view(now);
-    let (installed, link_created, link_by, buyer, source_app): (String, i64, String, String, String) = sqlx::query_as(
+    let (installed, link_created, link_by, buyer, source_app): (String, i64, String, String, AppId) = sqlx::query_as(
         "SELECT o.installed_app_id, l.created_at, lc.display_name, b.display_name, o.source_app_id \
          FROM distribution_orders o JOIN distribution_links l ON l.id = o.link_id \
          JOIN users lc ON lc.id = l.created_by JOIN users b ON b.id = o.buyer_user_id WHERE o.id = $1",

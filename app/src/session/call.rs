@@ -56,9 +56,11 @@ pub async fn from_token(state: &AppState, token: &str) -> AppResult<Option<Ctx>>
             org_name: m.customer_name.clone(),
             role: Role::Member,
             cert: CertLevel::None,
+            time_zone: m.customer_time_zone.clone(),
         }),
         (None, Some(org_id), Some((org_name, role, cert))) => {
-            Some(Membership::from_row(org_id, org_name, &role, &cert)?)
+            let zone = s.org_time_zone.unwrap_or_else(|| "UTC".into());
+            Some(Membership::from_row(org_id, org_name, &role, &cert)?.in_zone(zone))
         }
         (None, _, _) => None,
     };

@@ -12,6 +12,8 @@ pub struct Membership {
     pub org_name: String,
     pub role: Role,
     pub cert: CertLevel,
+    /// The organization's time zone (IANA name).
+    pub time_zone: String,
 }
 
 impl Membership {
@@ -22,7 +24,13 @@ impl Membership {
             org_name,
             role: Role::parse(role)?,
             cert: CertLevel::parse(cert)?,
+            time_zone: "UTC".into(),
         })
+    }
+
+    pub fn in_zone(mut self, time_zone: String) -> Self {
+        self.time_zone = time_zone;
+        self
     }
 }
 

@@ -72,6 +72,8 @@ pub struct SessionRow {
     /// The current organization as (name, role, certification) when the user
     /// is still a member of it.
     pub membership: Option<(String, String, String)>,
+    /// The current organization's time zone.
+    pub org_time_zone: Option<String>,
 }
 
 /// The live session behind a token, if any; expired ones are deleted.
@@ -94,10 +96,11 @@ pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow
         org_name: Option<String>,
         role: Option<String>,
         cert_level: Option<String>,
+        time_zone: Option<String>,
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT s.user_id, s.current_org, s.created_at, s.last_seen_at, s.maintenance_id, \
-                u.email, u.display_name, u.is_operator, u.must_change_password, u.email_verified_at, o.name AS org_name, m.role, o.cert_level \
+                u.email, u.display_name, u.is_operator, u.must_change_password, u.email_verified_at, o.name AS org_name, m.role, o.cert_level, o.time_zone \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id AND m.org_id = s.current_org \
          LEFT JOIN organizations o ON o.id = m.org_id \
@@ -138,6 +141,7 @@ pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow
         must_change_password: r.must_change_password != 0,
         email_verified: r.email_verified_at.is_some(),
         membership,
+        org_time_zone: r.time_zone,
     }))
 }
 
@@ -179,6 +183,7 @@ struct MaintenanceRow {
     app_name: String,
     customer_org_id: String,
     customer_name: String,
+    customer_time_zone: String,
     isv_org_id: String,
     isv_name: String,
     started_at: i64,
@@ -206,7 +211,7 @@ fn standing(role: Option<&str>, source_app_admin: bool, cert: &str) -> IsvStandi
 /// certification, maintains nothing from the next request on.
 pub async fn maintenance(db: &Db, id: &str, now: i64) -> AppResult<Result<Maintenance, EndReason>> {
     let row: Option<MaintenanceRow> = sqlx::query_as(
-        "SELECT s.id, s.order_id, o.order_no, s.app_id, a.name AS app_name, s.customer_org_id, c.name AS customer_name, \
+        "SELECT s.id, s.order_id, o.order_no, s.app_id, a.name AS app_name, s.customer_org_id, c.name AS customer_name, c.time_zone AS customer_time_zone, \
                 s.isv_org_id, i.name AS isv_name, s.started_at, s.ended_at, s.end_reason, g.open_until, \
                 m.role AS isv_role, \
                 (SELECT COUNT(*) FROM app_admins aa WHERE aa.app_id = o.source_app_id AND aa.user_id = s.isv_user_id) AS source_app_admin, \
@@ -243,6 +248,7 @@ pub async fn maintenance(db: &Db, id: &str, now: i64) -> AppResult<Result<Mainte
         app_name: r.app_name,
         customer_org_id: r.customer_org_id,
         customer_name: r.customer_name,
+        customer_time_zone: r.customer_time_zone,
         isv_org_id: r.isv_org_id,
         isv_name: r.isv_name,
         started_at: r.started_at,

@@ -273,6 +273,7 @@ impl TestDb {
             &self.db,
             &ctx,
             &OrgName::parse(name).unwrap(),
+            "UTC",
             self.clock.now_ms(),
         )
         .await

@@ -241,6 +241,8 @@ pub struct Me {
     pub must_change_password: bool,
     pub email_verified: bool,
     pub current: Option<OrgView>,
+    /// The current organization's time zone: every time is shown in it.
+    pub zone: crate::time::Zone,
     pub orgs: Vec<OrgView>,
     /// Remote maintenance in progress by this user.
     pub maintenance: Option<crate::maintenance::domain::Maintenance>,

@@ -5,7 +5,6 @@ use crate::accounts::api::{
     AcceptInvitation, InviteMember, ResendVerification, VerifyEmail, WithdrawInvitation,
 };
 use crate::accounts::{Me, Role};
-use crate::apps::domain::format_time;
 use crate::i18n::{t, use_lang, K};
 use crate::session::use_session;
 use crate::ui::{error_note, submit_button};
@@ -65,7 +64,7 @@ pub fn Invitations() -> impl IntoView {
                                                 <td>{i.email.clone()}</td>
                                                 <td>{move || role.text(lang.get())}</td>
                                                 <td>{i.invited_by.clone()}</td>
-                                                <td>{format_time(i.expires_at)}</td>
+                                                <td>{crate::time::show(i.expires_at)}</td>
                                                 <td>
                                                     <ActionForm action=withdraw attr:class="inline">
                                                         <input type="hidden" name="invitation_id" value=i.id.clone() />
@@ -115,7 +114,7 @@ pub fn InvitationPage() -> impl IntoView {
                                     <strong data-testid="invitation-org">{p.org_name.clone()}</strong>
                                     " (" {t(K::AsRole)} " " {move || role.text(lang.get())} ")"
                                 </p>
-                                <p class="muted">{t(K::SentTo)} " " {p.email.clone()} " · " {t(K::Expires)} " " {format_time(p.expires_at)}</p>
+                                <p class="muted">{t(K::SentTo)} " " {p.email.clone()} " · " {t(K::Expires)} " " {crate::time::show(p.expires_at)}</p>
                                 {if signed_in {
                                     view! {
                                         <ActionForm action=accept attr:class="stack" attr:data-testid="accept-form">

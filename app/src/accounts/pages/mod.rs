@@ -1,6 +1,8 @@
 //! Accounts pages: sign-in, sign-up, new organization, members, operator.
 
-use crate::accounts::api::{ChangePassword, ChangeRole, RemoveMember, SetCertification};
+use crate::accounts::api::{
+    ChangePassword, ChangeRole, RemoveMember, SetCertification, SetTimeZone,
+};
 use crate::accounts::{CertLevel, Me, Role};
 
 pub mod invitations;
@@ -92,10 +94,39 @@ pub fn NewOrgPage() -> impl IntoView {
                         {t(K::OrgName)}
                         <input type="text" name="name" required maxlength="100" />
                     </label>
+                    <TimeZoneField value=None />
                     {submit_button(K::Create, K::Creating, pending)}
                 </ActionForm>
             </section>
         } />
+    }
+}
+
+/// The time zone field: any IANA name, common ones offered. Without a
+/// `value` it starts with the browser's zone (once the page runs), else the
+/// interface language's default.
+#[component]
+fn TimeZoneField(value: Option<String>) -> impl IntoView {
+    let lang = use_lang();
+    let chosen = value.is_some();
+    let initial =
+        value.unwrap_or_else(|| crate::time::default_zone_name(lang.get_untracked()).to_string());
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let (false, Some(el), Some(zone)) = (chosen, input.get(), crate::time::browser_zone()) {
+            el.set_value(&zone);
+        }
+    });
+    view! {
+        <label>
+            {t(K::TimeZone)}
+            <input type="text" name="time_zone" value=initial list="time-zones" maxlength="64"
+                autocomplete="off" node_ref=input data-testid="time-zone" />
+            <span class="muted small">{t(K::TimeZoneHelp)}</span>
+        </label>
+        <datalist id="time-zones">
+            {crate::time::COMMON_ZONES.iter().map(|z| view! { <option value=*z></option> }).collect_view()}
+        </datalist>
     }
 }
 
@@ -193,7 +224,27 @@ fn Members(me: Me) -> impl IntoView {
                 }}
             </Transition>
         </section>
+        {is_admin.then(|| view! { <OrgTimeZone current=me.zone.name.clone() /> })}
         {is_admin.then(|| view! { <invitations::Invitations /> })}
+    }
+}
+
+/// The organization's time zone, for its admins.
+#[component]
+fn OrgTimeZone(current: String) -> impl IntoView {
+    let action = ServerAction::<SetTimeZone>::new();
+    let pending = move || action.pending().get();
+    // Every time on every page changes with it.
+    use_session().refresh_when(move || matches!(action.value().get(), Some(Ok(()))));
+    view! {
+        <section class="card narrow">
+            <h2>{t(K::TimeZone)}</h2>
+            <ActionForm action attr:class="stack" attr:data-testid="time-zone-form">
+                {error_note(move || action.value().get().and_then(|r| r.err()))}
+                <TimeZoneField value=Some(current) />
+                {submit_button(K::Save, K::Saving, pending)}
+            </ActionForm>
+        </section>
     }
 }
 

@@ -9,6 +9,7 @@ use crate::db::{is_unique_violation, new_id, Db, Tx};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::mail::{Mail, Mailer};
 use crate::session::Ctx;
+use crate::values::{InvitationId, OrgId, UserId};
 use serde_json::json;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -197,7 +198,7 @@ pub async fn pending(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<InvitationVi
 }
 
 /// Withdraws a pending invitation of the caller's organization (admins).
-pub async fn withdraw(db: &Db, ctx: &Ctx, invitation_id: &str, now: i64) -> AppResult<()> {
+pub async fn withdraw(db: &Db, ctx: &Ctx, invitation_id: &InvitationId, now: i64) -> AppResult<()> {
     let org = ctx.org_admin()?.org_id.0.clone();
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(

@@ -44,15 +44,22 @@ pub async fn default_org(db: &Db, user_id: &UserId) -> AppResult<Option<String>>
         .map(|o| o.id.0))
 }
 
-pub async fn create_org(db: &Db, ctx: &Ctx, name: &OrgName, now: i64) -> AppResult<OrgId> {
+pub async fn create_org(
+    db: &Db,
+    ctx: &Ctx,
+    name: &OrgName,
+    time_zone: &str,
+    now: i64,
+) -> AppResult<OrgId> {
     let id = new_id();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO organizations (id, name, cert_level, created_at) VALUES ($1, $2, 'none', $3)",
+        "INSERT INTO organizations (id, name, cert_level, created_at, time_zone) VALUES ($1, $2, 'none', $3, $4)",
     )
     .bind(&id)
     .bind(name.as_str())
     .bind(now)
+    .bind(time_zone)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -74,7 +81,7 @@ pub async fn create_org(db: &Db, ctx: &Ctx, name: &OrgName, now: i64) -> AppResu
             action: "org.create",
             target: &id,
             before: None,
-            after: Some(json!({ "name": name.as_str() })),
+            after: Some(json!({ "name": name.as_str(), "time_zone": time_zone })),
         },
         now,
     )
@@ -242,6 +249,43 @@ pub async fn set_certification(
             target: &org.0,
             before: Some(json!({ "cert_level": before })),
             after: Some(json!({ "cert_level": level.as_str() })),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the current organization's time zone (its admins; `time_zone`
+/// already checked), audited with before and after.
+pub async fn set_time_zone(db: &Db, ctx: &Ctx, time_zone: &str, now: i64) -> AppResult<()> {
+    let org = ctx.org_admin()?.org_id.0.clone();
+    let mut tx = db.begin_write().await?;
+    let (before,): (String,) = sqlx::query_as("SELECT time_zone FROM organizations WHERE id = $1")
+        .bind(&org)
+        .fetch_one(&mut *tx)
+        .await?;
+    if before == time_zone {
+        return Ok(());
+    }
+    sqlx::query("UPDATE organizations SET time_zone = $1 WHERE id = $2")
+        .bind(time_zone)
+        .bind(&org)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            org_id: &org,
+            actor_user_id: &ctx.user_id.0,
+            acting_as: ActingAs::Admin,
+            actor_org_id: None,
+            app_id: None,
+            action: "org.time_zone",
+            target: &org,
+            before: Some(json!({ "time_zone": before })),
+            after: Some(json!({ "time_zone": time_zone })),
         },
         now,
     )

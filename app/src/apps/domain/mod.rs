@@ -291,8 +291,8 @@ mod tests {
 
     #[test]
     fn times_format_in_utc() {
-        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
-        assert_eq!(format_time(1_800_000_000_000), "2027-01-15 08:00 UTC");
-        assert_eq!(format_time(951_782_400_000), "2000-02-29 00:00 UTC");
+        assert_eq!(crate::time::show(0), "1970-01-01 00:00 UTC");
+        assert_eq!(crate::time::show(1_800_000_000_000), "2027-01-15 08:00 UTC");
+        assert_eq!(crate::time::show(951_782_400_000), "2000-02-29 00:00 UTC");
     }
 }

@@ -134,7 +134,10 @@ fn AppEditor() -> impl IntoView {
     provide_context(actions);
     let last_error = RwSignal::new(None::<AppError>);
     actions.track_errors(last_error);
-    let app = Resource::new(move || (app_id(), actions.version()), |(id, _)| get_app(id));
+    let app = Resource::new(
+        move || (app_id(), actions.version()),
+        |(id, _)| get_app(id.into()),
+    );
     let access = crate::maintenance::pages::AccessSwitch::new(app_id);
     view! {
         <div class="toast">{error_note(move || last_error.get())}</div>
@@ -163,7 +166,7 @@ fn Editor(app: AppDetail, access: crate::maintenance::pages::AccessSwitch) -> im
     } else {
         K::OriginOwn
     };
-    let updated = format_time(app.updated_at);
+    let updated = crate::time::show(app.updated_at);
     let can_edit = app.can_edit;
     view! {
         <section class="card app-head" data-testid="app-editor" data-version=app.version>

@@ -154,7 +154,7 @@ pub fn Services(app: AppDetail) -> impl IntoView {
 #[component]
 fn ServiceRow(app_id: String, s: ServiceView, edit: bool) -> impl IntoView {
     let a = use_actions();
-    let set_at = s.credential_set_at.map(format_time);
+    let set_at = s.credential_set_at.map(crate::time::show);
     let has_credential = set_at.is_some();
     let app_id = StoredValue::new(app_id);
     let sid = StoredValue::new(s.id.clone());

@@ -1,7 +1,7 @@
 //! The Workbench (工作台) of the current organization and its My Apps (我的应用).
 
 use super::api::{list_apps, CreateApp};
-use super::domain::{format_time, AppCard, Icon};
+use super::domain::{AppCard, Icon};
 use crate::accounts::{Me, OrgView, Role};
 use crate::i18n::{t, use_lang, K};
 use crate::ui::{error_note, submit_button, SignedIn};
@@ -138,7 +138,7 @@ fn AppCardView(
     let setup_incomplete = app.setup_incomplete;
     let access_open = app.access_open;
     let app_id = app.id.clone();
-    let updated = format_time(app.updated_at);
+    let updated = crate::time::show(app.updated_at);
     let by = (!app.updated_by.is_empty()).then(|| format!(" · {}", app.updated_by));
     let (name, icon, description) = (app.name.clone(), app.icon, app.description.clone());
     view! {

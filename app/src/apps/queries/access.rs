@@ -6,6 +6,7 @@ use crate::audit::{self, Entry};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::session::Ctx;
+use crate::values::AppId;
 
 /// The caller's standing towards one app of their current organization.
 pub struct AppAccess {
@@ -23,12 +24,12 @@ pub struct AppAccess {
 pub async fn resolve(
     conn: &mut sqlx::AnyConnection,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
 ) -> AppResult<AppAccess> {
     let org = ctx.org()?;
     // In remote maintenance the ISV user is app admin of that one app only.
     if let Some(m) = &ctx.maintenance {
-        if m.app_id != app_id {
+        if m.app_id != app_id.as_str() {
             return Err(AppError::new(ErrorCode::NotFound));
         }
         return Ok(AppAccess {
@@ -52,7 +53,11 @@ pub async fn resolve(
 
 /// The app's name if it belongs to `org_id`; "not found" otherwise, so ids
 /// of other organizations' apps reveal nothing.
-pub async fn ours(conn: &mut sqlx::AnyConnection, org_id: &str, app_id: &str) -> AppResult<String> {
+pub async fn ours(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    app_id: &AppId,
+) -> AppResult<String> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT name FROM apps WHERE id = $1 AND org_id = $2")
             .bind(app_id)
@@ -66,7 +71,7 @@ pub async fn ours(conn: &mut sqlx::AnyConnection, org_id: &str, app_id: &str) ->
 /// Whether the user is an app admin (应用管理员) of the app.
 pub async fn is_app_admin(
     conn: &mut sqlx::AnyConnection,
-    app_id: &str,
+    app_id: &AppId,
     user_id: &str,
 ) -> AppResult<bool> {
     let (n,): (i64,) =
@@ -90,7 +95,7 @@ pub struct AppEdit {
 }
 
 impl AppEdit {
-    pub async fn begin(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResult<AppEdit> {
+    pub async fn begin(db: &Db, ctx: &Ctx, app_id: &AppId, now: i64) -> AppResult<AppEdit> {
         let mut tx = db.begin_write().await?;
         let access = resolve(&mut tx, ctx, app_id).await?;
         if !access.can_edit {

@@ -5,6 +5,7 @@ use crate::accounts::Role;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::session::Ctx;
+use crate::values::AppId;
 use std::collections::HashMap;
 
 pub mod access;
@@ -87,7 +88,7 @@ pub async fn org_users(conn: &mut sqlx::AnyConnection, org_id: &str) -> AppResul
         .collect())
 }
 
-pub async fn detail(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<AppDetail> {
+pub async fn detail(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<AppDetail> {
     let mut conn = db.pool.acquire().await?;
     let access = access::resolve(&mut conn, ctx, app_id).await?;
     let (name, icon, description, origin, version, updated_at): (

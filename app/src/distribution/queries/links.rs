@@ -7,6 +7,7 @@ use crate::db::{new_id, Db};
 use crate::distribution::domain::*;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::session::Ctx;
+use crate::values::{AppId, LinkId};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -25,7 +26,7 @@ pub fn hash_token(token: &str) -> String {
 
 /// Checks `policy::may_distribute` for the caller and app; returns the role
 /// to record.
-async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &str) -> AppResult<ActingAs> {
+async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<ActingAs> {
     let org = ctx.org()?;
     let mut conn = db.pool.acquire().await?;
     let access = crate::apps::queries::access::resolve(&mut conn, ctx, app_id).await?;
@@ -77,7 +78,7 @@ struct LinkRow {
 /// The app as a link would sell it now, with its version.
 async fn current_snapshot(
     conn: &mut sqlx::AnyConnection,
-    app_id: &str,
+    app_id: &AppId,
 ) -> AppResult<(AppSnapshot, i64)> {
     let snap = snapshot::load(conn, app_id)
         .await?
@@ -93,7 +94,7 @@ async fn current_snapshot(
 pub async fn distribute_view(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     now: i64,
 ) -> AppResult<DistributeView> {
     require_distributor(db, ctx, app_id).await?;
@@ -127,7 +128,7 @@ pub async fn distribute_view(
 pub async fn create_link(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     o: &LinkOptions,
     now: i64,
 ) -> AppResult<NewLink> {
@@ -188,9 +189,9 @@ pub async fn create_link(
     })
 }
 
-pub async fn revoke_link(db: &Db, ctx: &Ctx, link_id: &str, now: i64) -> AppResult<()> {
+pub async fn revoke_link(db: &Db, ctx: &Ctx, link_id: &LinkId, now: i64) -> AppResult<()> {
     let org = ctx.org()?.org_id.0.clone();
-    let row: Option<(String,)> = sqlx::query_as(
+    let row: Option<(AppId,)> = sqlx::query_as(
         "SELECT source_app_id FROM distribution_links WHERE id = $1 AND isv_org_id = $2",
     )
     .bind(link_id)
@@ -225,7 +226,7 @@ pub async fn revoke_link(db: &Db, ctx: &Ctx, link_id: &str, now: i64) -> AppResu
 
 /// A link that can still sell, read inside any connection or transaction.
 pub struct ValidLink {
-    pub id: String,
+    pub id: LinkId,
     pub isv_org_id: String,
     pub isv_name: String,
     pub source_app_id: String,
@@ -244,7 +245,7 @@ pub async fn valid_link(
 ) -> AppResult<ValidLink> {
     #[derive(sqlx::FromRow)]
     struct Row {
-        id: String,
+        id: LinkId,
         isv_org_id: String,
         isv_name: String,
         source_app_id: String,

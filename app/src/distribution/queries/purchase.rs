@@ -10,16 +10,13 @@ use crate::db::{is_unique_violation, new_id, Db};
 use crate::distribution::domain::*;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::session::Ctx;
+use crate::values::{AppId, OrderId, RequestId};
 use serde_json::json;
 
 /// Human-readable and unique: `FF` + UTC date + 8 random digits.
 fn order_no(now: i64) -> String {
     use rand::Rng;
-    let date: String = crate::apps::domain::format_time(now)
-        .chars()
-        .take(10)
-        .filter(|c| c.is_ascii_digit())
-        .collect();
+    let date = crate::time::utc_date_digits(now);
     format!(
         "FF{date}{:08}",
         rand::thread_rng().gen_range(0..100_000_000u32)
@@ -67,7 +64,10 @@ async fn prior(tx: &mut crate::db::Tx, ctx: &Ctx, key: &str) -> AppResult<Option
         Some((_, _, buyer)) if buyer != ctx.user_id.0 => {
             Err(AppError::new(ErrorCode::InvalidInput))
         }
-        Some((app_id, order_no, _)) => Ok(Some(PurchaseOutcome::Bought { app_id, order_no })),
+        Some((app_id, order_no, _)) => Ok(Some(PurchaseOutcome::Bought {
+            app_id: AppId(app_id),
+            order_no,
+        })),
         None => Ok(None),
     }
 }
@@ -117,7 +117,7 @@ async fn purchase_once(
     if let Some(done) = prior(&mut tx, ctx, key).await? {
         return Ok(Some(done));
     }
-    let installed: Option<(String,)> =
+    let installed: Option<(AppId,)> =
         sqlx::query_as("SELECT installed_app_id FROM distribution_orders WHERE link_id = $1 AND customer_org_id = $2")
             .bind(&link.id)
             .bind(org_id)
@@ -138,7 +138,7 @@ async fn purchase_once(
         now,
     };
     let app_id = snapshot::deploy(&mut tx, &link.snapshot, &d).await?;
-    let order_id = new_id();
+    let order_id = OrderId(new_id());
     let order_no = order_no(now);
     let inserted = sqlx::query(
         "INSERT INTO distribution_orders (id, order_no, link_id, isv_org_id, customer_org_id, buyer_user_id, source_app_id, \
@@ -291,7 +291,7 @@ pub async fn requests(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<RequestView
 }
 
 /// The link behind an open request of the caller's organization.
-pub async fn request_link(db: &Db, ctx: &Ctx, request_id: &str) -> AppResult<String> {
+pub async fn request_link(db: &Db, ctx: &Ctx, request_id: &RequestId) -> AppResult<String> {
     let org = ctx.org_admin()?;
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT link_id FROM purchase_requests WHERE id = $1 AND org_id = $2 AND status = 'open'",
@@ -304,7 +304,12 @@ pub async fn request_link(db: &Db, ctx: &Ctx, request_id: &str) -> AppResult<Str
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
-pub async fn dismiss_request(db: &Db, ctx: &Ctx, request_id: &str, now: i64) -> AppResult<()> {
+pub async fn dismiss_request(
+    db: &Db,
+    ctx: &Ctx,
+    request_id: &RequestId,
+    now: i64,
+) -> AppResult<()> {
     let org = ctx.org_admin()?.org_id.0.clone();
     let mut tx = db.begin_write().await?;
     let done = sqlx::query("UPDATE purchase_requests SET status = 'dismissed' WHERE id = $1 AND org_id = $2 AND status = 'open'")

@@ -1,10 +1,11 @@
 //! Changes to forms and their fields.
 
 use super::prelude::*;
+use crate::values::{AppId, FieldId, FormId};
 
 // ---- forms -------------------------------------------------------------
 
-pub(super) async fn form_of(e: &mut AppEdit, form_id: &str) -> AppResult<(String, FormKind)> {
+pub(super) async fn form_of(e: &mut AppEdit, form_id: &FormId) -> AppResult<(String, FormKind)> {
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT name, kind FROM forms WHERE id = $1 AND app_id = $2")
             .bind(form_id)
@@ -18,15 +19,15 @@ pub(super) async fn form_of(e: &mut AppEdit, form_id: &str) -> AppResult<(String
 pub async fn add_form(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     name: &str,
     kind: &str,
     now: i64,
-) -> AppResult<String> {
+) -> AppResult<FormId> {
     let name = text(name, limits::FORM_NAME, ErrorCode::InvalidFormName)?;
     let kind = FormKind::parse(kind)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
-    let id = new_id();
+    let id = FormId(new_id());
     let pos = e.next_slot(Sibling::Form, app_id, limits::FORMS).await?;
     sqlx::query("INSERT INTO forms (id, app_id, name, kind, position, process_needs_config) VALUES ($1, $2, $3, $4, $5, 0)")
         .bind(&id)
@@ -49,8 +50,8 @@ pub async fn add_form(
 pub async fn rename_form(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    form_id: &str,
+    app_id: &AppId,
+    form_id: &FormId,
     name: &str,
     now: i64,
 ) -> AppResult<()> {
@@ -74,8 +75,8 @@ pub async fn rename_form(
 pub async fn move_form(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    form_id: &str,
+    app_id: &AppId,
+    form_id: &FormId,
     up: bool,
     now: i64,
 ) -> AppResult<()> {
@@ -87,8 +88,8 @@ pub async fn move_form(
 pub async fn delete_form(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    form_id: &str,
+    app_id: &AppId,
+    form_id: &FormId,
     now: i64,
 ) -> AppResult<()> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
@@ -136,14 +137,14 @@ impl FieldInput {
 pub async fn add_field(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    form_id: &str,
+    app_id: &AppId,
+    form_id: &FormId,
     f: &FieldInput,
     now: i64,
-) -> AppResult<String> {
+) -> AppResult<FieldId> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     form_of(&mut e, form_id).await?;
-    let id = new_id();
+    let id = FieldId(new_id());
     let pos = e.next_slot(Sibling::Field, form_id, limits::FIELDS).await?;
     sqlx::query(
         "INSERT INTO fields (id, form_id, label, field_type, required, options_json, position) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -162,7 +163,7 @@ pub async fn add_field(
 }
 
 /// The field's row if it belongs to this app.
-async fn field_of(e: &mut AppEdit, field_id: &str) -> AppResult<(String, Value)> {
+async fn field_of(e: &mut AppEdit, field_id: &FieldId) -> AppResult<(String, Value)> {
     let row: Option<(String, String, String, i64, String)> = sqlx::query_as(
         "SELECT f.form_id, f.label, f.field_type, f.required, f.options_json FROM fields f JOIN forms fo ON fo.id = f.form_id \
          WHERE f.id = $1 AND fo.app_id = $2",
@@ -183,8 +184,8 @@ async fn field_of(e: &mut AppEdit, field_id: &str) -> AppResult<(String, Value)>
 pub async fn update_field(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    field_id: &str,
+    app_id: &AppId,
+    field_id: &FieldId,
     f: &FieldInput,
     now: i64,
 ) -> AppResult<()> {
@@ -205,8 +206,8 @@ pub async fn update_field(
 pub async fn move_field(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    field_id: &str,
+    app_id: &AppId,
+    field_id: &FieldId,
     up: bool,
     now: i64,
 ) -> AppResult<()> {
@@ -219,8 +220,8 @@ pub async fn move_field(
 pub async fn delete_field(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    field_id: &str,
+    app_id: &AppId,
+    field_id: &FieldId,
     now: i64,
 ) -> AppResult<()> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;

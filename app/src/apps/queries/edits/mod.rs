@@ -1,6 +1,7 @@
 //! Changes to apps. Each runs in one write transaction with its audit entry
 //! (see `AppEdit`); a failed check leaves nothing behind.
 
+use crate::values::AppId;
 mod forms;
 mod process;
 mod services;
@@ -48,7 +49,7 @@ impl AppSettings {
 }
 
 /// A new, empty app in the caller's organization (admins only).
-pub async fn create_app(db: &Db, ctx: &Ctx, s: &AppSettings, now: i64) -> AppResult<String> {
+pub async fn create_app(db: &Db, ctx: &Ctx, s: &AppSettings, now: i64) -> AppResult<AppId> {
     let org = ctx.org_admin_or(ErrorCode::AppCreateAdminOnly)?;
     let snap = AppSnapshot {
         format: snapshot::FORMAT,
@@ -90,7 +91,7 @@ pub async fn create_app(db: &Db, ctx: &Ctx, s: &AppSettings, now: i64) -> AppRes
 pub async fn update_app(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     s: &AppSettings,
     now: i64,
 ) -> AppResult<()> {
@@ -113,7 +114,7 @@ pub async fn update_app(
         .await
 }
 
-pub async fn delete_app(db: &Db, ctx: &Ctx, app_id: &str, now: i64) -> AppResult<()> {
+pub async fn delete_app(db: &Db, ctx: &Ctx, app_id: &AppId, now: i64) -> AppResult<()> {
     refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::DeleteApp)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     let before = snapshot::load(&mut e.tx, app_id)
@@ -171,7 +172,7 @@ impl AppEdit {
 pub async fn add_app_admin(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     user_id: &str,
     now: i64,
 ) -> AppResult<()> {
@@ -203,7 +204,7 @@ pub async fn add_app_admin(
 pub async fn remove_app_admin(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     user_id: &str,
     now: i64,
 ) -> AppResult<()> {

@@ -2,11 +2,12 @@
 
 use super::forms::form_of;
 use super::prelude::*;
+use crate::values::{AppId, FormId, StepId};
 
 // ---- process -----------------------------------------------------------
 
-async fn step_of(e: &mut AppEdit, step_id: &str) -> AppResult<(String, String, Vec<String>)> {
-    let row: Option<(String, String, String)> = sqlx::query_as(
+async fn step_of(e: &mut AppEdit, step_id: &StepId) -> AppResult<(FormId, String, Vec<String>)> {
+    let row: Option<(FormId, String, String)> = sqlx::query_as(
         "SELECT s.form_id, s.name, s.approvers_json FROM process_steps s JOIN forms fo ON fo.id = s.form_id \
          WHERE s.id = $1 AND fo.app_id = $2",
     )
@@ -23,7 +24,7 @@ async fn step_of(e: &mut AppEdit, step_id: &str) -> AppResult<(String, String, V
 }
 
 /// A process is configured when it has steps and every step has an approver.
-async fn refresh_process_flag(e: &mut AppEdit, form_id: &str) -> AppResult<()> {
+async fn refresh_process_flag(e: &mut AppEdit, form_id: &FormId) -> AppResult<()> {
     let steps: Vec<(String,)> =
         sqlx::query_as("SELECT approvers_json FROM process_steps WHERE form_id = $1")
             .bind(form_id)
@@ -42,18 +43,18 @@ async fn refresh_process_flag(e: &mut AppEdit, form_id: &str) -> AppResult<()> {
 pub async fn add_step(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    form_id: &str,
+    app_id: &AppId,
+    form_id: &FormId,
     name: &str,
     now: i64,
-) -> AppResult<String> {
+) -> AppResult<StepId> {
     let name = text(name, limits::STEP_NAME, ErrorCode::InvalidStepName)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     let (_, kind) = form_of(&mut e, form_id).await?;
     if kind != FormKind::Process {
         return Err(AppError::new(ErrorCode::NotAProcessForm));
     }
-    let id = new_id();
+    let id = StepId(new_id());
     let pos = e.next_slot(Sibling::Step, form_id, limits::STEPS).await?;
     sqlx::query("INSERT INTO process_steps (id, form_id, name, approvers_json, position) VALUES ($1, $2, $3, '[]', $4)")
         .bind(&id)
@@ -70,8 +71,8 @@ pub async fn add_step(
 pub async fn move_step(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    step_id: &str,
+    app_id: &AppId,
+    step_id: &StepId,
     up: bool,
     now: i64,
 ) -> AppResult<()> {
@@ -84,8 +85,8 @@ pub async fn move_step(
 pub async fn delete_step(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    step_id: &str,
+    app_id: &AppId,
+    step_id: &StepId,
     now: i64,
 ) -> AppResult<()> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
@@ -105,8 +106,8 @@ pub async fn delete_step(
 pub async fn set_approver(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    step_id: &str,
+    app_id: &AppId,
+    step_id: &StepId,
     user_id: &str,
     add: bool,
     now: i64,

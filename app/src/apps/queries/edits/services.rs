@@ -1,6 +1,7 @@
 //! Changes to third-party services.
 
 use super::prelude::*;
+use crate::values::{AppId, ServiceId};
 
 // ---- third-party services ----------------------------------------------
 
@@ -28,7 +29,7 @@ pub fn parse_credential(raw: &str) -> AppResult<String> {
     Ok(raw.to_string())
 }
 
-async fn service_of(e: &mut AppEdit, service_id: &str) -> AppResult<(String, String)> {
+async fn service_of(e: &mut AppEdit, service_id: &ServiceId) -> AppResult<(String, String)> {
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT name, endpoint FROM services WHERE id = $1 AND app_id = $2")
             .bind(service_id)
@@ -41,17 +42,17 @@ async fn service_of(e: &mut AppEdit, service_id: &str) -> AppResult<(String, Str
 pub async fn add_service(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
+    app_id: &AppId,
     s: &ServiceInput,
     credential: Option<&str>,
     now: i64,
-) -> AppResult<String> {
+) -> AppResult<ServiceId> {
     let credential = credential
         .filter(|c| !c.is_empty())
         .map(parse_credential)
         .transpose()?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
-    let id = new_id();
+    let id = ServiceId(new_id());
     let pos = e
         .next_slot(Sibling::Service, app_id, limits::SERVICES)
         .await?;
@@ -79,8 +80,8 @@ pub async fn add_service(
 pub async fn update_service(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    service_id: &str,
+    app_id: &AppId,
+    service_id: &ServiceId,
     s: &ServiceInput,
     now: i64,
 ) -> AppResult<()> {
@@ -121,8 +122,8 @@ pub async fn update_service(
 pub async fn set_credential(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    service_id: &str,
+    app_id: &AppId,
+    service_id: &ServiceId,
     credential: &str,
     now: i64,
 ) -> AppResult<()> {
@@ -147,8 +148,8 @@ pub async fn set_credential(
 pub async fn delete_service(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    service_id: &str,
+    app_id: &AppId,
+    service_id: &ServiceId,
     now: i64,
 ) -> AppResult<()> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;

@@ -2,11 +2,12 @@
 
 use super::forms::form_of;
 use super::prelude::*;
+use crate::values::{AppId, FormId, TemplateId};
 
 // ---- notification templates --------------------------------------------
 
 /// The message's placeholders must name fields of the template's form.
-async fn check_message(e: &mut AppEdit, form_id: &str, message: &str) -> AppResult<String> {
+async fn check_message(e: &mut AppEdit, form_id: &FormId, message: &str) -> AppResult<String> {
     let message = text(message, limits::MESSAGE, ErrorCode::InvalidMessage)?;
     let labels: Vec<(String,)> = sqlx::query_as("SELECT label FROM fields WHERE form_id = $1")
         .bind(form_id)
@@ -22,9 +23,9 @@ async fn check_message(e: &mut AppEdit, form_id: &str, message: &str) -> AppResu
 
 async fn template_of(
     e: &mut AppEdit,
-    template_id: &str,
-) -> AppResult<(String, String, Vec<Recipient>, String)> {
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
+    template_id: &TemplateId,
+) -> AppResult<(FormId, String, Vec<Recipient>, String)> {
+    let row: Option<(FormId, String, String, String)> = sqlx::query_as(
         "SELECT form_id, trigger_event, recipients_json, message FROM notification_templates WHERE id = $1 AND app_id = $2",
     )
     .bind(template_id)
@@ -44,17 +45,17 @@ async fn template_of(
 pub async fn add_template(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    form_id: &str,
+    app_id: &AppId,
+    form_id: &FormId,
     trigger: &str,
     message: &str,
     now: i64,
-) -> AppResult<String> {
+) -> AppResult<TemplateId> {
     let trigger = Trigger::parse(trigger)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     form_of(&mut e, form_id).await?;
     let message = check_message(&mut e, form_id, message).await?;
-    let id = new_id();
+    let id = TemplateId(new_id());
     let pos = e
         .next_slot(Sibling::Template, app_id, limits::TEMPLATES)
         .await?;
@@ -83,8 +84,8 @@ pub async fn add_template(
 pub async fn update_template(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    template_id: &str,
+    app_id: &AppId,
+    template_id: &TemplateId,
     trigger: &str,
     message: &str,
     now: i64,
@@ -108,8 +109,8 @@ pub async fn update_template(
 pub async fn delete_template(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    template_id: &str,
+    app_id: &AppId,
+    template_id: &TemplateId,
     now: i64,
 ) -> AppResult<()> {
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
@@ -128,8 +129,8 @@ pub async fn delete_template(
 pub async fn set_recipient(
     db: &Db,
     ctx: &Ctx,
-    app_id: &str,
-    template_id: &str,
+    app_id: &AppId,
+    template_id: &TemplateId,
     recipient: &Recipient,
     add: bool,
     now: i64,
