@@ -53,8 +53,6 @@ pub struct Db {
     pub backend: Backend,
     /// Whose turn it is to write (SQLite; see [`Tx`]).
     writers: Arc<tokio::sync::Mutex<()>>,
-    /// Link snapshots and view counts kept in memory (the link page).
-    pub links: Arc<crate::distribution::cache::LinkCache>,
     /// The keys that seal secrets at rest (third-party credentials).
     pub secrets: Arc<crate::secrets::Secrets>,
 }
@@ -101,7 +99,6 @@ impl Db {
             pool,
             backend,
             writers: Arc::default(),
-            links: Arc::default(),
             secrets: Arc::new(secrets),
         };
         spawn_upkeep(db.clone());
@@ -133,8 +130,8 @@ impl Db {
 pub const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Work kept off the request path, until the last other handle on the
-/// database is dropped (then once more): counted link views are written,
-/// and on SQLite the write-ahead log is checkpointed. A checkpoint ends with
+/// database is dropped (then once more): on SQLite the write-ahead log is
+/// checkpointed. A checkpoint ends with
 /// an fsync; run by whichever writer crossed the log limit, it held up that
 /// purchase and every writer queued behind it.
 fn spawn_upkeep(db: Db) {
@@ -142,9 +139,6 @@ fn spawn_upkeep(db: Db) {
         loop {
             tokio::time::sleep(UPKEEP_EVERY).await;
             let last = Arc::strong_count(&db.writers) == 1;
-            if let Err(e) = db.links.flush(&db).await {
-                tracing::warn!(error = %e, "writing link view counts failed; kept for the next try");
-            }
             if db.backend == Backend::Sqlite {
                 // PASSIVE: copies what it can without waiting for anyone.
                 if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")

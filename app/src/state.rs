@@ -17,6 +17,8 @@ pub struct AppState {
     pub exports: crate::orders::csv::Exports,
     /// Outgoing mail (verification, invitations).
     pub mailer: crate::mail::Mailer,
+    /// Link snapshots and view counts kept in memory (the link page).
+    pub links: std::sync::Arc<crate::distribution::cache::LinkCache>,
 }
 
 /// `FENFA_TRUSTED_PROXIES`: CIDRs (or single addresses) separated by commas

@@ -35,6 +35,14 @@ macro_rules! typed_id {
             }
         }
 
+        /// Usable as an HTML attribute value (hidden inputs, `data-` attributes).
+        impl leptos::prelude::IntoAttributeValue for $name {
+            type Output = String;
+            fn into_attribute_value(self) -> String {
+                self.0
+            }
+        }
+
         impl From<String> for $name {
             fn from(s: String) -> Self {
                 $name(s)

@@ -197,7 +197,7 @@ async fn fields_are_added_edited_reordered_and_deleted() {
     let (form, _) = w.build().await;
     let (db, c, a) = (&w.t.db, &w.admin, &w.app);
     let detail = reads::detail(db, c, a).await.unwrap();
-    let ids: Vec<String> = detail.forms[0]
+    let ids: Vec<FieldId> = detail.forms[0]
         .fields
         .iter()
         .map(|f| f.id.clone())
@@ -206,22 +206,18 @@ async fn fields_are_added_edited_reordered_and_deleted() {
         db,
         c,
         a,
-        &FieldId::from(ids[1].as_str()),
+        &ids[1],
         &FieldInput::parse("拜访目的", "multi_choice", true, "甲\n乙\n丙").unwrap(),
         1,
     )
     .await
     .unwrap();
-    edits::move_field(db, c, a, &FieldId::from(ids[1].as_str()), true, 1)
-        .await
-        .unwrap();
+    edits::move_field(db, c, a, &ids[1], true, 1).await.unwrap();
     let fields = &w.snap().await.forms[0].fields;
     assert_eq!(fields[0].label, "拜访目的");
     assert_eq!(fields[0].options, ["甲", "乙", "丙"]);
     assert!(fields[0].required);
-    edits::delete_field(db, c, a, &FieldId::from(ids[0].as_str()), 1)
-        .await
-        .unwrap();
+    edits::delete_field(db, c, a, &ids[0], 1).await.unwrap();
     assert_eq!(w.snap().await.forms[0].fields.len(), 1);
     let _ = form;
 }

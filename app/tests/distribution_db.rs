@@ -14,7 +14,7 @@ use app::distribution::queries::links::{self, LinkRef};
 use app::distribution::queries::purchase;
 use app::error::ErrorCode;
 use app::session::Ctx;
-use app::values::{AppId, LinkId, RequestId, ServiceId, StepId, TemplateId};
+use app::values::{AppId, LinkId};
 use common::{TestDb, T0};
 
 struct World {
@@ -231,18 +231,26 @@ async fn every_invalid_link_gives_the_same_answer() {
     let w = world().await;
     let db = &w.t.db;
     let revoked = w.link("").await;
-    let link_id: (String,) = sqlx::query_as("SELECT id FROM distribution_links")
+    let link_id: (LinkId,) = sqlx::query_as("SELECT id FROM distribution_links")
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    links::revoke_link(db, &w.isv, &LinkId::from(link_id.0.as_str()), T0)
+    links::revoke_link(db, &w.isv, &link_id.0, T0)
         .await
         .unwrap();
     let used = w.link("1").await;
     let b = &w.buyer;
-    purchase::purchase(db, b, LinkRef::Token(token(&used)), &org(b), "k-used", T0)
-        .await
-        .unwrap();
+    purchase::purchase(
+        db,
+        &w.t.links,
+        b,
+        LinkRef::Token(token(&used)),
+        &org(b),
+        "k-used",
+        T0,
+    )
+    .await
+    .unwrap();
     let expiring = links::create_link(
         db,
         &w.isv,
@@ -261,9 +269,14 @@ async fn every_invalid_link_gives_the_same_answer() {
         (token(&expiring), later),
         ("0123456789abcdef0123456789abcdef01234567", T0),
     ] {
-        answers.push(links::link_page(db, None, tok, now).await.unwrap_err());
+        answers.push(
+            links::link_page(db, &w.t.links, None, tok, now)
+                .await
+                .unwrap_err(),
+        );
         let buy = purchase::purchase(
             db,
+            &w.t.links,
             &w.other_buyer,
             LinkRef::Token(tok),
             &org(&w.other_buyer),
@@ -278,9 +291,11 @@ async fn every_invalid_link_gives_the_same_answer() {
         .all(|a| *a == answers[0] && a.code == ErrorCode::LinkInvalid));
     assert_eq!(w.orders().await, 1);
     // Just before expiry, the link still works.
-    assert!(links::link_page(db, None, token(&expiring), later - 1)
-        .await
-        .is_ok());
+    assert!(
+        links::link_page(db, &w.t.links, None, token(&expiring), later - 1)
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -289,13 +304,22 @@ async fn a_member_cannot_buy_and_nothing_is_created() {
     let path = w.link("").await;
     let before = w.t.snapshot().await;
     let m = &w.buyer_member;
-    let e = purchase::purchase(&w.t.db, m, LinkRef::Token(token(&path)), &org(m), "k1", T0)
-        .await
-        .unwrap_err();
+    let e = purchase::purchase(
+        &w.t.db,
+        &w.t.links,
+        m,
+        LinkRef::Token(token(&path)),
+        &org(m),
+        "k1",
+        T0,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, ErrorCode::BuyAdminOnly);
     // An organization the caller does not belong to is "not found".
     let e = purchase::purchase(
         &w.t.db,
+        &w.t.links,
         m,
         LinkRef::Token(token(&path)),
         &org(&w.other_buyer),
@@ -308,18 +332,18 @@ async fn a_member_cannot_buy_and_nothing_is_created() {
     assert_eq!(w.t.snapshot().await, before);
 
     // Instead, the member asks; the admins see it and can buy from there.
-    purchase::ask_admin(&w.t.db, m, token(&path), &org(m), T0)
+    purchase::ask_admin(&w.t.db, &w.t.links, m, token(&path), &org(m), T0)
         .await
         .unwrap();
     let requests = purchase::requests(&w.t.db, &w.buyer, T0).await.unwrap();
     assert_eq!(requests.len(), 1);
     assert!(purchase::requests(&w.t.db, m, T0).await.is_err());
-    let link_id =
-        purchase::request_link(&w.t.db, &w.buyer, &RequestId::from(requests[0].id.as_str()))
-            .await
-            .unwrap();
+    let link_id = purchase::request_link(&w.t.db, &w.buyer, &requests[0].id)
+        .await
+        .unwrap();
     purchase::purchase(
         &w.t.db,
+        &w.t.links,
         &w.buyer,
         LinkRef::Id(&link_id),
         &org(&w.buyer),
@@ -358,9 +382,17 @@ async fn a_purchase_failing_midway_leaves_no_order_and_no_partial_copy() {
         sqlx::query(sql).execute(&w.t.db.pool).await.unwrap();
     }
     let b = &w.buyer;
-    let e = purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k", T0)
-        .await
-        .unwrap_err();
+    let e = purchase::purchase(
+        &w.t.db,
+        &w.t.links,
+        b,
+        LinkRef::Token(token(&path)),
+        &org(b),
+        "k",
+        T0,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, ErrorCode::Internal);
     assert_eq!(w.t.snapshot().await, before);
     let (purchases,): (i64,) = sqlx::query_as("SELECT purchases FROM distribution_links")
@@ -369,9 +401,17 @@ async fn a_purchase_failing_midway_leaves_no_order_and_no_partial_copy() {
         .unwrap();
     assert_eq!(purchases, 0);
     sqlx::query(drop).execute(&w.t.db.pool).await.unwrap();
-    purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k", T0)
-        .await
-        .unwrap();
+    purchase::purchase(
+        &w.t.db,
+        &w.t.links,
+        b,
+        LinkRef::Token(token(&path)),
+        &org(b),
+        "k",
+        T0,
+    )
+    .await
+    .unwrap();
     assert_eq!(w.orders().await, 1);
 }
 
@@ -382,9 +422,24 @@ async fn twenty_concurrent_purchases_with_one_key_make_one_order() {
     let tok = token(&path).to_string();
     let mut tasks = Vec::new();
     for _ in 0..20 {
-        let (db, ctx, tok, org) = (w.t.db.clone(), w.buyer.clone(), tok.clone(), org(&w.buyer));
+        let (db, links, ctx, tok, org) = (
+            w.t.db.clone(),
+            w.t.links.clone(),
+            w.buyer.clone(),
+            tok.clone(),
+            org(&w.buyer),
+        );
         tasks.push(tokio::spawn(async move {
-            purchase::purchase(&db, &ctx, LinkRef::Token(&tok), &org, "same-key", T0).await
+            purchase::purchase(
+                &db,
+                &links,
+                &ctx,
+                LinkRef::Token(&tok),
+                &org,
+                "same-key",
+                T0,
+            )
+            .await
         }));
     }
     let mut apps = std::collections::HashSet::new();
@@ -413,9 +468,18 @@ async fn a_single_use_link_bought_by_two_organizations_at_once_sells_once() {
         .into_iter()
         .enumerate()
     {
-        let (db, tok, o) = (w.t.db.clone(), tok.clone(), org(&buyer));
+        let (db, links, tok, o) = (w.t.db.clone(), w.t.links.clone(), tok.clone(), org(&buyer));
         tasks.push(tokio::spawn(async move {
-            purchase::purchase(&db, &buyer, LinkRef::Token(&tok), &o, &format!("k{i}"), T0).await
+            purchase::purchase(
+                &db,
+                &links,
+                &buyer,
+                LinkRef::Token(&tok),
+                &o,
+                &format!("k{i}"),
+                T0,
+            )
+            .await
         }));
     }
     let results: Vec<_> = futures_join(tasks).await;
@@ -452,11 +516,17 @@ async fn a_bought_copy_cannot_be_resold_even_by_a_certified_buyer() {
     let w = world().await;
     let path = w.link("").await;
     let b = &w.buyer;
-    let PurchaseOutcome::Bought { app_id: copy, .. } =
-        purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k1", T0)
-            .await
-            .unwrap()
-    else {
+    let PurchaseOutcome::Bought { app_id: copy, .. } = purchase::purchase(
+        &w.t.db,
+        &w.t.links,
+        b,
+        LinkRef::Token(token(&path)),
+        &org(b),
+        "k1",
+        T0,
+    )
+    .await
+    .unwrap() else {
         panic!("not bought")
     };
     // The buyer becomes a certified ISV itself.
@@ -476,7 +546,7 @@ async fn a_bought_copy_cannot_be_resold_even_by_a_certified_buyer() {
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotOwnApp);
-    let e = links::distribute_view(&w.t.db, &buyer, &copy, T0)
+    let e = links::distribute_view(&w.t.db, &w.t.links, &buyer, &copy, T0)
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotOwnApp);
@@ -498,6 +568,7 @@ async fn a_bought_copy_cannot_be_resold_even_by_a_certified_buyer() {
         .unwrap();
     let e = purchase::purchase(
         &w.t.db,
+        &w.t.links,
         &w.other_buyer,
         LinkRef::Token(token(&own.path)),
         &org(&w.other_buyer),
@@ -507,7 +578,7 @@ async fn a_bought_copy_cannot_be_resold_even_by_a_certified_buyer() {
     .await
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::LinkInvalid);
-    let e = links::revoke_link(&w.t.db, &buyer, &LinkId::from(own.id.as_str()), T0)
+    let e = links::revoke_link(&w.t.db, &buyer, &own.id, T0)
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotOwnApp);
@@ -526,14 +597,9 @@ async fn link_audit_entries_name_the_real_role() {
     let by_app_admin = links::create_link(&w.t.db, &w.isv_member, &w.app, &o, T0)
         .await
         .unwrap();
-    links::revoke_link(
-        &w.t.db,
-        &w.isv_member,
-        &LinkId::from(by_admin.id.as_str()),
-        T0,
-    )
-    .await
-    .unwrap();
+    links::revoke_link(&w.t.db, &w.isv_member, &by_admin.id, T0)
+        .await
+        .unwrap();
     let role = |action: &'static str, target: String| {
         let t = &w.t;
         async move {
@@ -548,9 +614,9 @@ async fn link_audit_entries_name_the_real_role() {
             r
         }
     };
-    assert_eq!(role("link.create", by_admin.id.clone()).await, "admin");
-    assert_eq!(role("link.create", by_app_admin.id).await, "app_admin");
-    assert_eq!(role("link.revoke", by_admin.id).await, "app_admin");
+    assert_eq!(role("link.create", by_admin.id.to_string()).await, "admin");
+    assert_eq!(role("link.create", by_app_admin.id.0).await, "app_admin");
+    assert_eq!(role("link.revoke", by_admin.id.0).await, "app_admin");
 }
 
 #[tokio::test]
@@ -558,12 +624,28 @@ async fn buying_again_says_it_is_installed() {
     let w = world().await;
     let path = w.link("").await;
     let b = &w.buyer;
-    let first = purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k1", T0)
-        .await
-        .unwrap();
-    let again = purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k2", T0)
-        .await
-        .unwrap();
+    let first = purchase::purchase(
+        &w.t.db,
+        &w.t.links,
+        b,
+        LinkRef::Token(token(&path)),
+        &org(b),
+        "k1",
+        T0,
+    )
+    .await
+    .unwrap();
+    let again = purchase::purchase(
+        &w.t.db,
+        &w.t.links,
+        b,
+        LinkRef::Token(token(&path)),
+        &org(b),
+        "k2",
+        T0,
+    )
+    .await
+    .unwrap();
     let PurchaseOutcome::Bought { app_id, .. } = first else {
         panic!()
     };
@@ -572,6 +654,7 @@ async fn buying_again_says_it_is_installed() {
     // The ISV cannot buy its own app.
     let e = purchase::purchase(
         &w.t.db,
+        &w.t.links,
         &w.isv,
         LinkRef::Token(token(&path)),
         &org(&w.isv),
@@ -602,11 +685,17 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
     .await
     .unwrap();
     let b = &w.buyer;
-    let PurchaseOutcome::Bought { app_id, .. } =
-        purchase::purchase(&w.t.db, b, LinkRef::Token(token(&path)), &org(b), "k", T0)
-            .await
-            .unwrap()
-    else {
+    let PurchaseOutcome::Bought { app_id, .. } = purchase::purchase(
+        &w.t.db,
+        &w.t.links,
+        b,
+        LinkRef::Token(token(&path)),
+        &org(b),
+        "k",
+        T0,
+    )
+    .await
+    .unwrap() else {
         panic!()
     };
     let copy = {
@@ -642,7 +731,7 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
         db,
         b,
         &app_id,
-        &StepId::from(detail.forms[0].steps[0].id.as_str()),
+        &detail.forms[0].steps[0].id,
         &b.user_id.0,
         true,
         T0,
@@ -653,7 +742,7 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
         db,
         b,
         &app_id,
-        &TemplateId::from(detail.templates[0].id.as_str()),
+        &detail.templates[0].id,
         &app::apps::domain::Recipient::Submitter,
         true,
         T0,
@@ -664,7 +753,7 @@ async fn the_copy_equals_the_frozen_snapshot_except_ids_and_reconfigured_parts()
         db,
         b,
         &app_id,
-        &ServiceId::from(detail.services[0].id.as_str()),
+        &detail.services[0].id,
         "customer-secret",
         T0,
     )
@@ -686,10 +775,10 @@ async fn concurrent_purchases_from_many_organizations_respect_the_link_maximum()
     }
     let mut tasks = Vec::new();
     for (i, (ctx, o)) in buyers.into_iter().enumerate() {
-        let (db, tok) = (w.t.db.clone(), tok.clone());
+        let (db, links, tok) = (w.t.db.clone(), w.t.links.clone(), tok.clone());
         tasks.push(tokio::spawn(async move {
             let key = format!("key-{i}");
-            purchase::purchase(&db, &ctx, LinkRef::Token(&tok), &o, &key, T0).await
+            purchase::purchase(&db, &links, &ctx, LinkRef::Token(&tok), &o, &key, T0).await
         }));
     }
     let (mut bought, mut refused) = (0, 0);
@@ -717,7 +806,7 @@ async fn link_views_are_seen_at_once_and_stored_once() {
     let path = w.link("").await;
     let db = &w.t.db;
     let views = || async {
-        links::distribute_view(db, &w.isv, &w.app, T0)
+        links::distribute_view(db, &w.t.links, &w.isv, &w.app, T0)
             .await
             .unwrap()
             .links[0]
@@ -725,25 +814,33 @@ async fn link_views_are_seen_at_once_and_stored_once() {
     };
     let stored = || w.t.count("SELECT views FROM distribution_links");
     for _ in 0..3 {
-        links::link_page(db, None, token(&path), T0).await.unwrap();
+        links::link_page(db, &w.t.links, None, token(&path), T0)
+            .await
+            .unwrap();
     }
     // Whether or not the background writer has run yet, the ISV sees all.
     assert_eq!(views().await, 3);
-    db.links.flush(db).await.unwrap();
+    w.t.links.flush(db).await.unwrap();
     assert_eq!(stored().await, 3);
     assert_eq!(views().await, 3, "flushed views are not counted twice");
-    links::link_page(db, Some(&w.buyer), token(&path), T0)
+    links::link_page(db, &w.t.links, Some(&w.buyer), token(&path), T0)
         .await
         .unwrap();
-    db.links.flush(db).await.unwrap();
-    db.links.flush(db).await.unwrap();
+    w.t.links.flush(db).await.unwrap();
+    w.t.links.flush(db).await.unwrap();
     assert_eq!(stored().await, 4);
     assert_eq!(views().await, 4);
     // An invalid link counts nothing.
-    links::link_page(db, None, "0123456789abcdef0123456789abcdef01234567", T0)
-        .await
-        .unwrap_err();
-    db.links.flush(db).await.unwrap();
+    links::link_page(
+        db,
+        &w.t.links,
+        None,
+        "0123456789abcdef0123456789abcdef01234567",
+        T0,
+    )
+    .await
+    .unwrap_err();
+    w.t.links.flush(db).await.unwrap();
     assert_eq!(stored().await, 4);
 }
 
@@ -756,9 +853,17 @@ async fn the_order_center_shows_setup_incomplete_until_every_part_is_configured(
     let path = w.link("").await;
     let db = &w.t.db;
     let b = &w.buyer;
-    purchase::purchase(db, b, LinkRef::Token(token(&path)), &org(b), "k-setup", T0)
-        .await
-        .unwrap();
+    purchase::purchase(
+        db,
+        &w.t.links,
+        b,
+        LinkRef::Token(token(&path)),
+        &org(b),
+        "k-setup",
+        T0,
+    )
+    .await
+    .unwrap();
     let setup_done = || async {
         let page = queries::list(db, &w.isv, "", AccessFilter::All, None, 50, T0)
             .await

@@ -121,6 +121,21 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
     ),
     ("/api/maintenance/access", "app_id={installed}"),
     ("/api/withdraw_invitation", "invitation_id={invitation}"),
+    // `{=key}`: always the caller's own value (a link both customers hold).
+    (
+        "/api/distribution/buy",
+        "token={=token}&org_id={customer_org}&idempotency_key=iso-1",
+    ),
+    (
+        "/api/distribution/ask_admin",
+        "token={=token}&org_id={customer_org}",
+    ),
+    (
+        "/api/distribution/buy_request",
+        "request_id={request}&idempotency_key=iso-2",
+    ),
+    ("/api/distribution/dismiss_request", "request_id={request}"),
+    ("/api/switch_org", "org_id={customer_org}"),
 ];
 
 type Rows = &'static [(&'static str, &'static str)];
@@ -188,6 +203,9 @@ fn sides(w: &World) -> [Side; 4] {
             ("installed", "installed"),
             ("installed_form", "installed_form"),
             ("invitation", "invitation"),
+            ("customer_org", "north"),
+            ("request", "request"),
+            ("token", "token2"),
         ]),
         secrets: vec!["Northwind Trading".into()],
     };
@@ -197,6 +215,9 @@ fn sides(w: &World) -> [Side; 4] {
             ("installed", "other_installed"),
             ("installed_form", "other_installed_form"),
             ("invitation", "other_invitation"),
+            ("customer_org", "south"),
+            ("request", "other_request"),
+            ("token", "token2"),
         ]),
         secrets: vec!["Southgate Logistics".into()],
     };
@@ -207,6 +228,9 @@ fn sides(w: &World) -> [Side; 4] {
 /// `foreign` says so (by key order); `None` if no foreign id went in.
 fn fill(template: &str, own: &Side, other: &Side, foreign: &[bool]) -> Option<String> {
     let mut out = template.to_string();
+    for (key, id) in &own.ids {
+        out = out.replace(&format!("{{={key}}}"), id);
+    }
     let mut used_foreign = false;
     for (n, (key, id)) in own.ids.iter().enumerate() {
         let slot = format!("{{{key}}}");
@@ -297,4 +321,21 @@ fn ids_of_another_tenant_are_never_found_never_shown_never_changed() {
             }
         }
     }
+}
+
+/// Every server function that takes an id (from the registry) is called
+/// here with the other side's ids, unless it is a platform operator's, whose
+/// work spans organizations (the permission matrix covers who may call it).
+#[test]
+fn every_id_taking_server_function_is_covered() {
+    let missing: Vec<&str> = app::session::endpoints()
+        .into_iter()
+        .filter(|e| e.caller != "operator" && e.args.iter().any(|a| a.ends_with("_id")))
+        .filter(|e| !ROWS.iter().chain(CUSTOMER_ROWS).any(|(p, _)| *p == e.path))
+        .map(|e| e.path)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "id-taking functions missing here: {missing:?}"
+    );
 }

@@ -129,7 +129,10 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         trusted_proxies: std::sync::Arc::new(trusted_proxies),
         exports: Default::default(),
         mailer: app::mail::Mailer::from_env(&format!("http://{addr}"))?,
+        links: Default::default(),
     };
+    app::distribution::cache::LinkCache::spawn_flusher(&state.links, state.db.clone());
+    let links = state.links.clone();
 
     let db = state.db.clone();
     // TCP_NODELAY: a page goes out in several writes; with Nagle's algorithm
@@ -161,7 +164,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         } => tracing::warn!("requests still running after {GRACE:?}; stopping anyway"),
     }
     // Link views are counted in memory between writes: keep the last ones.
-    db.links.flush(&db).await?;
+    links.flush(&db).await?;
     tracing::info!("stopped");
     Ok(())
 }

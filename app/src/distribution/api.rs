@@ -15,7 +15,7 @@ async fn buy_and_land(
     org_id: &str,
     key: &str,
 ) -> crate::error::AppResult<PurchaseOutcome> {
-    let outcome = purchase::purchase(&c.s.db, &c.ctx, link, org_id, key, c.now).await?;
+    let outcome = purchase::purchase(&c.s.db, &c.s.links, &c.ctx, link, org_id, key, c.now).await?;
     crate::session::store::set_current_org(&c.s.db, &c.ctx.session_hash, org_id).await?;
     let app_id = match &outcome {
         PurchaseOutcome::Bought { app_id, .. } | PurchaseOutcome::AlreadyInstalled { app_id } => {
@@ -29,7 +29,7 @@ async fn buy_and_land(
 crate::api!(
     /// The distribution dialog of an app (certified ISVs only).
     distribute_dialog at "distribution/dialog" for member (app_id: AppId) -> DistributeView, |c|
-        links::distribute_view(&c.s.db, &c.ctx, &app_id, c.now).await
+        links::distribute_view(&c.s.db, &c.s.links, &c.ctx, &app_id, c.now).await
 );
 
 crate::api!(
@@ -49,7 +49,7 @@ crate::api!(
 crate::api!(
     /// What a link sells; open to anyone holding it. Invalid links are a 404.
     get_link_page at "distribution/link" for anyone (token: String) -> LinkPage, |c|
-        links::link_page(&c.s.db, c.ctx.as_ref(), &token, c.now).await
+        links::link_page(&c.s.db, &c.s.links, c.ctx.as_ref(), &token, c.now).await
 );
 
 crate::api!(
@@ -61,7 +61,7 @@ crate::api!(
 crate::api!(
     /// A member asks the organization's admins to buy.
     ask_admin at "distribution/ask_admin" for member (token: String, org_id: OrgId) -> (), |c|
-        purchase::ask_admin(&c.s.db, &c.ctx, &token, &org_id, c.now).await
+        purchase::ask_admin(&c.s.db, &c.s.links, &c.ctx, &token, &org_id, c.now).await
 );
 
 crate::api!(

@@ -1,8 +1,8 @@
 //! What the link page keeps in memory so that a view is neither a JSON parse
 //! nor a database write: links' snapshots (frozen when the link is made, so
-//! never stale) and view counts, written by the database's upkeep task
-//! (`db::UPKEEP_EVERY`). A crash loses at most the views of that interval;
-//! views are a statistic.
+//! never stale) and view counts, written every `db::UPKEEP_EVERY` by
+//! `spawn_flusher`. A crash loses at most the views of that interval; views
+//! are a statistic. One cache per application state (`AppState::links`).
 
 use crate::apps::snapshot::AppSnapshot;
 use crate::db::Db;
@@ -78,6 +78,23 @@ impl LinkCache {
             }
         }
         Ok(())
+    }
+}
+
+impl LinkCache {
+    /// Writes counted views every `UPKEEP_EVERY` while the cache is in use
+    /// (the task ends, with a last write, once the cache is dropped).
+    pub fn spawn_flusher(cache: &Arc<LinkCache>, db: Db) {
+        let cache = Arc::downgrade(cache);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(crate::db::UPKEEP_EVERY).await;
+                let Some(cache) = cache.upgrade() else { break };
+                if let Err(e) = cache.flush(&db).await {
+                    tracing::warn!(error = %e, "writing link view counts failed; kept for the next try");
+                }
+            }
+        });
     }
 }
 

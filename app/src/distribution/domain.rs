@@ -4,7 +4,7 @@ use crate::apps::domain::{FormKind, Icon};
 use crate::apps::snapshot::AppSnapshot;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::K;
-use crate::values::AppId;
+use crate::values::{AppId, LinkId, OrgId, RequestId};
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_EXPIRY_DAYS: i64 = 30;
@@ -134,7 +134,7 @@ impl LinkStatus {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkView {
-    pub id: String,
+    pub id: LinkId,
     pub created_at: i64,
     pub created_by: String,
     pub expires_at: i64,
@@ -150,7 +150,7 @@ pub struct LinkView {
 /// The distribution dialog: what the link will sell, and its links so far.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistributeView {
-    pub app_id: String,
+    pub app_id: AppId,
     pub version: i64,
     pub contents: Contents,
     pub links: Vec<LinkView>,
@@ -159,14 +159,14 @@ pub struct DistributeView {
 /// A created link: the token is shown once, to be copied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewLink {
-    pub id: String,
+    pub id: LinkId,
     pub path: String,
 }
 
 /// One organization the buyer could buy into.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuyerOrg {
-    pub id: String,
+    pub id: OrgId,
     pub name: String,
     pub role: crate::accounts::Role,
     /// The app of this link is already installed there.
@@ -195,7 +195,7 @@ pub enum PurchaseOutcome {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {
-    pub id: String,
+    pub id: RequestId,
     pub app_name: String,
     pub isv_name: String,
     pub requested_by: String,

@@ -362,7 +362,7 @@ pub fn Requests() -> impl IntoView {
                         {error_note(move || buy.value().get().and_then(|r| r.err()).or_else(|| dismiss.value().get().and_then(|r| r.err())))}
                         <ul class="list">
                             {items.into_iter().map(|r| {
-                                let key = r.id.clone() + "-buy";
+                                let key = format!("{}-buy", r.id);
                                 let (rid, rid2) = (r.id.clone(), r.id.clone());
                                 view! {
                                     <li class="item" data-request=r.app_name.clone()>

@@ -1,5 +1,6 @@
 //! Values of remote maintenance.
 
+use crate::values::{AppId, MaintenanceId, OrderId};
 use serde::{Deserialize, Serialize};
 
 /// Open by default for this long after a purchase.
@@ -11,10 +12,10 @@ pub const REQUEST_NOTE_MAX: usize = 500;
 /// An ISV user's maintenance session, as resolved on every request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Maintenance {
-    pub id: String,
-    pub order_id: String,
+    pub id: MaintenanceId,
+    pub order_id: OrderId,
     pub order_no: String,
-    pub app_id: String,
+    pub app_id: AppId,
     pub app_name: String,
     pub customer_org_id: String,
     pub customer_name: String,
@@ -90,7 +91,7 @@ impl Access {
 /// Someone of an ISV maintaining one of the customer's apps right now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActiveView {
-    pub app_id: String,
+    pub app_id: AppId,
     pub app_name: String,
     pub isv_user: String,
     pub isv_name: String,

@@ -91,7 +91,7 @@ impl AccessSwitch {
 
 /// In an installed app's settings: 关闭开发状态 and 申请维护 (customer admins).
 #[component]
-pub fn AccessControl(app_id: String, switch: AccessSwitch) -> impl IntoView {
+pub fn AccessControl(app_id: crate::values::AppId, switch: AccessSwitch) -> impl IntoView {
     let AccessSwitch {
         close,
         request,

@@ -270,7 +270,7 @@ pub async fn active_in(db: &Db, org_id: &str, now: i64) -> AppResult<Vec<ActiveV
             now - started < SESSION_MS && until.is_some_and(|u| now < u)
         })
         .map(|(app_id, app_name, isv_user, isv_name, _, _)| ActiveView {
-            app_id,
+            app_id: app_id.into(),
             app_name,
             isv_user,
             isv_name,

@@ -1,5 +1,6 @@
 //! Values of the Order Center.
 
+use crate::values::OrderId;
 use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -42,7 +43,7 @@ pub enum AccessState {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRow {
-    pub id: String,
+    pub id: OrderId,
     pub order_no: String,
     pub app_name: String,
     pub customer: String,

@@ -38,7 +38,7 @@ impl Row {
             _ => AccessState::Closed,
         };
         OrderRow {
-            id: self.id,
+            id: self.id.into(),
             order_no: self.order_no,
             app_name: self.app_name,
             customer: self.customer,

@@ -144,6 +144,13 @@ impl Call<Ctx> {
         }
         Ok(call)
     }
+
+    /// A platform operator: acts across organizations (certification).
+    pub async fn operator() -> AppResult<Self> {
+        let call = Self::member().await?;
+        call.ctx.operator()?;
+        Ok(call)
+    }
 }
 
 /// Adds a `Set-Cookie` header to the response being built.

@@ -23,7 +23,8 @@ pub use inventory;
 pub struct Endpoint {
     pub path: &'static str,
     pub args: &'static [&'static str],
-    /// `anyone`, `password_holder`, `app_editor` or `member` (see [`Call`]).
+    /// `anyone`, `password_holder`, `app_editor`, `member` or `operator`
+    /// (see [`Call`]).
     pub caller: &'static str,
 }
 
@@ -42,7 +43,7 @@ pub use client::{use_session, SessionCtx};
 pub use ctx::{Ctx, Membership};
 
 /// A server function at `/api/<endpoint>`, for callers of one kind
-/// (`anyone`, `password_holder`, `app_editor`, `member`: see [`Call`]).
+/// (`anyone`, `password_holder`, `app_editor`, `member`, `operator`: see [`Call`]).
 /// The body gets the [`Call`] and returns `AppResult<$out>`; failures become
 /// coded 4xx answers in the caller's language.
 #[macro_export]

@@ -241,10 +241,10 @@ pub async fn maintenance(db: &Db, id: &str, now: i64) -> AppResult<Result<Mainte
         return Ok(Err(reason));
     }
     Ok(Ok(Maintenance {
-        id: r.id,
-        order_id: r.order_id,
+        id: r.id.into(),
+        order_id: r.order_id.into(),
         order_no: r.order_no,
-        app_id: r.app_id,
+        app_id: r.app_id.into(),
         app_name: r.app_name,
         customer_org_id: r.customer_org_id,
         customer_name: r.customer_name,

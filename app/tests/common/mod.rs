@@ -15,6 +15,8 @@ pub const T0: i64 = 1_800_000_000_000;
 pub struct TestDb {
     pub db: Db,
     pub clock: Clock,
+    /// The link cache an application state would hold over this database.
+    pub links: std::sync::Arc<app::distribution::cache::LinkCache>,
     _dir: tempfile::TempDir,
     /// Where the database is (to open a second pool on it).
     pub url: String,
@@ -42,6 +44,7 @@ async fn open(dir: tempfile::TempDir, url: String, now: i64) -> TestDb {
     TestDb {
         db,
         clock: Clock::manual(now),
+        links: Default::default(),
         _dir: dir,
         url,
     }

@@ -68,6 +68,7 @@ pub async fn site_with(t: TestDb, settings: impl FnOnce(&mut AppState)) -> Site 
         trusted_proxies: Default::default(),
         exports: Default::default(),
         mailer: app::mail::Mailer::files(t.dir().join("outbox"), "http://localhost:3000"),
+        links: t.links.clone(),
     };
     settings(&mut state);
     Site {

@@ -279,14 +279,20 @@ pub async fn world() -> World {
             .await);
         installed.insert(key, r["Bought"]["app_id"].as_str().unwrap().to_string());
     }
-    let member = s.session("member@north.example").await;
-    ok(s.call(
-        "/api/distribution/ask_admin",
-        &format!("token={token2}&org_id={}", ids["north"]),
-        Some(&member),
-        &[],
-    )
-    .await);
+    // A member of each customer asks its admins to buy.
+    for (email, org) in [
+        ("member@north.example", "north"),
+        ("member@south.example", "south"),
+    ] {
+        let member = s.session(email).await;
+        ok(s.call(
+            "/api/distribution/ask_admin",
+            &format!("token={token2}&org_id={}", ids[org]),
+            Some(&member),
+            &[],
+        )
+        .await);
+    }
 
     let app =
         s.t.one(
@@ -372,14 +378,15 @@ pub async fn world() -> World {
         )
         .await,
     );
-    ids.insert(
-        "request".into(),
-        s.t.one(
-            "SELECT id FROM purchase_requests WHERE org_id = $1",
-            &ids["north"],
-        )
-        .await,
-    );
+    for (k, org) in [("request", "north"), ("other_request", "south")] {
+        let id =
+            s.t.one(
+                "SELECT id FROM purchase_requests WHERE org_id = $1",
+                &ids[org],
+            )
+            .await;
+        ids.insert(k.into(), id);
+    }
     for (k, email) in [
         ("member_north", "member@north.example"),
         ("isv_admin", "isv-admin@acme.example"),

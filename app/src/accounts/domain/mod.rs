@@ -2,6 +2,7 @@
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::K;
+use crate::values::InvitationId;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -260,7 +261,7 @@ pub const VERIFICATION_HOURS: i64 = 48;
 /// A pending invitation, as the organization's admins see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {
-    pub id: String,
+    pub id: InvitationId,
     pub email: String,
     pub role: Role,
     pub invited_by: String,

@@ -186,7 +186,7 @@ pub async fn pending(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<InvitationVi
     rows.into_iter()
         .map(|(id, email, role, invited_by, created_at, expires_at)| {
             Ok(InvitationView {
-                id,
+                id: id.into(),
                 email,
                 role: Role::parse(&role)?,
                 invited_by,

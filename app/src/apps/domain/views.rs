@@ -1,6 +1,7 @@
 //! What the apps pages are sent: cards, the app with its parts, times.
 
 use super::*;
+use crate::values::{AppId, FieldId, FormId, ServiceId, StepId, TemplateId, UserId};
 
 /// A person in a choice list: "name <email>", or the name alone when the
 /// address is withheld (an ISV in maintenance sees names only).
@@ -14,14 +15,14 @@ pub fn person_label(name: &str, email: &str) -> String {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRef {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppCard {
-    pub id: String,
+    pub id: AppId,
     pub name: String,
     pub icon: Icon,
     pub description: String,
@@ -40,7 +41,7 @@ pub struct AppCard {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldView {
-    pub id: String,
+    pub id: FieldId,
     pub label: String,
     pub field_type: FieldType,
     pub required: bool,
@@ -49,14 +50,14 @@ pub struct FieldView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepView {
-    pub id: String,
+    pub id: StepId,
     pub name: String,
     pub approvers: Vec<UserRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormView {
-    pub id: String,
+    pub id: FormId,
     pub name: String,
     pub kind: FormKind,
     pub fields: Vec<FieldView>,
@@ -73,8 +74,8 @@ pub struct RecipientView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateView {
-    pub id: String,
-    pub form_id: String,
+    pub id: TemplateId,
+    pub form_id: FormId,
     pub form_name: String,
     pub trigger: Trigger,
     pub recipients: Vec<RecipientView>,
@@ -85,7 +86,7 @@ pub struct TemplateView {
 /// A third-party service as the browser may see it: never the credential.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceView {
-    pub id: String,
+    pub id: ServiceId,
     pub name: String,
     pub endpoint: String,
     pub credential_set_at: Option<i64>,
@@ -94,7 +95,7 @@ pub struct ServiceView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppDetail {
-    pub id: String,
+    pub id: AppId,
     pub name: String,
     pub icon: Icon,
     pub description: String,

@@ -70,8 +70,8 @@ pub fn use_actions() -> Actions {
 }
 
 /// A hidden input carrying a value every edit form needs.
-pub fn hidden(name: &'static str, value: String) -> impl IntoView {
-    view! { <input type="hidden" name=name value=value /> }
+pub fn hidden(name: &'static str, value: impl std::fmt::Display) -> impl IntoView {
+    view! { <input type="hidden" name=name value=value.to_string() /> }
 }
 
 /// Two small forms that move an item up or down (a macro: `ActionForm`'s
@@ -296,7 +296,7 @@ fn Admins(app: AppDetail) -> impl IntoView {
 }
 
 #[component]
-fn DeleteApp(app_id: String) -> impl IntoView {
+fn DeleteApp(app_id: crate::values::AppId) -> impl IntoView {
     let a = use_actions();
     view! {
         <section class="card danger-zone">

@@ -113,7 +113,7 @@ fn FieldInputs(
 }
 
 #[component]
-fn FieldRow(app_id: String, field: FieldView, edit: bool) -> impl IntoView {
+fn FieldRow(app_id: crate::values::AppId, field: FieldView, edit: bool) -> impl IntoView {
     let a = use_actions();
     let lang = use_lang();
     let ft = field.field_type;

@@ -152,7 +152,7 @@ pub fn Services(app: AppDetail) -> impl IntoView {
 }
 
 #[component]
-fn ServiceRow(app_id: String, s: ServiceView, edit: bool) -> impl IntoView {
+fn ServiceRow(app_id: crate::values::AppId, s: ServiceView, edit: bool) -> impl IntoView {
     let a = use_actions();
     let set_at = s.credential_set_at.map(crate::time::show);
     let has_credential = set_at.is_some();

@@ -29,7 +29,7 @@ pub async fn resolve(
     let org = ctx.org()?;
     // In remote maintenance the ISV user is app admin of that one app only.
     if let Some(m) = &ctx.maintenance {
-        if m.app_id != app_id.as_str() {
+        if &m.app_id != app_id {
             return Err(AppError::new(ErrorCode::NotFound));
         }
         return Ok(AppAccess {

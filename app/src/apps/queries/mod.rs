@@ -62,7 +62,7 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
                 access_open: org.role == Role::Admin
                     && ctx.maintenance.is_none()
                     && r.open_until.is_some_and(|u| u > now),
-                id: r.id,
+                id: r.id.into(),
                 name: r.name,
                 description: r.description,
                 origin: r.origin,
@@ -84,7 +84,11 @@ pub async fn org_users(conn: &mut sqlx::AnyConnection, org_id: &str) -> AppResul
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, email)| UserRef { id, name, email })
+        .map(|(id, name, email)| UserRef {
+            id: id.into(),
+            name,
+            email,
+        })
         .collect())
 }
 
@@ -155,7 +159,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<AppDetail> 
             .into_iter()
             .map(|(id, label, t, required, options)| {
                 Ok(FieldView {
-                    id,
+                    id: id.into(),
                     label,
                     field_type: FieldType::parse(&t)?,
                     required: required != 0,
@@ -168,14 +172,14 @@ pub async fn detail(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<AppDetail> 
             .map(|(id, name, approvers)| {
                 let ids: Vec<String> = decode_json(&approvers)?;
                 Ok(StepView {
-                    id,
+                    id: id.into(),
                     name,
                     approvers: ids.iter().map(|a| user_ref(a)).collect(),
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
         forms.push(FormView {
-            id,
+            id: id.into(),
             name,
             kind: FormKind::parse(&kind)?,
             fields,
@@ -197,12 +201,12 @@ pub async fn detail(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<AppDetail> 
             let list: Vec<Recipient> = decode_json(&recipients)?;
             let form_name = forms
                 .iter()
-                .find(|f| f.id == form_id)
+                .find(|f| f.id.as_str() == form_id)
                 .map(|f| f.name.clone())
                 .unwrap_or_default();
             Ok(TemplateView {
-                id,
-                form_id,
+                id: id.into(),
+                form_id: form_id.into(),
                 form_name,
                 trigger: Trigger::parse(&trigger)?,
                 recipients: list
@@ -232,7 +236,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<AppDetail> 
         .into_iter()
         .map(
             |(id, name, endpoint, credential_set_at, needs)| ServiceView {
-                id,
+                id: id.into(),
                 name,
                 endpoint,
                 credential_set_at,
@@ -242,7 +246,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<AppDetail> 
         .collect();
 
     Ok(AppDetail {
-        id: app_id.to_string(),
+        id: app_id.clone(),
         name,
         icon: Icon::parse(&icon)?,
         description,

@@ -4,6 +4,7 @@ use crate::apps::snapshot::{self, AppSnapshot};
 use crate::audit::domain::ActingAs;
 use crate::audit::{self, Entry};
 use crate::db::{new_id, Db};
+use crate::distribution::cache::LinkCache;
 use crate::distribution::domain::*;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::session::Ctx;
@@ -47,7 +48,7 @@ fn link_view(row: LinkRow, now: i64) -> LinkView {
             row.max_purchases,
             now,
         ),
-        id: row.id,
+        id: row.id.into(),
         created_at: row.created_at,
         created_by: row.created_by,
         expires_at: row.expires_at,
@@ -93,6 +94,7 @@ async fn current_snapshot(
 /// The dialog: what a link would sell now, and the app's links so far.
 pub async fn distribute_view(
     db: &Db,
+    cache: &LinkCache,
     ctx: &Ctx,
     app_id: &AppId,
     now: i64,
@@ -108,16 +110,13 @@ pub async fn distribute_view(
     )
     .bind(app_id)
     .bind(&ctx.org()?.org_id.0);
-    let (rows, pending) = db
-        .links
-        .with_pending_views(rows.fetch_all(&mut *conn))
-        .await;
+    let (rows, pending) = cache.with_pending_views(rows.fetch_all(&mut *conn)).await;
     let mut rows: Vec<LinkRow> = rows?;
     for r in &mut rows {
         r.views += pending.get(&r.id).copied().unwrap_or(0);
     }
     Ok(DistributeView {
-        app_id: app_id.to_string(),
+        app_id: app_id.clone(),
         version,
         contents: Contents::of(&snap),
         links: rows.into_iter().map(|r| link_view(r, now)).collect(),
@@ -184,7 +183,7 @@ pub async fn create_link(
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
     Ok(NewLink {
-        id,
+        id: id.into(),
         path: format!("/l/{token}"),
     })
 }
@@ -238,7 +237,7 @@ pub struct ValidLink {
 
 /// Revoked, expired, used up and unknown links all give the same answer.
 pub async fn valid_link(
-    db: &Db,
+    cache: &LinkCache,
     conn: &mut sqlx::AnyConnection,
     by: LinkRef<'_>,
     now: i64,
@@ -283,7 +282,7 @@ pub async fn valid_link(
         return Err(invalid());
     }
     // The snapshot never changes after the link is made: parsed once.
-    let snapshot = match db.links.snapshot(&row.id) {
+    let snapshot = match cache.snapshot(&row.id) {
         Some(s) => s,
         None => {
             let (json,): (String,) =
@@ -292,7 +291,7 @@ pub async fn valid_link(
                     .fetch_one(&mut *conn)
                     .await?;
             let s = std::sync::Arc::new(AppSnapshot::from_json(&json).map_err(AppError::internal)?);
-            db.links.keep_snapshot(&row.id, s.clone());
+            cache.keep_snapshot(&row.id, s.clone());
             s
         }
     };
@@ -315,10 +314,16 @@ pub enum LinkRef<'a> {
 
 /// The link page: counts a view (written within a second, see
 /// [`super::cache`]), lists where the caller could buy.
-pub async fn link_page(db: &Db, ctx: Option<&Ctx>, token: &str, now: i64) -> AppResult<LinkPage> {
+pub async fn link_page(
+    db: &Db,
+    cache: &LinkCache,
+    ctx: Option<&Ctx>,
+    token: &str,
+    now: i64,
+) -> AppResult<LinkPage> {
     let mut conn = db.pool.acquire().await?;
-    let link = valid_link(db, &mut conn, LinkRef::Token(token), now).await?;
-    db.links.count_view(&link.id);
+    let link = valid_link(cache, &mut conn, LinkRef::Token(token), now).await?;
+    cache.count_view(&link.id);
     let mut orgs = Vec::new();
     if let Some(ctx) = ctx {
         for o in crate::accounts::queries::orgs_of(db, &ctx.user_id).await? {
@@ -333,7 +338,7 @@ pub async fn link_page(db: &Db, ctx: Option<&Ctx>, token: &str, now: i64) -> App
                 continue;
             }
             orgs.push(BuyerOrg {
-                id: o.id.0,
+                id: o.id,
                 name: o.name,
                 role: o.role,
                 installed_app: installed.map(|(a,)| a),

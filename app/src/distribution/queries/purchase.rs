@@ -7,6 +7,7 @@ use crate::apps::snapshot;
 use crate::audit::domain::ActingAs;
 use crate::audit::{self, Entry};
 use crate::db::{is_unique_violation, new_id, Db};
+use crate::distribution::cache::LinkCache;
 use crate::distribution::domain::*;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::session::Ctx;
@@ -28,6 +29,7 @@ fn order_no(now: i64) -> String {
 /// returns the first purchase.
 pub async fn purchase(
     db: &Db,
+    cache: &LinkCache,
     ctx: &Ctx,
     link: LinkRef<'_>,
     org_id: &str,
@@ -41,7 +43,9 @@ pub async fn purchase(
     // key or for the same organization, or a random order number already
     // taken) rolls back; the next one finds the twin or draws a new number.
     for _ in 0..ATTEMPTS {
-        if let Some(outcome) = purchase_once(db, ctx, link, org_id, idempotency_key, now).await? {
+        if let Some(outcome) =
+            purchase_once(db, cache, ctx, link, org_id, idempotency_key, now).await?
+        {
             return Ok(outcome);
         }
     }
@@ -74,6 +78,7 @@ async fn prior(tx: &mut crate::db::Tx, ctx: &Ctx, key: &str) -> AppResult<Option
 
 async fn purchase_once(
     db: &Db,
+    cache: &LinkCache,
     ctx: &Ctx,
     link_ref: LinkRef<'_>,
     org_id: &str,
@@ -87,7 +92,7 @@ async fn purchase_once(
         return Ok(Some(done));
     }
 
-    let link = valid_link(db, &mut tx, link_ref, now).await?;
+    let link = valid_link(cache, &mut tx, link_ref, now).await?;
     // The caller must belong to the buying organization, as its admin.
     let role: Option<(String,)> =
         sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
@@ -200,9 +205,16 @@ async fn purchase_once(
 }
 
 /// A member asks the admins of `org_id` to buy through the link.
-pub async fn ask_admin(db: &Db, ctx: &Ctx, token: &str, org_id: &str, now: i64) -> AppResult<()> {
+pub async fn ask_admin(
+    db: &Db,
+    cache: &LinkCache,
+    ctx: &Ctx,
+    token: &str,
+    org_id: &str,
+    now: i64,
+) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
-    let link = valid_link(db, &mut tx, LinkRef::Token(token), now).await?;
+    let link = valid_link(cache, &mut tx, LinkRef::Token(token), now).await?;
     let member: Option<(String,)> =
         sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
             .bind(org_id)
@@ -281,7 +293,7 @@ pub async fn requests(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<RequestView
                 r.max_purchases,
                 now,
             ) == LinkStatus::Active,
-            id: r.id,
+            id: r.id.into(),
             app_name: r.app_name,
             isv_name: r.isv_name,
             requested_by: r.requested_by,
