@@ -95,9 +95,25 @@ pub fn show(ms: i64) -> String {
     }
 }
 
-/// The zone named `name`, if the tz database knows it.
+/// The zone named `name`, if the tz database knows it. Every `/api/me`
+/// sends one: each table is made once per process (only known zones are
+/// kept, so the map is bounded by the tz database).
 #[cfg(feature = "ssr")]
 pub fn zone(name: &str) -> Option<Zone> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static MADE: LazyLock<Mutex<HashMap<String, Zone>>> = LazyLock::new(Default::default);
+    let lock = || MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(z) = lock().get(name) {
+        return Some(z.clone());
+    }
+    let z = make_zone(name)?;
+    lock().insert(name.to_string(), z.clone());
+    Some(z)
+}
+
+#[cfg(feature = "ssr")]
+fn make_zone(name: &str) -> Option<Zone> {
     use jiff::civil::date;
     let tz = jiff::tz::TimeZone::get(name).ok()?;
     let start = date(FROM_YEAR, 1, 1)
