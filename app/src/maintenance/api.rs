@@ -10,7 +10,7 @@ use crate::values::{AppId, OrderId};
 crate::api!(
     /// 远程维护: enter the customer's organization as app admin of that app.
     start_maintenance at "maintenance/start" for member (order_id: OrderId) -> (), |c| {
-        let app_id = queries::start(&c.s.db, &c.ctx, &c.ctx.session_hash, &order_id, c.now).await?;
+        let app_id = queries::start(&c.s.db, &c.ctx, &order_id, c.now).await?;
         leptos_axum::redirect(&format!("/apps/{app_id}"));
         Ok(())
     }
@@ -20,7 +20,7 @@ crate::api!(
     /// 退出维护: back to the user's own organization (also once it has ended).
     exit_maintenance at "maintenance/exit" for anyone () -> (), |c| {
         let ctx = c.ctx.ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))?;
-        let id = ctx.maintenance.as_ref().map(|m| m.id.as_str());
+        let id = ctx.maintenance.as_ref().map(|m| &m.id);
         queries::exit(&c.s.db, &ctx.session_hash, id, c.now).await?;
         leptos_axum::redirect("/orders");
         Ok(())

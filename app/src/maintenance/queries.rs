@@ -10,7 +10,7 @@ use crate::db::{new_id, Db, Tx};
 use crate::distribution::domain::DAY_MS;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::session::Ctx;
-use crate::values::{AppId, OrderId};
+use crate::values::{AppId, MaintenanceId, OrderId, SessionId};
 use serde_json::json;
 
 pub async fn open_after_purchase(
@@ -47,13 +47,7 @@ pub async fn access_of(
 }
 
 /// The ISV side: starts maintaining the app of one of its orders.
-pub async fn start(
-    db: &Db,
-    ctx: &Ctx,
-    session_hash: &str,
-    order_id: &OrderId,
-    now: i64,
-) -> AppResult<AppId> {
+pub async fn start(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResult<AppId> {
     let org = ctx.org()?;
     let mut tx = db.begin_write().await?;
     let row: Option<(AppId, String, AppId, String)> = sqlx::query_as(
@@ -90,7 +84,7 @@ pub async fn start(
     .await?;
     sqlx::query("UPDATE sessions SET maintenance_id = $1 WHERE id_hash = $2")
         .bind(&id)
-        .bind(session_hash)
+        .bind(&ctx.session_hash)
         .execute(&mut *tx)
         .await?;
     let entry = Entry {
@@ -112,8 +106,8 @@ pub async fn start(
 /// Leaves maintenance (the browser session goes back to the user's own organization).
 pub async fn exit(
     db: &Db,
-    session_hash: &str,
-    maintenance_id: Option<&str>,
+    session: &SessionId,
+    maintenance_id: Option<&MaintenanceId>,
     now: i64,
 ) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
@@ -121,7 +115,7 @@ pub async fn exit(
         crate::session::store::end_maintenance(&mut tx, "id", id, EndReason::Exit, now).await?;
     }
     sqlx::query("UPDATE sessions SET maintenance_id = NULL WHERE id_hash = $1")
-        .bind(session_hash)
+        .bind(session)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -6,6 +6,7 @@ use super::store;
 use crate::accounts::{CertLevel, OrgId, Role, UserId};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::{app_state, AppState};
+use crate::values::SessionId;
 
 /// The caller, resolved at most once per request (provided by the router
 /// for every page render and server function call).
@@ -71,7 +72,7 @@ pub async fn from_token(state: &AppState, token: &str) -> AppResult<Option<Ctx>>
         is_operator: s.is_operator,
         must_change_password: s.must_change_password,
         email_verified: s.email_verified,
-        session_hash: s.id_hash,
+        session_hash: SessionId(s.id_hash),
         org,
         maintenance,
         maintenance_ended,

@@ -5,6 +5,7 @@
 use crate::accounts::{CertLevel, OrgId, Role, UserId};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::maintenance::domain::{EndReason, Maintenance};
+use crate::values::SessionId;
 
 #[derive(Clone, Debug)]
 pub struct Membership {
@@ -43,7 +44,8 @@ pub struct Ctx {
     /// A one-time password is still in use: only changing it is allowed.
     pub must_change_password: bool,
     pub email_verified: bool,
-    pub session_hash: String,
+    /// The hash of the sign-in token (what the sessions table keys on).
+    pub session_hash: SessionId,
     /// The current organization, re-checked against memberships on every request.
     /// During remote maintenance: the customer's organization.
     pub org: Option<Membership>,

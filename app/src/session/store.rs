@@ -6,6 +6,7 @@ use crate::db::{Db, Tx};
 use crate::error::AppResult;
 use crate::maintenance::domain::{EndReason, Maintenance};
 use crate::maintenance::policy::IsvStanding;
+use crate::values::SessionId;
 use sha2::{Digest, Sha256};
 
 pub const COOKIE: &str = "fenfa_session";
@@ -145,7 +146,7 @@ pub async fn resolve(db: &Db, token: &str, now: i64) -> Result<Option<SessionRow
     }))
 }
 
-pub async fn delete(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn delete(db: &Db, id_hash: &SessionId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
         .execute(&db.pool)
@@ -153,7 +154,7 @@ pub async fn delete(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-pub async fn set_current_org(db: &Db, id_hash: &str, org: &str) -> Result<(), sqlx::Error> {
+pub async fn set_current_org(db: &Db, id_hash: &SessionId, org: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET current_org = $1 WHERE id_hash = $2")
         .bind(org)
         .bind(id_hash)

@@ -262,7 +262,7 @@ impl TestDb {
             is_operator: is_operator != 0,
             must_change_password: false,
             email_verified: verified.is_some(),
-            session_hash: String::new(),
+            session_hash: Default::default(),
             org,
             maintenance: None,
             maintenance_ended: None,
