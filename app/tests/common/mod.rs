@@ -1,5 +1,5 @@
 //! Shared set-up for tests: a fresh SQLite database per test.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)] // each test uses a part of it
 
 pub mod process;
 pub mod site;
