@@ -254,6 +254,7 @@ pub async fn seed(db: &Db, scale: Scale, now: i64) -> AppResult<()> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    crate::orders::search::backfill(db).await?;
     // Measurements start from a checkpointed database: otherwise the serving
     // process would copy the seed's ~350 MB log while being measured.
     if db.backend == crate::db::Backend::Sqlite {

@@ -185,6 +185,7 @@ catalogue! {
     TimeZone => "时区", "Time zone";
     TimeZoneHelp => "组织内的所有时间都按此时区显示", "Every time in the organization is shown in this zone";
     ActOrgTimeZone => "修改时区", "Changed the time zone";
+    ActOrgRename => "修改组织名称", "Renamed the organization";
     ErrInvalidOrgName => "组织名称：需为 1–100 个字符", "Organization name: must be 1–100 characters";
     ErrInvalidRole => "角色：只能是管理员或普通员工", "Role: must be admin or member";
     ErrInvalidCert => "认证等级：不是有效的等级", "Certification level: not a valid level";

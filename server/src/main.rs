@@ -106,6 +106,11 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     if resealed > 0 {
         tracing::info!("sealed {resealed} stored credential(s) with the current key");
     }
+    // Orders made before order search existed.
+    let indexed = app::orders::search::backfill(&db).await?;
+    if indexed > 0 {
+        tracing::info!("indexed {indexed} order(s) for search");
+    }
     // Never by default: demo accounts have a published password.
     if args.iter().any(|a| a == "--seed-demo") {
         app::demo::seed(&db, clock.now_ms()).await?;

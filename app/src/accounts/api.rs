@@ -191,6 +191,16 @@ crate::api!(
 );
 
 crate::api!(
+    /// Renames the current organization (admins; audited). The orders it
+    /// bought are found by the new name at once.
+    rename_org at "rename_org" for member (name: String) -> (), |c| {
+        c.ctx.org_admin()?;
+        let name = OrgName::parse(&name)?;
+        queries::rename_org(&c.s.db, &c.ctx, &name, c.now).await
+    }
+);
+
+crate::api!(
     list_members at "list_members" for member () -> Vec<MemberView>, |c|
         queries::members(&c.s.db, &c.ctx).await
 );

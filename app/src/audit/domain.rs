@@ -124,6 +124,7 @@ fn action_key(code: &str) -> Option<K> {
         "org.create" => K::ActOrgCreate,
         "org.certification" => K::ActOrgCertification,
         "org.time_zone" => K::ActOrgTimeZone,
+        "org.rename" => K::ActOrgRename,
         "security.password_changed" => K::ActPasswordChanged,
         "security.sign_in_failed" => K::ActSignInFailed,
         _ => return None,

@@ -10,3 +10,5 @@ pub mod policy;
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod search;

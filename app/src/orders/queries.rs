@@ -1,6 +1,7 @@
 //! Order Center reads. Keyset pagination: pages stay fast however deep.
 
 use super::domain::*;
+use super::search;
 use crate::apps::queries::access::is_app_admin;
 use crate::db::Db;
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -51,18 +52,26 @@ impl Row {
     }
 }
 
-const SELECT: &str = "SELECT o.id, o.order_no, l.app_name, c.name AS customer, b.display_name AS buyer, o.created_at, \
+const COLUMNS: &str = "SELECT o.id, o.order_no, l.app_name, c.name AS customer, b.display_name AS buyer, o.created_at, \
         o.app_version, \
         CAST(CASE WHEN EXISTS (SELECT 1 FROM forms f WHERE f.app_id = o.installed_app_id AND f.process_needs_config = 1) \
         OR EXISTS (SELECT 1 FROM notification_templates t WHERE t.app_id = o.installed_app_id AND t.needs_config = 1) \
         OR EXISTS (SELECT 1 FROM services s WHERE s.app_id = o.installed_app_id AND s.needs_config = 1) \
         THEN 1 ELSE 0 END AS BIGINT) AS pending_setup, \
-        g.open_until, g.requested_at, g.request_note \
-    FROM distribution_orders o JOIN distribution_links l ON l.id = o.link_id \
-    JOIN organizations c ON c.id = o.customer_org_id JOIN users b ON b.id = o.buyer_user_id \
-    JOIN users lc ON lc.id = l.created_by LEFT JOIN maintenance_grants g ON g.app_id = o.installed_app_id";
+        g.open_until, g.requested_at, g.request_note";
 
-/// One page of the organization's orders, newest first.
+const JOINS: &str = "JOIN distribution_links l ON l.id = o.link_id \
+    JOIN organizations c ON c.id = o.customer_org_id JOIN users b ON b.id = o.buyer_user_id \
+    LEFT JOIN maintenance_grants g ON g.app_id = o.installed_app_id";
+
+/// Order rows read from `source` (which names the orders `o`).
+fn select(source: &str) -> String {
+    format!("{COLUMNS} FROM {source} {JOINS}")
+}
+
+/// One page of the organization's orders, newest first; `q` searches the
+/// customer, app, buyer name and email, link creator and order number
+/// (see `search`).
 pub async fn list(
     db: &Db,
     ctx: &Ctx,
@@ -74,50 +83,35 @@ pub async fn list(
 ) -> AppResult<OrderPage> {
     require_isv(ctx)?;
     let org = &ctx.org()?.org_id.0;
-    let q = q.trim().to_lowercase();
-    if q.chars().count() > 100 {
-        return Err(AppError::new(ErrorCode::InvalidInput));
-    }
-    // Typed text matches literally: % and _ are not wildcards.
-    let q = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let term = search::term(q)?;
     let (c_time, c_id) = match after {
         Some(a) => parse_cursor(a).ok_or_else(|| AppError::new(ErrorCode::InvalidInput))?,
-        None => (i64::MAX, String::new()),
+        None => (i64::MAX, "~".repeat(64)),
     };
-    let access_sql = match filter {
-        AccessFilter::All => "",
-        AccessFilter::Open => " AND g.open_until > $5 AND g.requested_at IS NULL",
-        AccessFilter::Requested => " AND g.open_until > $5 AND g.requested_at IS NOT NULL",
-        AccessFilter::Closed => " AND (g.open_until IS NULL OR g.open_until <= $5)",
+    let page = Page {
+        org,
+        c_time,
+        c_id: &c_id,
+        filter,
+        limit,
+        now,
     };
-    // Search by customer, app, buyer or the ISV user who created the link.
-    // `$5 = $5` keeps the time parameter referenced when no filter uses it
-    // (PostgreSQL must be able to type every bound parameter).
-    let sql = format!(
-        "{SELECT} WHERE o.isv_org_id = $1 \
-           AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \
-           AND ($4 = '' OR LOWER(c.name) LIKE '%' || $4 || '%' ESCAPE '\\' OR LOWER(l.app_name) LIKE '%' || $4 || '%' ESCAPE '\\' \
-                OR LOWER(b.display_name) LIKE '%' || $4 || '%' ESCAPE '\\' OR LOWER(b.email) LIKE '%' || $4 || '%' ESCAPE '\\' \
-                OR LOWER(lc.display_name) LIKE '%' || $4 || '%' ESCAPE '\\') \
-           AND $5 = $5{access_sql} \
-         ORDER BY o.created_at DESC, o.id DESC LIMIT $6"
-    );
-    let rows: Vec<Row> = sqlx::query_as(&sql)
-        .bind(org)
-        .bind(c_time)
-        .bind(if after.is_some() {
-            c_id
-        } else {
-            "~".repeat(64)
-        })
-        .bind(&q)
-        .bind(now)
-        .bind(limit + 1)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = match &term {
+        None => page.read(db, None).await?,
+        Some(t) => match search::window_end(db, org, c_time, &c_id).await? {
+            None => page.read(db, Some((&search::Scan::Rest, t))).await?,
+            Some((end_time, end_id)) => {
+                let window = search::Scan::Window(end_time, end_id);
+                let newest = page.read(db, Some((&window, t))).await?;
+                if newest.len() as i64 > limit {
+                    newest
+                } else {
+                    let rest = search::Scan::after_window(t);
+                    page.read(db, Some((&rest, t))).await?
+                }
+            }
+        },
+    };
     let more = rows.len() as i64 > limit;
     let rows: Vec<OrderRow> = rows
         .into_iter()
@@ -132,16 +126,67 @@ pub async fn list(
     Ok(OrderPage { rows, next })
 }
 
+/// One page's question: whose orders, from where, which access state.
+struct Page<'a> {
+    org: &'a str,
+    c_time: i64,
+    c_id: &'a str,
+    filter: AccessFilter,
+    limit: i64,
+    now: i64,
+}
+
+impl Page<'_> {
+    /// Up to `limit + 1` orders from the cursor on, searched as `search` says.
+    async fn read(&self, db: &Db, search: Option<(&search::Scan, &str)>) -> AppResult<Vec<Row>> {
+        let access_sql = match self.filter {
+            AccessFilter::All => "",
+            AccessFilter::Open => " AND g.open_until > $4 AND g.requested_at IS NULL",
+            AccessFilter::Requested => " AND g.open_until > $4 AND g.requested_at IS NOT NULL",
+            AccessFilter::Closed => " AND (g.open_until IS NULL OR g.open_until <= $4)",
+        };
+        let plan = search.map(|(scan, term)| (scan, scan.plan(db.backend, term)));
+        let (source, condition) = match &plan {
+            None => ("distribution_orders o", ""),
+            Some((_, p)) => (p.source, p.condition.as_str()),
+        };
+        // `$4 = $4` keeps the time parameter referenced when no filter uses
+        // it (PostgreSQL must be able to type every bound parameter).
+        let sql = format!(
+            "{} WHERE o.isv_org_id = $1 \
+               AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \
+               AND $4 = $4{access_sql}{condition} \
+             ORDER BY o.created_at DESC, o.id DESC LIMIT $5",
+            select(source)
+        );
+        let mut query = sqlx::query_as(&sql)
+            .bind(self.org)
+            .bind(self.c_time)
+            .bind(self.c_id)
+            .bind(self.now)
+            .bind(self.limit + 1);
+        if let Some((scan, p)) = plan {
+            query = query.bind(p.value);
+            if let search::Scan::Window(end_time, end_id) = scan {
+                query = query.bind(*end_time).bind(end_id.clone());
+            }
+        }
+        Ok(query.fetch_all(&db.pool).await?)
+    }
+}
+
 /// One order with its timeline, and whether the caller may maintain now.
 pub async fn detail(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResult<OrderDetail> {
     require_isv(ctx)?;
     let org = ctx.org()?;
-    let row: Option<Row> =
-        sqlx::query_as(&format!("{SELECT} WHERE o.isv_org_id = $1 AND o.id = $2"))
-            .bind(&org.org_id.0)
-            .bind(order_id)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "{} WHERE o.isv_org_id = $1 AND o.id = $2",
+        select("distribution_orders o")
+    ))
+    .bind(&org.org_id.0)
+    .bind(order_id)
+    .fetch_optional(&db.pool)
+    .await?;
     let row = row
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?
         .view(now);

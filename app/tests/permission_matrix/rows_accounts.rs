@@ -35,6 +35,7 @@ pub(super) fn rows() -> Vec<Row> {
             SELF,
         ),
         post("/api/set_time_zone", "time_zone=Asia%2FTokyo", ORG_ADMINS),
+        post("/api/rename_org", "name=Renamed+Ltd", ORG_ADMINS),
         post("/api/list_members", "", IN_AN_ORG)
             .seeing("member@north.example", &[CustomerAdmin, CustomerMember]),
         post(

@@ -1,7 +1,7 @@
 //! Accounts pages: sign-in, sign-up, new organization, members, operator.
 
 use crate::accounts::api::{
-    ChangePassword, ChangeRole, RemoveMember, SetCertification, SetTimeZone,
+    ChangePassword, ChangeRole, RemoveMember, RenameOrg, SetCertification, SetTimeZone,
 };
 use crate::accounts::{CertLevel, Me, Role};
 
@@ -224,8 +224,31 @@ fn Members(me: Me) -> impl IntoView {
                 }}
             </Transition>
         </section>
+        {is_admin.then(|| view! { <OrgNameForm current=me.current.as_ref().map(|o| o.name.clone()).unwrap_or_default() /> })}
         {is_admin.then(|| view! { <OrgTimeZone current=me.zone.name.clone() /> })}
         {is_admin.then(|| view! { <invitations::Invitations /> })}
+    }
+}
+
+/// The organization's name, for its admins.
+#[component]
+fn OrgNameForm(current: String) -> impl IntoView {
+    let action = ServerAction::<RenameOrg>::new();
+    let pending = move || action.pending().get();
+    // The header names the organization.
+    use_session().refresh_when(move || matches!(action.value().get(), Some(Ok(()))));
+    view! {
+        <section class="card narrow">
+            <h2>{t(K::OrgName)}</h2>
+            <ActionForm action attr:class="stack" attr:data-testid="org-name-form">
+                {error_note(move || action.value().get().and_then(|r| r.err()))}
+                <label>
+                    {t(K::OrgName)}
+                    <input type="text" name="name" required maxlength="100" value=current />
+                </label>
+                {submit_button(K::Save, K::Saving, pending)}
+            </ActionForm>
+        </section>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Organizations and their members: creating, listing, roles, certification.
 
 use super::*;
+use crate::orders::search;
 
 pub async fn membership(db: &Db, user_id: &str, org_id: &str) -> AppResult<Option<Membership>> {
     let row: Option<(String, String, String, String)> = sqlx::query_as(
@@ -249,6 +250,44 @@ pub async fn set_certification(
             target: &org.0,
             before: Some(json!({ "cert_level": before })),
             after: Some(json!({ "cert_level": level.as_str() })),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Renames the current organization (its admins), audited with before and
+/// after; the search text of the orders it bought changes with it.
+pub async fn rename_org(db: &Db, ctx: &Ctx, name: &OrgName, now: i64) -> AppResult<()> {
+    let org = ctx.org_admin()?.org_id.0.clone();
+    let mut tx = db.begin_write().await?;
+    let (before,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
+        .bind(&org)
+        .fetch_one(&mut *tx)
+        .await?;
+    if before == name.as_str() {
+        return Ok(());
+    }
+    sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
+        .bind(name.as_str())
+        .bind(&org)
+        .execute(&mut *tx)
+        .await?;
+    search::index(&mut tx, search::Orders::OfCustomer(&org)).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            org_id: &org,
+            actor_user_id: &ctx.user_id.0,
+            acting_as: ActingAs::Admin,
+            actor_org_id: None,
+            app_id: None,
+            action: "org.rename",
+            target: &org,
+            before: Some(json!({ "name": before })),
+            after: Some(json!({ "name": name.as_str() })),
         },
         now,
     )

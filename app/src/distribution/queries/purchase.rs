@@ -170,6 +170,7 @@ async fn purchase_once(
         Err(e) => return Err(AppError::internal(e)),
         Ok(_) => {}
     }
+    crate::orders::search::index(&mut tx, crate::orders::search::Orders::One(&order_id)).await?;
     // Maintenance access is open after purchase, for 30 days by default.
     crate::maintenance::queries::open_after_purchase(&mut tx, &app_id, &order_id, now).await?;
     sqlx::query("UPDATE purchase_requests SET status = 'bought' WHERE link_id = $1 AND org_id = $2 AND status = 'open'")

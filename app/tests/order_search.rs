@@ -1,0 +1,254 @@
+//! Order Center search: on the benchmark dataset at a small scale plus
+//! customers with Chinese and accented names, every search (Chinese and
+//! Latin substrings, order-number fragments, one- and two-character terms,
+//! `%` and `_`, no hit) pages through exactly the orders whose customer, app,
+//! buyer name or email, link creator or order number contains the term,
+//! newest first — whether the newest orders' window, the index or the scan
+//! found them. `.ci/test` runs it on SQLite and on PostgreSQL, so both give
+//! these same answers. A renamed customer is found by its new name at once.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use app::accounts::UserId;
+use app::bench::{self, Scale};
+use app::orders::domain::AccessFilter;
+use app::orders::queries;
+use app::orders::search::WINDOW;
+use app::session::Ctx;
+use common::site::{site_on, Site};
+use common::T0;
+use http::StatusCode;
+
+/// Bench orders are newer than the purchases made on the test clock (T0),
+/// so those are past the newest-orders window.
+const BENCH_NOW: i64 = T0 + 100_000_000;
+const BENCH_ORDERS: usize = 2_600;
+
+/// Buyer organizations renamed before they buy.
+const NAMES: [&str; 3] = ["北风贸易 Northwind", "Ünïcode 50%_off GmbH", "南方物流"];
+
+struct Orders {
+    s: Site,
+    isv: Ctx,
+}
+
+async fn orders() -> Orders {
+    assert!(
+        BENCH_ORDERS as i64 > WINDOW,
+        "some bench orders past the window"
+    );
+    let t = common::fresh().await;
+    let scale = Scale {
+        // Each customer buys 10 of the apps (the bench needs twice as many).
+        apps: 20,
+        customers: 260,
+        orders: BENCH_ORDERS,
+        audit: 1,
+        buyers: NAMES.len(),
+    };
+    bench::seed(&t.db, scale, BENCH_NOW).await.unwrap();
+    let admin = t
+        .one(
+            "SELECT user_id FROM memberships WHERE org_id = $1 AND role = 'admin'",
+            bench::ISV_ORG,
+        )
+        .await;
+    let isv = t.ctx(&UserId(admin), Some(bench::ISV_ORG)).await;
+    let s = site_on(t, false).await;
+    for (i, name) in NAMES.iter().enumerate() {
+        rename(&s, i, name).await;
+        // Each buys two apps, a minute apart.
+        for link in [i, i + 1] {
+            s.t.clock.advance_ms(60_000);
+            let r = s
+                .call(
+                    "/api/distribution/buy",
+                    &format!(
+                        "token={}&org_id={}&idempotency_key=search-{i}-{link}",
+                        bench::link_token(link),
+                        bench::buyer_org(i)
+                    ),
+                    Some(&bench::buyer_session(i)),
+                    &[],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    }
+    Orders { s, isv }
+}
+
+async fn rename(s: &Site, buyer: usize, name: &str) {
+    let r = s
+        .call(
+            "/api/rename_org",
+            &format!("name={}", urlencoding(name)),
+            Some(&bench::buyer_session(buyer)),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+impl Orders {
+    /// Every order id the Order Center lists for `q`, page after page of
+    /// seven (so pages cross from the window to the index).
+    async fn search(&self, q: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = queries::list(
+                &self.s.t.db,
+                &self.isv,
+                q,
+                AccessFilter::All,
+                after.as_deref(),
+                7,
+                self.s.t.clock.now_ms(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{q:?}: {e:?}"));
+            out.extend(page.rows.iter().map(|r| r.id.to_string()));
+            match page.next {
+                Some(n) => after = Some(n),
+                None => return out,
+            }
+        }
+    }
+
+    /// What the search must find, by the definition: the orders (newest
+    /// first) with `q` in one of the searched texts, compared lowercased.
+    async fn expected(&self, q: &str) -> Vec<String> {
+        let rows: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT o.id, c.name, l.app_name, b.display_name, b.email, lc.display_name, o.order_no \
+             FROM distribution_orders o JOIN distribution_links l ON l.id = o.link_id \
+             JOIN organizations c ON c.id = o.customer_org_id JOIN users b ON b.id = o.buyer_user_id \
+             JOIN users lc ON lc.id = l.created_by WHERE o.isv_org_id = $1 \
+             ORDER BY o.created_at DESC, o.id DESC",
+        )
+        .bind(bench::ISV_ORG)
+        .fetch_all(&self.s.t.db.pool)
+        .await
+        .unwrap();
+        let q = q.trim().to_lowercase();
+        rows.into_iter()
+            .filter(|(_, a, b, c, d, e, f)| {
+                [a, b, c, d, e, f]
+                    .iter()
+                    .any(|t| t.to_lowercase().contains(&q))
+            })
+            .map(|r| r.0)
+            .collect()
+    }
+
+    async fn order_no(&self, customer: &str) -> String {
+        self.s
+            .t
+            .one(
+                "SELECT o.order_no FROM distribution_orders o JOIN organizations c ON c.id = o.customer_org_id \
+                 WHERE c.name = $1 ORDER BY o.order_no LIMIT 1",
+                customer,
+            )
+            .await
+    }
+}
+
+#[tokio::test]
+async fn every_search_finds_exactly_the_matching_orders_newest_first() {
+    let w = orders().await;
+    let theirs = w.order_no(NAMES[0]).await;
+    // A fragment from the middle of one of their order numbers (upper case
+    // as shown); the bench's order numbers start with FB.
+    let fragment = theirs[4..12].to_string();
+    let mut terms: Vec<String> = [
+        "北风",
+        "北",
+        "风贸易",
+        "贸易 north",
+        "northwind",
+        "NORTHWIND",
+        "ünï",
+        "ÜNÏCODE",
+        "50%_",
+        "%",
+        "_",
+        "customer 2",
+        "customer 25",
+        "Admin 1",
+        "@c.bench",
+        "fb10000",
+        "b",
+        "物流",
+        "nomatch-xyz",
+        "流x",
+        "  South  ",
+    ]
+    .iter()
+    .map(|t| t.to_string())
+    .collect();
+    terms.push(fragment.clone());
+    for q in &terms {
+        let expected = w.expected(q).await;
+        assert_eq!(w.search(q).await, expected, "search {q:?}");
+    }
+    // The cases that matter were really there: hits past the window, a
+    // term only the scan can serve, misses.
+    assert_eq!(w.expected(&fragment).await.len(), 1, "{fragment}");
+    assert_eq!(w.expected("北风").await.len(), 2);
+    assert!(w.expected("customer 2").await.len() > 500);
+    assert!(w.expected("nomatch-xyz").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_renamed_customer_is_found_by_its_new_name_at_once() {
+    let w = orders().await;
+    let before = w.search("北风").await;
+    assert_eq!(before.len(), 2);
+    rename(&w.s, 0, "东海贸易 Eastsea").await;
+    assert!(w.search("北风").await.is_empty());
+    assert_eq!(w.search("东海").await, before);
+    assert_eq!(w.search("eastsea").await, before);
+    // The rename is audited, with both names.
+    let (b, a): (String, String) = sqlx::query_as(
+        "SELECT before_json, after_json FROM audit_entries WHERE action = 'org.rename' \
+         AND org_id = $1 ORDER BY at DESC LIMIT 1",
+    )
+    .bind(bench::buyer_org(0))
+    .fetch_one(&w.s.t.db.pool)
+    .await
+    .unwrap();
+    assert!(b.contains("北风贸易") && a.contains("东海贸易"), "{b} {a}");
+}
+
+#[tokio::test]
+async fn orders_made_before_search_existed_are_indexed_at_start() {
+    let w = orders().await;
+    let all = w.expected("customer").await;
+    sqlx::query("DELETE FROM order_search")
+        .execute(&w.s.t.db.pool)
+        .await
+        .unwrap();
+    assert!(w.search("customer 25").await.is_empty());
+    let n = app::orders::search::backfill(&w.s.t.db).await.unwrap();
+    assert_eq!(n as usize, BENCH_ORDERS + 2 * NAMES.len());
+    assert_eq!(w.search("customer").await, all);
+    assert_eq!(
+        w.search("customer 25").await,
+        w.expected("customer 25").await
+    );
+    // Nothing more to do the next time.
+    assert_eq!(app::orders::search::backfill(&w.s.t.db).await.unwrap(), 0);
+}
