@@ -258,7 +258,7 @@ test('changing the password signs out the other browser, and the new password wo
   await phone.close();
 });
 
-test("an organization shows times in its zone: the browser's at creation, then the one its admin picks", async ({ browser }) => {
+test("an organization shows times in its zone: the browser's at creation, then the one its admin picks; its admin renames it", async ({ browser }) => {
   const context = await browser.newContext({ locale: 'en', timezoneId: 'Asia/Tokyo' });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -298,6 +298,14 @@ test("an organization shows times in its zone: the browser's at creation, then t
   await goto(page, '/');
   await expect(page.locator('li[data-app="Zoned app"]')).toContainText(/CES?T/);
   await expect(page.locator('li[data-app="Zoned app"]')).not.toContainText('JST');
+
+  // The admin renames the organization: the header says so at once.
+  await goto(page, '/members');
+  const nameForm = page.getByTestId('org-name-form');
+  await expect(nameForm.locator('input[name=name]')).toHaveValue('Tokyo Office');
+  await nameForm.locator('input[name=name]').fill('Berlin Office');
+  await nameForm.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('current-org')).toHaveText('Berlin Office');
 
   // A zone that does not exist is refused with a clear message.
   await goto(page, '/members');

@@ -98,6 +98,9 @@ pub async fn list(
     };
     let rows = match &term {
         None => page.read(db, None).await?,
+        Some(t) if search::few_hits(db, t).await? => {
+            page.read(db, Some((&search::Scan::Index, t))).await?
+        }
         Some(t) => match search::window_end(db, org, c_time, &c_id).await? {
             None => page.read(db, Some((&search::Scan::Rest, t))).await?,
             Some((end_time, end_id)) => {

@@ -5,9 +5,10 @@
 //! (`migrations/<backend>/order_search.sql`): SQLite FTS5 trigrams,
 //! PostgreSQL pg_trgm.
 //!
-//! A search reads the newest [`WINDOW`] orders first: a common term fills a
-//! page there at once. Otherwise the index answers (three characters or
-//! more); a shorter term reads on, newest first, until the page is full.
+//! A term the index finds rarely (three characters or more) is read from its
+//! hits. Otherwise a search reads the newest [`WINDOW`] orders first: a
+//! common term fills a page there at once. Otherwise the index answers; a
+//! shorter term reads on, newest first, until the page is full.
 
 use crate::db::{Backend, Db};
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -191,6 +192,27 @@ impl Scan {
             Scan::Rest
         }
     }
+}
+
+/// At most this many index hits are counted before a search reads the
+/// window (SQLite).
+pub const FEW_HITS: i64 = 5_000;
+
+/// Whether the index alone answers best: on SQLite, a term of three
+/// characters or more that the index finds at most [`FEW_HITS`] times (in any
+/// organization) is read from its hits, without the window.
+pub async fn few_hits(db: &Db, term: &str) -> AppResult<bool> {
+    if db.backend != Backend::Sqlite || term.chars().count() < INDEXED_FROM {
+        return Ok(false);
+    }
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM (SELECT rowid FROM order_search_fts WHERE order_search_fts MATCH $1 LIMIT {})",
+        FEW_HITS + 1
+    ))
+    .bind(Scan::Index.plan(db.backend, term).value)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n <= FEW_HITS)
 }
 
 /// The last order of the window from the cursor on (`created_at`, id), or
