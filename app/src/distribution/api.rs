@@ -15,7 +15,25 @@ async fn buy_and_land(
     org_id: &str,
     key: &str,
 ) -> crate::error::AppResult<PurchaseOutcome> {
-    let outcome = purchase::purchase(&c.s.db, &c.s.links, &c.ctx, link, org_id, key, c.now).await?;
+    // On a task of its own: a client that goes away (a timeout, a closed
+    // tab) must not drop the purchase halfway through its transaction, which
+    // left the connection mid-transaction under load ("database is locked").
+    let (db, cache, ctx, now) = (c.s.db.clone(), c.s.links.clone(), c.ctx.clone(), c.now);
+    let (org, key) = (org_id.to_string(), key.to_string());
+    let link = match link {
+        LinkRef::Token(t) => (true, t.to_string()),
+        LinkRef::Id(i) => (false, i.to_string()),
+    };
+    let outcome = tokio::spawn(async move {
+        let link = if link.0 {
+            LinkRef::Token(&link.1)
+        } else {
+            LinkRef::Id(&link.1)
+        };
+        purchase::purchase(&db, &cache, &ctx, link, &org, &key, now).await
+    })
+    .await
+    .map_err(crate::error::AppError::internal)??;
     crate::session::store::set_current_org(&c.s.db, &c.ctx.session_hash, org_id).await?;
     let app_id = match &outcome {
         PurchaseOutcome::Bought { app_id, .. } | PurchaseOutcome::AlreadyInstalled { app_id } => {

@@ -261,37 +261,10 @@ pub async fn set_certification(
 /// Renames the current organization (its admins), audited with before and
 /// after; the search text of the orders it bought changes with it.
 pub async fn rename_org(db: &Db, ctx: &Ctx, name: &OrgName, now: i64) -> AppResult<()> {
-    let org = ctx.org_admin()?.org_id.0.clone();
     let mut tx = db.begin_write().await?;
-    let (before,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
-        .bind(&org)
-        .fetch_one(&mut *tx)
-        .await?;
-    if before == name.as_str() {
-        return Ok(());
+    if let Some(org) = set_setting(&mut tx, ctx, Setting::Name, name.as_str(), now).await? {
+        search::index(&mut tx, search::Orders::OfCustomer(&org)).await?;
     }
-    sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
-        .bind(name.as_str())
-        .bind(&org)
-        .execute(&mut *tx)
-        .await?;
-    search::index(&mut tx, search::Orders::OfCustomer(&org)).await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            org_id: &org,
-            actor_user_id: &ctx.user_id.0,
-            acting_as: ActingAs::Admin,
-            actor_org_id: None,
-            app_id: None,
-            action: "org.rename",
-            target: &org,
-            before: Some(json!({ "name": before })),
-            after: Some(json!({ "name": name.as_str() })),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -299,36 +272,70 @@ pub async fn rename_org(db: &Db, ctx: &Ctx, name: &OrgName, now: i64) -> AppResu
 /// Changes the current organization's time zone (its admins; `time_zone`
 /// already checked), audited with before and after.
 pub async fn set_time_zone(db: &Db, ctx: &Ctx, time_zone: &str, now: i64) -> AppResult<()> {
-    let org = ctx.org_admin()?.org_id.0.clone();
     let mut tx = db.begin_write().await?;
-    let (before,): (String,) = sqlx::query_as("SELECT time_zone FROM organizations WHERE id = $1")
-        .bind(&org)
-        .fetch_one(&mut *tx)
-        .await?;
-    if before == time_zone {
-        return Ok(());
+    set_setting(&mut tx, ctx, Setting::TimeZone, time_zone, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A text setting of an organization its admins change.
+#[derive(Clone, Copy)]
+enum Setting {
+    Name,
+    TimeZone,
+}
+
+impl Setting {
+    /// (column, audit action)
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Setting::Name => ("name", "org.rename"),
+            Setting::TimeZone => ("time_zone", "org.time_zone"),
+        }
     }
-    sqlx::query("UPDATE organizations SET time_zone = $1 WHERE id = $2")
-        .bind(time_zone)
-        .bind(&org)
-        .execute(&mut *tx)
-        .await?;
+}
+
+/// Sets `setting` of the caller's current organization (its admins) and
+/// audits before and after, in `tx`; the organization when it changed.
+async fn set_setting(
+    tx: &mut crate::db::Tx,
+    ctx: &Ctx,
+    setting: Setting,
+    value: &str,
+    now: i64,
+) -> AppResult<Option<String>> {
+    let org = ctx.org_admin()?.org_id.0.clone();
+    let (column, action) = setting.names();
+    let (before,): (String,) =
+        sqlx::query_as(&format!("SELECT {column} FROM organizations WHERE id = $1"))
+            .bind(&org)
+            .fetch_one(&mut **tx)
+            .await?;
+    if before == value {
+        return Ok(None);
+    }
+    sqlx::query(&format!(
+        "UPDATE organizations SET {column} = $1 WHERE id = $2"
+    ))
+    .bind(value)
+    .bind(&org)
+    .execute(&mut **tx)
+    .await?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             org_id: &org,
             actor_user_id: &ctx.user_id.0,
             acting_as: ActingAs::Admin,
             actor_org_id: None,
             app_id: None,
-            action: "org.time_zone",
+            action,
             target: &org,
-            before: Some(json!({ "time_zone": before })),
-            after: Some(json!({ "time_zone": time_zone })),
+            before: Some(json!({ column: before })),
+            after: Some(json!({ column: value })),
         },
         now,
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(Some(org))
 }
