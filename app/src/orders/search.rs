@@ -25,7 +25,9 @@ pub const MAX_QUERY: usize = 100;
 /// when there is nothing to search for.
 pub fn term(q: &str) -> AppResult<Option<String>> {
     let q = q.trim().to_lowercase();
-    if q.chars().count() > MAX_QUERY {
+    // Nothing searched contains control characters (and SQLite's index
+    // refuses NUL).
+    if q.chars().count() > MAX_QUERY || q.chars().any(char::is_control) {
         return Err(AppError::new(ErrorCode::InvalidInput));
     }
     Ok((!q.is_empty()).then_some(q))
@@ -256,6 +258,7 @@ mod tests {
         assert_eq!(term("   ").unwrap(), None);
         assert!(term(&"x".repeat(MAX_QUERY + 1)).is_err());
         assert!(term(&"北".repeat(MAX_QUERY)).is_ok());
+        assert!(term("a\0b").is_err() && term("a\nb").is_err());
     }
 
     #[test]
