@@ -299,12 +299,16 @@ test("an organization shows times in its zone: the browser's at creation, then t
   await expect(page.locator('li[data-app="Zoned app"]')).toContainText(/CES?T/);
   await expect(page.locator('li[data-app="Zoned app"]')).not.toContainText('JST');
 
-  // The admin renames the organization: the header says so at once.
+  // The admin renames the organization: the header's switcher and the
+  // page's title say so at once, and so does the Workbench.
   await goto(page, '/members');
   const nameForm = page.getByTestId('org-name-form');
   await expect(nameForm.locator('input[name=name]')).toHaveValue('Tokyo Office');
   await nameForm.locator('input[name=name]').fill('Berlin Office');
   await nameForm.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('org-switch')).toContainText('Berlin Office');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Berlin Office');
+  await goto(page, '/');
   await expect(page.getByTestId('current-org')).toHaveText('Berlin Office');
 
   // A zone that does not exist is refused with a clear message.
