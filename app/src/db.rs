@@ -42,30 +42,20 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 /// Schema only one backend can express (full-text indexes), in
 /// `migrations/<backend>/`: applied after the shared migrations at every
-/// start, each statement idempotent.
-const BACKEND_SCHEMA: [(Backend, &str); 2] = [
-    (
-        Backend::Sqlite,
-        include_str!("../../migrations/sqlite/order_search.sql"),
-    ),
-    (
-        Backend::Postgres,
-        include_str!("../../migrations/postgres/order_search.sql"),
-    ),
-];
-
-/// Applies this backend's own schema; PostgreSQL instances starting together
+/// start, each statement idempotent. PostgreSQL instances starting together
 /// take turns (as the migrator does).
 async fn apply_backend_schema(pool: &Pool, backend: Backend) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    if backend == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(7436121)")
-            .execute(&mut *tx)
-            .await?;
-    }
-    for (_, sql) in BACKEND_SCHEMA.iter().filter(|(b, _)| *b == backend) {
-        sqlx::raw_sql(sql).execute(&mut *tx).await?;
-    }
+    let sql = match backend {
+        Backend::Sqlite => include_str!("../../migrations/sqlite/order_search.sql"),
+        Backend::Postgres => {
+            sqlx::query("SELECT pg_advisory_xact_lock(7436121)")
+                .execute(&mut *tx)
+                .await?;
+            include_str!("../../migrations/postgres/order_search.sql")
+        }
+    };
+    sqlx::raw_sql(sql).execute(&mut *tx).await?;
     tx.commit().await
 }
 

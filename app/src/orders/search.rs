@@ -12,7 +12,7 @@
 
 use crate::db::{Backend, Db};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::values::{OrderId, UserId};
+use crate::values::OrderId;
 
 /// How many of the newest orders a search reads before it asks the index.
 pub const WINDOW: i64 = 2_000;
@@ -43,8 +43,6 @@ pub enum Orders<'a> {
     One(&'a OrderId),
     /// A customer organization's (its name changed).
     OfCustomer(&'a str),
-    /// Those a user bought or whose link they created (their name changed).
-    OfUser(&'a UserId),
 }
 
 /// Writes the search text of `which` orders (inside the caller's transaction).
@@ -52,7 +50,6 @@ pub async fn index(conn: &mut sqlx::AnyConnection, which: Orders<'_>) -> AppResu
     let (filter, arg) = match which {
         Orders::One(id) => ("o.id = $1", id.as_str()),
         Orders::OfCustomer(org) => ("o.customer_org_id = $1", org),
-        Orders::OfUser(user) => ("(o.buyer_user_id = $1 OR l.created_by = $1)", user.as_str()),
     };
     let rows: Vec<Parts> = sqlx::query_as(&format!("{PARTS} WHERE {filter}"))
         .bind(arg)
@@ -67,6 +64,17 @@ pub async fn index(conn: &mut sqlx::AnyConnection, which: Orders<'_>) -> AppResu
 /// Gives every order that lacks one its search text (orders made before
 /// search existed), a thousand per transaction in id order; returns how many.
 pub async fn backfill(db: &Db) -> AppResult<u64> {
+    // Every search row is one existing order's (unique, deleted with it):
+    // equal counts mean nothing is missing, without probing every order at
+    // each start.
+    let (missing,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM distribution_orders) - (SELECT COUNT(*) FROM order_search)",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    if missing == 0 {
+        return Ok(0);
+    }
     let (mut done, mut last) = (0, String::new());
     loop {
         let mut tx = db.begin_write().await?;
@@ -168,13 +176,12 @@ impl Scan {
             },
             Scan::Index if backend == Backend::Sqlite => Plan {
                 // The hits drive (CROSS JOIN keeps SQLite from walking every
-                // order instead); a quoted FTS5 string is the term's
-                // characters in sequence.
+                // order instead).
                 source: "(SELECT s.order_id FROM order_search_fts f JOIN order_search s ON s.id = f.rowid \
                           WHERE order_search_fts MATCH $6) h \
                           CROSS JOIN distribution_orders o ON o.id = h.order_id",
                 condition: String::new(),
-                value: format!("\"{}\"", term.replace('"', "\"\"")),
+                value: fts_phrase(term),
             },
             // PostgreSQL's planner takes the trigram index when the term is
             // rare and walks the newest orders when it is common.
@@ -188,7 +195,7 @@ impl Scan {
 
     /// How the rest of the orders is read once the window had too few hits.
     pub fn after_window(term: &str) -> Scan {
-        if term.chars().count() >= INDEXED_FROM {
+        if indexable(term) {
             Scan::Index
         } else {
             Scan::Rest
@@ -204,14 +211,14 @@ pub const FEW_HITS: i64 = 5_000;
 /// characters or more that the index finds at most [`FEW_HITS`] times (in any
 /// organization) is read from its hits, without the window.
 pub async fn few_hits(db: &Db, term: &str) -> AppResult<bool> {
-    if db.backend != Backend::Sqlite || term.chars().count() < INDEXED_FROM {
+    if db.backend != Backend::Sqlite || !indexable(term) {
         return Ok(false);
     }
     let (n,): (i64,) = sqlx::query_as(&format!(
         "SELECT COUNT(*) FROM (SELECT rowid FROM order_search_fts WHERE order_search_fts MATCH $1 LIMIT {})",
         FEW_HITS + 1
     ))
-    .bind(Scan::Index.plan(db.backend, term).value)
+    .bind(fts_phrase(term))
     .fetch_one(&db.pool)
     .await?;
     Ok(n <= FEW_HITS)
@@ -236,6 +243,16 @@ pub async fn window_end(
     .bind(c_id)
     .fetch_optional(&db.pool)
     .await?)
+}
+
+/// Whether the trigram indexes can serve `term`.
+fn indexable(term: &str) -> bool {
+    term.chars().count() >= INDEXED_FROM
+}
+
+/// A quoted FTS5 string: the term's characters in sequence.
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
 }
 
 /// Typed text matches literally: `%` and `_` are not wildcards.
