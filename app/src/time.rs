@@ -95,20 +95,29 @@ pub fn show(ms: i64) -> String {
 }
 
 /// The zone named `name`, if the tz database knows it. Every `/api/me`
-/// sends one: each table is made once per process (only known zones are
-/// kept, so the map is bounded by the tz database).
+/// sends one: each table is made once per process, kept under the zone's
+/// canonical name (so the map is bounded by the tz database however the
+/// name is spelled).
 #[cfg(feature = "ssr")]
 pub fn zone(name: &str) -> Option<Zone> {
     use std::collections::HashMap;
     use std::sync::{LazyLock, Mutex};
     static MADE: LazyLock<Mutex<HashMap<String, Zone>>> = LazyLock::new(Default::default);
     let lock = || MADE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(z) = lock().get(name) {
+    let canonical = canonical_name(name)?;
+    if let Some(z) = lock().get(&canonical) {
         return Some(z.clone());
     }
-    let z = make_zone(name)?;
-    lock().insert(name.to_string(), z.clone());
+    let z = make_zone(&canonical)?;
+    lock().insert(canonical, z.clone());
     Some(z)
+}
+
+/// The tz database's name for `name` (names match whatever their case).
+#[cfg(feature = "ssr")]
+fn canonical_name(name: &str) -> Option<String> {
+    let tz = jiff::tz::TimeZone::get(name).ok()?;
+    Some(tz.iana_name().unwrap_or(name).to_string())
 }
 
 #[cfg(feature = "ssr")]
@@ -151,8 +160,7 @@ pub fn parse_zone_name(raw: &str) -> crate::error::AppResult<String> {
             crate::error::ErrorCode::InvalidTimeZone,
         ));
     }
-    zone(raw)
-        .map(|z| z.name)
+    canonical_name(raw)
         .ok_or_else(|| crate::error::AppError::new(crate::error::ErrorCode::InvalidTimeZone))
 }
 
@@ -208,12 +216,21 @@ pub fn default_zone_name(lang: crate::i18n::Lang) -> &'static str {
     }
 }
 
+/// The time-zone rules of `zone_name` (UTC when unknown), to pass to [`iso`].
+#[cfg(feature = "ssr")]
+pub fn rules(zone_name: &str) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 /// ISO 8601 with the zone's offset (`2026-12-03T21:35:00+08:00`), for files.
 #[cfg(feature = "ssr")]
-pub fn iso(ms: i64, zone_name: &str) -> String {
-    let tz = jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+pub fn iso(ms: i64, tz: &jiff::tz::TimeZone) -> String {
     jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        .map(|t| {
+            t.to_zoned(tz.clone())
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -248,12 +265,16 @@ mod tests {
         // Summer time: 2026-07-01 12:00 UTC.
         assert_eq!(berlin.show(1_782_907_200_000), "2026-07-01 14:00 CEST");
         assert!(zone("Mars/Olympus").is_none());
+        // Any spelling is the canonical zone (and one memo entry).
+        assert_eq!(zone("asia/SHANGHAI").unwrap().name, "Asia/Shanghai");
+        assert_eq!(parse_zone_name(" europe/berlin ").unwrap(), "Europe/Berlin");
+        assert!(parse_zone_name("Mars/Olympus").is_err());
     }
 
     #[test]
     fn files_get_iso_8601_with_offset() {
-        assert_eq!(iso(T, "Asia/Shanghai"), "2026-12-03T21:35:00+08:00");
-        assert_eq!(iso(T, "UTC"), "2026-12-03T13:35:00+00:00");
+        assert_eq!(iso(T, &rules("Asia/Shanghai")), "2026-12-03T21:35:00+08:00");
+        assert_eq!(iso(T, &rules("UTC")), "2026-12-03T13:35:00+00:00");
         assert_eq!(utc_date_digits(T), "20261203");
     }
 }

@@ -60,9 +60,8 @@ impl Drop for Running {
     }
 }
 
-/// One order as a CSV line.
 /// One order as a CSV line; times in ISO 8601 with the zone's offset.
-fn line(r: &super::domain::OrderRow, zone: &str) -> String {
+fn line(r: &super::domain::OrderRow, zone: &jiff::tz::TimeZone) -> String {
     let time = |ms: i64| crate::time::iso(ms, zone);
     let access = match &r.access {
         AccessState::Open { until } => format!("open until {}", time(*until)),
@@ -129,7 +128,8 @@ pub async fn export(
         Err(e) => return refuse(e),
     };
     let org = ctx.org().map(|m| m.org_id.0.clone()).unwrap_or_default();
-    let zone = ctx.org().map(|m| m.time_zone.clone()).unwrap_or_default();
+    // Looked up once, not for every time written.
+    let zone = crate::time::rules(ctx.org().map(|m| m.time_zone.as_str()).unwrap_or("UTC"));
     let Some(running) = state.exports.start(&org) else {
         return refuse(crate::error::AppError::new(
             crate::error::ErrorCode::ExportRunning,
