@@ -293,7 +293,10 @@ test("an organization shows times in its zone: the browser's at creation, then t
   await goto(page, '/members');
   const zoneForm = page.getByTestId('time-zone-form');
   await zoneForm.getByTestId('time-zone').fill('Europe/Berlin');
+  // Saved before the next page is asked for (leaving at once could cancel it).
+  const saved = page.waitForResponse((r) => r.url().includes('/api/set_time_zone') && r.ok());
   await zoneForm.getByRole('button', { name: 'Save' }).click();
+  await saved;
   await expect(zoneForm.getByTestId('time-zone')).toHaveValue('Europe/Berlin');
   await goto(page, '/');
   await expect(page.locator('li[data-app="Zoned app"]')).toContainText(/CES?T/);
