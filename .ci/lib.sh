@@ -63,11 +63,14 @@ ensure_chromium() {
 }
 
 ensure_e2e_packages() {
-  local want have
+  local want have axe_want axe_have
   want="$(node -p "require('./end2end/package-lock.json').packages['node_modules/@playwright/test'].version")"
   have="$(node -p "try{require('./end2end/node_modules/@playwright/test/package.json').version}catch(e){''}" 2>/dev/null || true)"
-  if [ "$want" = "$have" ]; then
-    ok "end2end npm packages: present (@playwright/test $have)"
+  # The accessibility checker too (an older checkout may lack it).
+  axe_want="$(node -p "require('./end2end/package-lock.json').packages['node_modules/@axe-core/playwright'].version")"
+  axe_have="$(node -p "try{require('./end2end/node_modules/@axe-core/playwright/package.json').version}catch(e){''}" 2>/dev/null || true)"
+  if [ "$want" = "$have" ] && [ "$axe_want" = "$axe_have" ]; then
+    ok "end2end npm packages: present (@playwright/test $have, @axe-core/playwright $axe_have)"
   else
     say "Installing the end2end npm packages (Playwright without its browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
@@ -117,7 +120,7 @@ stop_throwaway_postgres() {
 }
 
 # Sizes of the release browser bundle (target/site/pkg after
-# `cargo leptos build --release --split`), gzip -9, in bytes:
+# `cargo leptos build --release --split --precompress`), gzip -9, in bytes:
 #   BUNDLE_LINK  what a purchase-link page loads before it is interactive
 #                (the main WASM and the two JS files; its route is not lazy)
 #   BUNDLE_ALL   every WASM file and JS file of the app

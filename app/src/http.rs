@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(request_context, shell))
+        .layer(middleware::from_fn(page_redirects))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers));
@@ -47,7 +48,12 @@ pub fn router(state: AppState) -> Router {
     } else {
         router
     };
-    router.with_state(state)
+    // Brotli or gzip for whatever the client accepts: pages, server function
+    // answers, the CSV export, and static files not compressed at build time
+    // (those that are go out as they are, already encoded).
+    router
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
 }
 
 /// What every page render and server function call gets besides the request:
@@ -87,6 +93,29 @@ async fn strict_transport_security(req: Request<Body>, next: Next) -> Response {
         HeaderValue::from_static("max-age=31536000; includeSubDomains"),
     );
     res
+}
+
+/// A page that sends its visitor elsewhere (to sign in first, to change a
+/// one-time password) answers `303 See Other` without a body: browsers follow
+/// it with or without JavaScript, and there is no page to hydrate. (Leptos
+/// sets the address, with 302 and the page only for clients that ask for
+/// HTML.)
+async fn page_redirects(req: Request, next: Next) -> Response {
+    let page = req.method() == Method::GET && !req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !page || !res.headers().contains_key(header::LOCATION) {
+        return res;
+    }
+    let (mut parts, _page) = res.into_parts();
+    parts.status = StatusCode::SEE_OTHER;
+    for h in [
+        header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::TRANSFER_ENCODING,
+    ] {
+        parts.headers.remove(h);
+    }
+    Response::from_parts(parts, Body::empty())
 }
 
 /// A plain JSON answer with no database work: the benchmark's baseline.

@@ -306,7 +306,10 @@ fn LanguageSwitch() -> impl IntoView {
     view! {
         <ActionForm action attr:class="lang-switch">
             <input type="hidden" name="lang" value=move || lang.get().other().code() />
-            <button type="submit" class="link" data-testid="lang-switch" aria-label=t(K::Language)>
+            // Named by what it shows (the other language), with what it is
+            // for read out first: "Language: English".
+            <button type="submit" class="link" data-testid="lang-switch">
+                <span class="sr-only">{t(K::Language)} ": "</span>
                 {t(K::LangSwitchLabel)}
             </button>
         </ActionForm>

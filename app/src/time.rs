@@ -225,13 +225,25 @@ pub fn rules(zone_name: &str) -> jiff::tz::TimeZone {
 /// ISO 8601 with the zone's offset (`2026-12-03T21:35:00+08:00`), for files.
 #[cfg(feature = "ssr")]
 pub fn iso(ms: i64, tz: &jiff::tz::TimeZone) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| {
-            t.to_zoned(tz.clone())
-                .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string()
-        })
-        .unwrap_or_default()
+    // Written out rather than through `strftime`: an export writes a
+    // million of these.
+    let Ok(t) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let offset = tz.to_offset(t);
+    let d = offset.to_datetime(t);
+    let secs = offset.seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let (h, m) = (secs.abs() / 3600, secs.abs() % 3600 / 60);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{h:02}:{m:02}",
+        d.year(),
+        d.month(),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
 }
 
 /// The UTC date as `YYYYMMDD` (order numbers).
@@ -275,6 +287,15 @@ mod tests {
     fn files_get_iso_8601_with_offset() {
         assert_eq!(iso(T, &rules("Asia/Shanghai")), "2026-12-03T21:35:00+08:00");
         assert_eq!(iso(T, &rules("UTC")), "2026-12-03T13:35:00+00:00");
+        assert_eq!(
+            iso(T, &rules("America/New_York")),
+            "2026-12-03T08:35:00-05:00"
+        );
+        assert_eq!(iso(T, &rules("Asia/Kolkata")), "2026-12-03T19:05:00+05:30");
+        assert_eq!(
+            iso(T, &rules("America/St_Johns")),
+            "2026-12-03T10:05:00-03:30"
+        );
         assert_eq!(utc_date_digits(T), "20261203");
     }
 }

@@ -303,7 +303,7 @@ async fn pages_carry_a_csp_whose_nonce_is_on_every_inline_script() {
     let isv = s.session("isv-admin@acme.example").await;
     let mut nonces = std::collections::HashSet::new();
     for (path, cookie) in [
-        ("/", None),
+        ("/", Some(&isv)),
         ("/sign-in", None),
         ("/apps", Some(&isv)),
         ("/orders", Some(&isv)),
@@ -347,4 +347,47 @@ async fn pages_carry_a_csp_whose_nonce_is_on_every_inline_script() {
         me.headers[header::CONTENT_SECURITY_POLICY],
         "default-src 'none'; frame-ancestors 'none'"
     );
+}
+
+#[tokio::test]
+async fn pages_and_answers_are_compressed_for_clients_that_accept_it() {
+    use tower::ServiceExt;
+    let s = site(false).await;
+    let get = |encoding: Option<&str>| {
+        let mut b = Request::get("/sign-in").header(header::ACCEPT, "text/html");
+        if let Some(e) = encoding {
+            b = b.header(header::ACCEPT_ENCODING, e);
+        }
+        b.body(Body::empty()).unwrap()
+    };
+    let plain = s.send(get(None)).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(!plain.headers.contains_key(header::CONTENT_ENCODING));
+    assert!(plain.body.contains("sign-in-form"));
+    for (accept, encoding) in [("br, gzip", "br"), ("gzip", "gzip")] {
+        let _answering = common::site::ROUTE_LIST.read().await;
+        let res = s.router.clone().oneshot(get(Some(accept))).await.unwrap();
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], encoding);
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+            .await
+            .unwrap();
+        let mut page = String::new();
+        let decoded = match encoding {
+            "br" => std::io::Read::read_to_string(
+                &mut brotli::Decompressor::new(&bytes[..], 4096),
+                &mut page,
+            ),
+            _ => std::io::Read::read_to_string(
+                &mut flate2::read::GzDecoder::new(&bytes[..]),
+                &mut page,
+            ),
+        };
+        decoded.unwrap();
+        assert!(bytes.len() < page.len(), "{encoding}: smaller");
+        // The same page (its nonce differs from request to request).
+        assert!(
+            page.starts_with("<!DOCTYPE html>") && page.contains("sign-in-form"),
+            "{encoding}"
+        );
+    }
 }

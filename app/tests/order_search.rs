@@ -12,7 +12,7 @@ mod common;
 
 use app::accounts::UserId;
 use app::bench::{self, Scale};
-use app::orders::domain::AccessFilter;
+use app::orders::domain::{AccessFilter, AccessState};
 use app::orders::queries;
 use app::orders::search::{FEW_HITS, WINDOW};
 use app::session::Ctx;
@@ -260,4 +260,99 @@ async fn orders_made_before_search_existed_are_indexed_at_start() {
     );
     // Nothing more to do the next time.
     assert_eq!(app::orders::search::backfill(&w.s.t.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn pages_carry_every_field_as_stored() {
+    // Pages come back from the database packed as JSON: compared here with
+    // the same orders read column by column.
+    let w = orders().await;
+    let now = w.s.t.clock.now_ms();
+    // One customer asks for maintenance again, with a note a CSV must quote.
+    let one = w.order_no(NAMES[1]).await;
+    sqlx::query(
+        "UPDATE maintenance_grants SET requested_at = $1, request_note = $2 \
+         WHERE order_id = (SELECT id FROM distribution_orders WHERE order_no = $3)",
+    )
+    .bind(now)
+    .bind("=\"urgent\", 北风 \\ ünï")
+    .bind(&one)
+    .execute(&w.s.t.db.pool)
+    .await
+    .unwrap();
+    type Stored = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    );
+    let stored: Vec<Stored> = sqlx::query_as(
+        "SELECT o.id, o.order_no, l.app_name, c.name, b.display_name, o.created_at, o.app_version, \
+           g.open_until, g.requested_at, g.request_note \
+         FROM distribution_orders o JOIN distribution_links l ON l.id = o.link_id \
+         JOIN organizations c ON c.id = o.customer_org_id JOIN users b ON b.id = o.buyer_user_id \
+         LEFT JOIN maintenance_grants g ON g.app_id = o.installed_app_id \
+         WHERE o.isv_org_id = $1 ORDER BY o.created_at DESC, o.id DESC",
+    )
+    .bind(bench::ISV_ORG)
+    .fetch_all(&w.s.t.db.pool)
+    .await
+    .unwrap();
+    let (mut listed, mut after) = (Vec::new(), None::<String>);
+    loop {
+        let page = queries::list(
+            &w.s.t.db,
+            &w.isv,
+            "",
+            AccessFilter::All,
+            after.as_deref(),
+            500,
+            now,
+        )
+        .await
+        .unwrap();
+        listed.extend(page.rows);
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(listed.len(), stored.len());
+    let mut states = std::collections::BTreeSet::new();
+    for (r, s) in listed.iter().zip(&stored) {
+        let (id, order_no, app, customer, buyer, at, version, until, requested, note) = s.clone();
+        assert_eq!(
+            (
+                r.id.to_string(),
+                &r.order_no,
+                &r.app_name,
+                &r.customer,
+                &r.buyer,
+                r.created_at,
+                r.app_version
+            ),
+            (id, &order_no, &app, &customer, &buyer, at, version)
+        );
+        let access = match (until, requested) {
+            (Some(u), Some(_)) if now < u => AccessState::Requested {
+                until: u,
+                note: note.unwrap_or_default(),
+            },
+            (Some(u), None) if now < u => AccessState::Open { until: u },
+            _ => AccessState::Closed,
+        };
+        assert_eq!(r.access, access, "{order_no}");
+        states.insert(format!("{:?}", std::mem::discriminant(&r.access)));
+    }
+    // Every state was there to compare, the quoted note among them.
+    assert_eq!(states.len(), 3);
+    assert!(listed.iter().any(
+        |r| matches!(&r.access, AccessState::Requested { note, .. } if note.contains("北风 \\ ünï"))
+    ));
 }

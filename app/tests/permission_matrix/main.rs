@@ -15,6 +15,7 @@ mod rows_accounts;
 mod rows_apps;
 mod rows_pages;
 mod rows_sales;
+mod signed_out;
 
 use common::world::{Caller, ALL};
 

@@ -1,0 +1,80 @@
+import AxeBuilder from '@axe-core/playwright';
+import { Page } from '@playwright/test';
+import { test, expect, goto, signIn, newContext } from './fixtures';
+
+// Every screen, as axe-core (WCAG 2.1 AA) judges it: no serious or critical
+// finding, in both languages, on a desktop and on a 375 px phone.
+
+const WIDTHS = [1280, 375];
+
+async function findings(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+}
+
+/** Opens each path at each width and collects what axe finds, by page. */
+async function check(page: Page, paths: string[], found: Record<string, string[]>) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const path of paths) {
+      await goto(page, path);
+      const f = await findings(page);
+      if (f.length) found[`${path} @${width}px`] = f;
+    }
+  }
+}
+
+for (const locale of ['zh-CN', 'en']) {
+  test(`no serious accessibility finding on any screen (${locale})`, async ({ browser }) => {
+    const found: Record<string, string[]> = {};
+
+    // Signed out: the sign-in and sign-up pages.
+    const [outCtx, out, outErrors] = await newContext(browser, locale);
+    await check(out, ['/sign-in', '/sign-up'], found);
+
+    // The ISV's screens, and a distribution link as its customer opens it.
+    const [isvCtx, isv, isvErrors] = await newContext(browser, locale);
+    await signIn(isv, 'isv-admin@acme.example');
+    const appId: string = await isv.evaluate(async () => {
+      const r = await fetch('/api/apps/list', { method: 'POST' });
+      return (await r.json())[0].id;
+    });
+    const link: string = await isv.evaluate(async (id) => {
+      const r = await fetch('/api/distribution/create_link', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `app_id=${id}&expires_days=30&max_purchases=&bound_org=&note=`,
+      });
+      return (await r.json()).path;
+    }, appId);
+    await check(isv, ['/', `/apps/${appId}`, `/apps/${appId}/distribute`, '/orders', '/members', '/account', '/audit', '/orgs/new'], found);
+
+    // The customer: the link page, then the copy it buys.
+    const [custCtx, cust, custErrors] = await newContext(browser, locale);
+    await signIn(cust, 'admin@north.example');
+    await check(cust, [link], found);
+    await goto(cust, link);
+    await cust.locator('label[data-org="Northwind Trading"] input').check();
+    await cust.getByTestId('buy-form').locator('button[type=submit]').click();
+    await expect(cust.getByTestId('app-name')).toBeVisible();
+    await check(cust, [new URL(cust.url()).pathname], found);
+
+    // That order's page in the ISV's Order Center.
+    await goto(isv, '/orders?q=Northwind');
+    const href = await isv.getByTestId('order-table').locator('tbody a').first().getAttribute('href');
+    await check(isv, [href!], found);
+
+    // The platform operator's page.
+    const [opCtx, op, opErrors] = await newContext(browser, locale);
+    await signIn(op, 'operator@fenfa.example');
+    await check(op, ['/operator'], found);
+
+    expect(found, 'serious or critical axe-core findings, by page').toEqual({});
+    expect([...outErrors, ...isvErrors, ...custErrors, ...opErrors]).toEqual([]);
+    for (const c of [outCtx, isvCtx, custCtx, opCtx]) await c.close();
+  });
+}
