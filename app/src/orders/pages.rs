@@ -101,7 +101,7 @@ fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
                         <tr data-order=no data-customer=r.customer.clone() data-access=state>
                             // A plain link (the router still navigates in place): no
                             // per-row router component on a 50-row page.
-                            <td><a href=href>{no2}</a></td>
+                            <td class="nowrap"><a href=href>{no2}</a></td>
                             <td>{r.app_name.clone()}</td>
                             <td>{r.customer.clone()}</td>
                             <td>{r.buyer.clone()}</td>
