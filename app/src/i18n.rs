@@ -129,6 +129,7 @@ catalogue! {
     CertAdvanced => "高级认证服务商", "Advanced certified ISV";
     Organizations => "组织列表", "Organizations";
     Language => "语言", "Language";
+    Menu => "菜单", "Menu";
     LangSwitchLabel => "English", "中文";
     Loading => "加载中…", "Loading…";
     PageNotFound => "页面不存在", "Page not found";

@@ -194,26 +194,41 @@ fn NotFound() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let session = use_session();
+    // On a phone the navigation folds behind a menu button: a checkbox and
+    // its label, so it opens without JavaScript too. It closes again when
+    // the page changes.
+    let menu = NodeRef::<leptos::html::Input>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(m) = menu.get_untracked() {
+            m.set_checked(false);
+        }
+    });
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="logo" aria-hidden="true">"分"</span>
                 {t(K::Brand)}
             </A>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match session.me.await {
-                        Ok(Some(me)) => view! { <UserNav me /> }.into_any(),
-                        _ => view! {
-                            <nav class="nav">
-                                <A href="/sign-in">{t(K::SignIn)}</A>
-                                <A href="/sign-up">{t(K::SignUp)}</A>
-                            </nav>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
             <LanguageSwitch />
+            <input type="checkbox" id="menu-toggle" class="menu-toggle" node_ref=menu aria-controls="menu-body" />
+            <label for="menu-toggle" class="menu-button" data-testid="menu-button">{t(K::Menu)}</label>
+            <div class="menu-body" id="menu-body">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match session.me.await {
+                            Ok(Some(me)) => view! { <UserNav me /> }.into_any(),
+                            _ => view! {
+                                <nav class="nav">
+                                    <A href="/sign-in">{t(K::SignIn)}</A>
+                                    <A href="/sign-up">{t(K::SignUp)}</A>
+                                </nav>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
         </header>
     }
 }

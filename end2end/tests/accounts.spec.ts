@@ -198,7 +198,18 @@ test('the operator changes a certification level; others cannot reach the page',
 test('the layout fits a 375 px phone screen', async ({ page, consoleErrors }) => {
   await page.setViewportSize({ width: 375, height: 740 });
   await signIn(page, 'admin@north.example');
-  await page.getByRole('link', { name: /成员|Members/ }).click();
+  // The header is one row (brand, language, menu button); the navigation
+  // opens below it, and closes again on the next page.
+  const header = page.locator('header.topbar');
+  const oneRow = (await header.boundingBox())!.height;
+  expect(oneRow).toBeLessThan(64);
+  const members = page.getByRole('link', { name: /成员|Members/ });
+  await expect(members).toBeHidden();
+  await page.getByTestId('menu-button').click();
+  await expect(page.getByTestId('org-switch')).toBeVisible();
+  await members.click();
+  await expect(members).toBeHidden();
+  expect((await header.boundingBox())!.height).toBe(oneRow);
   await expect(page.locator('tr[data-email="member@north.example"]')).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);

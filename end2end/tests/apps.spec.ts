@@ -140,6 +140,10 @@ test('the Workbench lists apps with a card menu, and the demo apps are complete'
   await signIn(page, 'isv-admin@acme.example');
   const card = page.locator('li[data-app="客户拜访管理 Customer visits"]');
   await expect(card).toBeVisible();
+  // Icons are drawn (inline SVG with a path), not emoji.
+  const icon = card.locator('.app-icon svg path');
+  await expect(icon).toHaveAttribute('d', /^M/);
+  expect(await card.locator('.app-icon').innerText()).toBe('');
   await card.getByTestId('app-menu').click();
   await card.getByRole('menuitem', { name: 'Edit app' }).click();
   await expect(page.getByTestId('app-name')).toHaveText('客户拜访管理 Customer visits');

@@ -18,7 +18,7 @@ pub fn ContentsView(contents: Contents) -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="app-title">
-            <span class="app-icon" aria-hidden="true">{contents.icon.glyph()}</span>
+            <crate::apps::pages::AppIcon icon=contents.icon />
             <div>
                 <h2 data-testid="contents-name">{contents.name.clone()}</h2>
                 <p class="muted">{contents.description.clone()}</p>

@@ -44,16 +44,18 @@ str_enum!(
 );
 
 impl Icon {
-    pub fn glyph(self) -> &'static str {
+    /// The icon's drawing: SVG path data on a 24 × 24 grid, stroked. Drawn
+    /// rather than an emoji, which many systems lack a font for.
+    pub fn path(self) -> &'static str {
         match self {
-            Icon::Clipboard => "📋",
-            Icon::Toolbox => "🧰",
-            Icon::Truck => "🚚",
-            Icon::Chart => "📈",
-            Icon::Wrench => "🔧",
-            Icon::Receipt => "🧾",
-            Icon::Calendar => "📅",
-            Icon::Briefcase => "💼",
+            Icon::Clipboard => "M9 3h6v3H9z M9 4.5H6V21h12V4.5h-3 M9 11h6 M9 15h6",
+            Icon::Toolbox => "M3 9h18v10H3z M8 9V6h8v3 M3 13h18 M10 13v2h4v-2",
+            Icon::Truck => "M2 6h11v10H2z M13 10h4l3 3v3h-7 M4 18a2 2 0 1 0 4 0a2 2 0 1 0-4 0 M14 18a2 2 0 1 0 4 0a2 2 0 1 0-4 0",
+            Icon::Chart => "M4 4v16h16 M7 15l4-4 3 3 5-6",
+            Icon::Wrench => "M14.5 3.5a5 5 0 0 0-4.3 7L3.5 17.2l3.3 3.3 6.7-6.7a5 5 0 0 0 7-4.3l-3 3-3.3-3.3 3-3a5 5 0 0 0-2.7-.7z",
+            Icon::Receipt => "M6 3h12v18l-3-2-3 2-3-2-3 2z M9 8h6 M9 12h6 M9 16h3",
+            Icon::Calendar => "M4 6h16v15H4z M4 10h16 M8 3v5 M16 3v5",
+            Icon::Briefcase => "M3 8h18v12H3z M9 8V5h6v3 M3 13h18",
         }
     }
 }

@@ -107,8 +107,7 @@ pub fn choice_options<T: Choice>(selected: Option<T>) -> impl IntoView {
         .iter()
         .map(|c| {
             let c = *c;
-            let icon = Icon::parse(c.as_str()).map(|i| format!("{} ", i.glyph())).unwrap_or_default();
-            view! { <option value=c.as_str() selected=Some(c) == selected>{move || format!("{icon}{}", c.label().text(lang.get()))}</option> }
+            view! { <option value=c.as_str() selected=Some(c) == selected>{move || c.label().text(lang.get())}</option> }
         })
         .collect_view()
 }
@@ -171,7 +170,7 @@ fn Editor(app: AppDetail, access: crate::maintenance::pages::AccessSwitch) -> im
     view! {
         <section class="card app-head" data-testid="app-editor" data-version=app.version>
             <div class="app-title">
-                <span class="app-icon" aria-hidden="true">{app.icon.glyph()}</span>
+                <super::AppIcon icon=app.icon />
                 <div>
                     <h1 data-testid="app-name">{app.name.clone()}</h1>
                     <p class="muted">{app.description.clone()}</p>

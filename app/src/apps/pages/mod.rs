@@ -144,7 +144,7 @@ fn AppCardView(
     view! {
         <li class="app-card" data-app=app.name.clone()>
             <A href=href.clone() attr:class="app-card-main">
-                <span class="app-icon" aria-hidden="true">{icon.glyph()}</span>
+                <AppIcon icon />
                 <span class="app-card-text">
                     <strong>{name} {setup_incomplete.then(|| view! { " " <span class="badge warn" data-testid="setup-incomplete">{t(K::SetupIncomplete)}</span> })}</strong>
                     <span class="muted small clamp">{description}</span>
@@ -176,5 +176,17 @@ fn AppCardView(
                 </ul>
             </details>
         </li>
+    }
+}
+
+/// An app's icon, drawn inline (decorative: the app's name is beside it).
+#[component]
+pub fn AppIcon(icon: Icon) -> impl IntoView {
+    view! {
+        <span class="app-icon" aria-hidden="true">
+            <svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
+                <path d=icon.path() />
+            </svg>
+        </span>
     }
 }
