@@ -49,10 +49,14 @@ pub fn router(state: AppState) -> Router {
         router
     };
     // Brotli or gzip for whatever the client accepts: pages, server function
-    // answers, the CSV export, and static files not compressed at build time
-    // (those that are go out as they are, already encoded).
+    // answers, the CSV export, scripts and styles. Release builds' static
+    // files go out precompressed (`--precompress`); WASM is never compressed
+    // on the fly: a debug build's is tens of megabytes, and compressing it
+    // per request delayed its pages' code by seconds.
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    let compress = DefaultPredicate::new().and(NotForContentType::const_new("application/wasm"));
     router
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(compress))
         .with_state(state)
 }
 

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { Page } from '@playwright/test';
-import { test, expect, goto, signIn, newContext } from './fixtures';
+import { test, expect, goto, signIn, newContext, createLink, unique } from './fixtures';
 
 // Every screen, as axe-core (WCAG 2.1 AA) judges it: no serious or critical
 // finding, in both languages, on a desktop and on a 375 px phone.
@@ -41,28 +41,31 @@ for (const locale of ['zh-CN', 'en']) for (const width of [1280, 375]) {
       const r = await fetch('/api/apps/list', { method: 'POST' });
       return (await r.json())[0].id;
     });
-    const link: string = await isv.evaluate(async (id) => {
-      const r = await fetch('/api/distribution/create_link', {
+    // The link is for an app of this test's own, and South buys it: the
+    // demo apps' links and Northwind's copies belong to other tests.
+    const ownApp: string = await isv.evaluate(async (name) => {
+      const r = await fetch('/api/apps/create', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: `app_id=${id}&expires_days=30&max_purchases=&bound_org=&note=`,
+        body: `name=${encodeURIComponent(name)}&icon=chart&description=`,
       });
-      return (await r.json()).path;
-    }, appId);
+      return r.json();
+    }, unique('A11y app'));
+    const link: string = (await createLink(isv, ownApp)).body.path;
     await check(isv, ['/', `/apps/${appId}`, `/apps/${appId}/distribute`, '/orders', '/members', '/account', '/audit', '/orgs/new']);
 
     // The customer: the link page, then the copy it buys.
     const [custCtx, cust, custErrors] = await newContext(browser, locale);
-    await signIn(cust, 'admin@north.example');
+    await signIn(cust, 'admin@south.example');
     await check(cust, [link]);
     await goto(cust, link);
-    await cust.locator('label[data-org="Northwind Trading"] input').check();
+    await cust.locator('label[data-org="Southgate Logistics"] input').check();
     await cust.getByTestId('buy-form').locator('button[type=submit]').click();
     await expect(cust.getByTestId('app-name')).toBeVisible();
     await check(cust, [new URL(cust.url()).pathname]);
 
     // That order's page in the ISV's Order Center.
-    await goto(isv, '/orders?q=Northwind');
+    await goto(isv, '/orders?q=Southgate');
     const href = await isv.getByTestId('order-table').locator('tbody a').first().getAttribute('href');
     await check(isv, [href!]);
 

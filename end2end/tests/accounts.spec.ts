@@ -305,9 +305,11 @@ test("an organization shows times in its zone: the browser's at creation, then t
   const zoneForm = page.getByTestId('time-zone-form');
   await zoneForm.getByTestId('time-zone').fill('Europe/Berlin');
   // Saved before the next page is asked for (leaving at once could cancel it).
-  const saved = page.waitForResponse((r) => r.url().includes('/api/set_time_zone') && r.ok());
+  // Clicked before the page's own code has loaded, the form posts without
+  // JavaScript and is answered with a redirect back: both are a save.
+  const saved = page.waitForResponse((r) => r.url().includes('/api/set_time_zone'));
   await zoneForm.getByRole('button', { name: 'Save' }).click();
-  await saved;
+  expect((await saved).status()).toBeLessThan(400);
   await expect(zoneForm.getByTestId('time-zone')).toHaveValue('Europe/Berlin');
   await goto(page, '/');
   await expect(page.locator('li[data-app="Zoned app"]')).toContainText(/CES?T/);

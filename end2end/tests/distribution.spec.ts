@@ -1,4 +1,4 @@
-import { test, expect, goto, hydrated, signIn, newContext, unique, DEMO_PASSWORD } from './fixtures';
+import { test, expect, goto, hydrated, signIn, newContext, unique, DEMO_PASSWORD, createLink } from './fixtures';
 
 test.use({ locale: 'en' });
 
@@ -132,14 +132,7 @@ test('an uncertified organization never sees "Distribute this app" and is refuse
   await card.getByTestId('app-menu').click();
   await expect(card.getByRole('menuitem', { name: 'Edit app' })).toBeVisible();
   await expect(card.getByTestId('distribute-entry')).toHaveCount(0);
-  const refused = await page.evaluate(async (id) => {
-    const r = await fetch('/api/distribution/create_link', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `app_id=${id}&expires_days=30&max_purchases=&bound_org=&note=`,
-    });
-    return { status: r.status, body: await r.json() };
-  }, appId);
+  const refused = await createLink(page, appId);
   expect(refused.status).toBe(403);
   expect(refused.body.code).toBe('isv_only');
   expect(refused.body.message).toContain('Only certified service providers');

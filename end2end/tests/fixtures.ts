@@ -65,6 +65,18 @@ export async function newContext(browser: import('@playwright/test').Browser, lo
   return [context, page, errors];
 }
 
+/** Asks the server, as the page's user, for a 30-day link to an app. */
+export async function createLink(page: Page, appId: string): Promise<{ status: number; body: any }> {
+  return page.evaluate(async (id) => {
+    const r = await fetch('/api/distribution/create_link', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `app_id=${id}&expires_days=30&max_purchases=&bound_org=&note=`,
+    });
+    return { status: r.status, body: await r.json() };
+  }, appId);
+}
+
 export function unique(prefix: string) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -1,4 +1,4 @@
-import { test, expect, goto, hydrated, signIn, newContext } from './fixtures';
+import { test, expect, goto, hydrated, signIn, newContext, createLink } from './fixtures';
 
 test.use({ locale: 'en' });
 
@@ -15,14 +15,7 @@ test('remote maintenance: the ISV maintains, the customer sees it, closes and re
     const r = await fetch('/api/apps/list', { method: 'POST' });
     return (await r.json()).find((a: any) => a.name === '设备报修 Equipment repair').id;
   });
-  const path = await isv.evaluate(async (id) => {
-    const r = await fetch('/api/distribution/create_link', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `app_id=${id}&expires_days=30&max_purchases=&bound_org=&note=`,
-    });
-    return (await r.json()).path;
-  }, appId);
+  const path: string = (await createLink(isv, appId)).body.path;
   await goto(cust, path);
   await cust.locator('label[data-org="Northwind Trading"] input').check();
   await cust.getByRole('button', { name: 'Buy app' }).click();
