@@ -251,8 +251,15 @@ fn error_json(code: ErrorCode, lang: Lang) -> Response {
 }
 
 async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let static_file = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // Pages, answers and exports carry a user's data: never kept by a
+    // browser or a proxy. (The built files under /pkg/ are left to the
+    // browser's own judgement until their names carry a content hash.)
+    if !static_file && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),

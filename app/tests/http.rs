@@ -362,6 +362,8 @@ async fn pages_and_answers_are_compressed_for_clients_that_accept_it() {
     };
     let plain = s.send(get(None)).await;
     assert_eq!(plain.status, StatusCode::OK);
+    // A page may carry a user's data: never stored by a browser or proxy.
+    assert_eq!(plain.headers[header::CACHE_CONTROL], "no-store");
     assert!(!plain.headers.contains_key(header::CONTENT_ENCODING));
     assert!(plain.body.contains("sign-in-form"));
     for (accept, encoding) in [("br, gzip", "br"), ("gzip", "gzip")] {
