@@ -11,7 +11,9 @@ use crate::values::{AppId, OrderId};
 
 pub use super::policy::require_isv;
 
-#[derive(sqlx::FromRow)]
+/// An order as read, column by column (`detail`) or as one element of a
+/// packed page: a JSON array of the fields in this order (see [`PACKED`]).
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct Row {
     id: String,
     order_no: String,
@@ -188,52 +190,18 @@ impl Page<'_> {
         }
         // No orders: the aggregate is NULL.
         let packed: Option<String> = query.fetch_one(&db.pool).await?;
-        let rows: Vec<Packed> = match packed {
-            Some(json) => serde_json::from_str(&json).map_err(AppError::internal)?,
-            None => vec![],
-        };
-        Ok(rows.into_iter().map(Row::from).collect())
-    }
-}
-
-/// A [`Row`]'s columns, in the order the packed page lists them.
-const PACKED: &str =
-    "p.id, p.order_no, p.app_name, p.customer, p.buyer, p.created_at, p.app_version, \
-    p.pending_setup, p.open_until, p.requested_at, p.request_note";
-
-type Packed = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
-
-impl From<Packed> for Row {
-    fn from(p: Packed) -> Self {
-        let (id, order_no, app_name, customer, buyer, created_at, app_version, pending_setup) =
-            (p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7);
-        Row {
-            id,
-            order_no,
-            app_name,
-            customer,
-            buyer,
-            created_at,
-            app_version,
-            pending_setup,
-            open_until: p.8,
-            requested_at: p.9,
-            request_note: p.10,
+        match packed {
+            Some(json) => serde_json::from_str(&json).map_err(AppError::internal),
+            None => Ok(vec![]),
         }
     }
 }
+
+/// A [`Row`]'s columns, in its fields' order (a packed row is read as a
+/// sequence).
+const PACKED: &str =
+    "p.id, p.order_no, p.app_name, p.customer, p.buyer, p.created_at, p.app_version, \
+    p.pending_setup, p.open_until, p.requested_at, p.request_note";
 
 /// One order with its timeline, and whether the caller may maintain now.
 pub async fn detail(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResult<OrderDetail> {
