@@ -77,6 +77,18 @@ ensure_e2e_packages() {
   fi
 }
 
+ensure_lighthouse() {
+  local want have
+  want="$(node -p "require('./.ci/lighthouse/package-lock.json').packages['node_modules/lighthouse'].version")"
+  have="$(node -p "try{require('./.ci/lighthouse/node_modules/lighthouse/package.json').version}catch(e){''}" 2>/dev/null || true)"
+  if [ "$want" = "$have" ]; then
+    ok "lighthouse $have: present"
+  else
+    say "Installing Lighthouse $want from npm (for the benchmark's page scores)"
+    (cd .ci/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 ensure_build_tools() {
   say "Checking the build tools"
   ensure_wasm_target
@@ -129,7 +141,11 @@ gz() { gzip -9 -c "$1" | wc -c; }
 
 bundle_sizes() {
   local pkg="$ROOT/target/site/pkg" f
-  BUNDLE_LINK=$(( $(gz "$pkg/fenfa.wasm") + $(gz "$pkg/fenfa.js") ))
+  # The entry files, named by content (`fenfa.<hash>.wasm`) or not.
+  BUNDLE_LINK=0
+  for f in "$pkg"/fenfa.wasm "$pkg"/fenfa.*.wasm "$pkg"/fenfa.js "$pkg"/fenfa.*.js; do
+    [ -e "$f" ] && BUNDLE_LINK=$(( BUNDLE_LINK + $(gz "$f") ))
+  done
   for f in "$pkg"/__wasm_split*.js; do
     [ -e "$f" ] && BUNDLE_LINK=$(( BUNDLE_LINK + $(gz "$f") ))
   done

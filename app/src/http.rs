@@ -41,7 +41,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(page_redirects))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(refuse_cross_site))
-        .layer(middleware::from_fn(security_headers));
+        .layer(middleware::from_fn_with_state(
+            state.leptos_options.hash_files,
+            security_headers,
+        ));
     // An HTTPS deployment tells browsers never to use plain HTTP for it.
     let router = if https_only {
         router.layer(middleware::from_fn(strict_transport_security))
@@ -250,14 +253,29 @@ fn error_json(code: ErrorCode, lang: Lang) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-async fn security_headers(req: Request<Body>, next: Next) -> Response {
+/// `hashed_names`: the built files' names carry a content hash.
+async fn security_headers(
+    State(hashed_names): State<bool>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let static_file = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
+    let found = res.status() == StatusCode::OK;
     let h = res.headers_mut();
-    // Pages, answers and exports carry a user's data: never kept by a
-    // browser or a proxy. (The built files under /pkg/ are left to the
-    // browser's own judgement until their names carry a content hash.)
-    if !static_file && !h.contains_key(header::CACHE_CONTROL) {
+    if static_file {
+        // A hashed name never changes content: kept for a year, never
+        // revalidated. (Unhashed, as in a build without `hash-files`, they
+        // are left to the browser's own judgement.)
+        if hashed_names && found {
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            );
+        }
+    } else if !h.contains_key(header::CACHE_CONTROL) {
+        // Pages, answers and exports carry a user's data: never kept by a
+        // browser or a proxy.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     h.insert(

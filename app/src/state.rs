@@ -36,6 +36,20 @@ pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
         .collect()
 }
 
+/// Built file names carry a content hash when the build wrote a hash file
+/// beside the server (`hash-files` in `Cargo.toml`). `cargo leptos serve`
+/// says so through `LEPTOS_HASH_FILES`; a server started directly finds out
+/// here, so pages name the files that exist.
+pub fn with_hashed_names(mut options: LeptosOptions) -> LeptosOptions {
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .is_some_and(|file| file.is_file());
+    }
+    options
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(s: &AppState) -> Self {
         s.leptos_options.clone()

@@ -393,3 +393,68 @@ async fn pages_and_answers_are_compressed_for_clients_that_accept_it() {
         );
     }
 }
+
+#[tokio::test]
+async fn built_files_named_by_content_are_cached_for_a_year_and_nothing_else_is() {
+    use leptos::config::LeptosOptions;
+    // A site as a `hash-files` build leaves it.
+    let t = common::fresh().await;
+    let root = t.dir().join("site");
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::write(root.join("pkg/fenfa.Qm9vZ3VzSGFzaA.js"), "export {}").unwrap();
+    // Where the build writes the names (an absolute path replaces the
+    // default place beside the server binary).
+    let hash_file = t.dir().join("hash.txt");
+    std::fs::write(
+        &hash_file,
+        "js: Qm9vZ3VzSGFzaA\nwasm: V2FzbUhhc2g\ncss: Q3NzSGFzaA\n",
+    )
+    .unwrap();
+    let hash_file = hash_file.to_string_lossy().to_string();
+    let site_root = root.to_string_lossy().to_string();
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    for hashed in [true, false] {
+        let t = common::fresh().await;
+        let (root, hash_file) = (site_root.clone(), hash_file.clone());
+        let s = common::site::site_with(t, move |s| {
+            s.leptos_options = LeptosOptions::builder()
+                .output_name("fenfa")
+                .site_root(root)
+                .hash_files(hashed)
+                .hash_file(hash_file.as_str().into())
+                .build();
+        })
+        .await;
+        let file = s.send(get("/pkg/fenfa.Qm9vZ3VzSGFzaA.js")).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(file.body, "export {}");
+        let cache = file.headers.get(header::CACHE_CONTROL);
+        if hashed {
+            assert_eq!(cache.unwrap(), "public, max-age=31536000, immutable");
+        } else {
+            // Unhashed names may change content: left to the browser.
+            assert!(cache.is_none(), "{cache:?}");
+        }
+        // A name that is not there is not remembered as missing.
+        let missing = s.send(get("/pkg/fenfa.Tm90VGhlcmU.js")).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_ne!(
+            missing
+                .headers
+                .get(header::CACHE_CONTROL)
+                .map(|v| v.to_str().unwrap()),
+            Some("public, max-age=31536000, immutable")
+        );
+        // Pages still carry a user's data: never stored; they name the
+        // files the build wrote.
+        let page = s.send(get("/sign-in")).await;
+        assert_eq!(page.headers[header::CACHE_CONTROL], "no-store");
+        let (js, css) = if hashed {
+            ("/pkg/fenfa.Qm9vZ3VzSGFzaA.js", "/pkg/fenfa.Q3NzSGFzaA.css")
+        } else {
+            ("/pkg/fenfa.js", "/pkg/fenfa.css")
+        };
+        assert!(page.body.contains(js), "{js}");
+        assert!(page.body.contains(&format!("href=\"{css}\"")), "{css}");
+    }
+}

@@ -83,7 +83,10 @@ test('remote maintenance: the ISV maintains, the customer sees it, closes and re
   await expect(isv.getByTestId('maintenance-ended')).toContainText('the customer closed access');
   await expect(isv.getByTestId('maintenance-banner')).toHaveCount(0);
   await goto(isv, '/orders?q=Northwind&access=closed');
-  await expect(isv.locator('tr[data-customer="Northwind Trading"]').filter({ hasText: APP }).first()).toHaveAttribute('data-access', 'closed');
+  const closed = isv.locator('tr[data-customer="Northwind Trading"]').filter({ hasText: APP }).first();
+  await expect(closed).toHaveAttribute('data-access', 'closed');
+  // No Remote maintenance button on a row whose access is closed.
+  await expect(closed.getByTestId('start-maintenance')).toHaveCount(0);
 
   // The customer requests maintenance with a note.
   await goto(cust, installedUrl);
@@ -94,14 +97,14 @@ test('remote maintenance: the ISV maintains, the customer sees it, closes and re
   await control.getByRole('button', { name: 'Request maintenance' }).click();
   await expect(cust.getByTestId('access-state')).toHaveAttribute('data-open', 'true');
 
-  // The ISV sees the badge with the note and can maintain again.
+  // The ISV sees the badge with the note and maintains again, straight from the row.
   await goto(isv, '/orders?access=requested');
   const requested = isv.locator('tr[data-customer="Northwind Trading"]').filter({ hasText: APP }).first();
   await expect(requested.getByTestId('request-badge')).toBeVisible();
   await expect(requested).toContainText('请修改报修流程 please');
-  await requested.getByRole('link').first().click();
-  await isv.getByTestId('start-maintenance').click();
+  await requested.getByRole('button', { name: 'Remote maintenance' }).click();
   await expect(isv.getByTestId('maintenance-banner')).toBeVisible();
+  await expect(isv.getByTestId('app-name')).toHaveText(APP);
   await isv.getByRole('button', { name: 'Exit maintenance' }).click();
   await expect(isv.getByTestId('maintenance-banner')).toHaveCount(0);
 

@@ -96,7 +96,7 @@ async fn main() {
 
 async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let conf = get_configuration(None)?;
-    let leptos_options = conf.leptos_options;
+    let leptos_options = app::state::with_hashed_names(conf.leptos_options);
     let addr = leptos_options.site_addr;
 
     let db = Db::connect(&database_url()).await?;

@@ -85,7 +85,9 @@ fn Orders() -> impl IntoView {
 #[component]
 fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
     let lang = use_lang();
+    let start = start_action();
     view! {
+        {error_note(move || start.value().get().and_then(|r| r.err()))}
         <table class="table" data-testid="order-table">
             <thead><tr>
                 <th>{t(K::OrderNo)}</th><th>{t(K::App)}</th><th>{t(K::Customer)}</th><th>{t(K::Buyer)}</th>
@@ -95,6 +97,8 @@ fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
                 {p.rows.into_iter().map(|r| {
                     let a = r.access.clone();
                     let note = match &r.access { AccessState::Requested { note, .. } => Some(note.clone()), _ => None };
+                    let open = !matches!(r.access, AccessState::Closed);
+                    let order_id = r.id.to_string();
                     let state = match &r.access { AccessState::Open { .. } => "open", AccessState::Requested { .. } => "requested", AccessState::Closed => "closed" };
                     let (no, no2, href) = (r.order_no.clone(), r.order_no.clone(), format!("/orders/{}", r.id));
                     view! {
@@ -111,6 +115,9 @@ fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
                             <td>
                                 {move || access_view(&a, lang.get())}
                                 {note.map(|n| view! { <div><span class="badge warn" data-testid="request-badge">{t(K::MaintenanceRequested)}</span> " " <span class="small">{n}</span></div> })}
+                                // Straight from the list when the customer has opened
+                                // access (the server re-checks who may maintain).
+                                {open.then(|| view! { <StartForm start order_id=order_id.clone() /> })}
                             </td>
                         </tr>
                     }
@@ -135,15 +142,8 @@ fn OrderDetailView() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let detail = Resource::new(id, |id| get_order(id.into()));
-    let start = ServerAction::<StartMaintenance>::new();
+    let start = start_action();
     let lang = use_lang();
-    // Entering maintenance changes who the user acts as: reload the session.
-    let session = crate::session::use_session();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = start.value().get() {
-            session.refresh();
-        }
-    });
     view! {
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -151,7 +151,7 @@ fn OrderDetailView() -> impl IntoView {
                     Err(e) => error_note(move || Some(e.clone())).into_any(),
                     Ok(d) => {
                         let a = d.row.access.clone();
-                        let order_id = d.row.id.clone();
+                        let order_id = d.row.id.to_string();
                         view! {
                             <section class="card" data-testid="order-detail">
                                 <h1>{t(K::Order)} " " {d.row.order_no.clone()}</h1>
@@ -164,10 +164,7 @@ fn OrderDetailView() -> impl IntoView {
                                 {error_note(move || start.value().get().and_then(|r| r.err()))}
                                 {match d.can_maintain {
                                     Ok(()) => view! {
-                                        <ActionForm action=start>
-                                            <input type="hidden" name="order_id" value=order_id />
-                                            <button type="submit" data-testid="start-maintenance">{t(K::RemoteMaintenance)}</button>
-                                        </ActionForm>
+                                        <StartForm start order_id />
                                     }.into_any(),
                                     Err(code) => view! {
                                         <p>
@@ -190,6 +187,30 @@ fn OrderDetailView() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The 远程维护 action of a page; entering maintenance changes who the user
+/// acts as, so the session is reloaded after it.
+fn start_action() -> ServerAction<StartMaintenance> {
+    let start = ServerAction::<StartMaintenance>::new();
+    let session = crate::session::use_session();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = start.value().get() {
+            session.refresh();
+        }
+    });
+    start
+}
+
+/// The Remote maintenance button of one order (a form: works without JavaScript).
+#[component]
+fn StartForm(start: ServerAction<StartMaintenance>, order_id: String) -> impl IntoView {
+    view! {
+        <ActionForm action=start>
+            <input type="hidden" name="order_id" value=order_id />
+            <button type="submit" data-testid="start-maintenance">{t(K::RemoteMaintenance)}</button>
+        </ActionForm>
     }
 }
 
