@@ -2,9 +2,21 @@ import { test as base, expect, Page, BrowserContext } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** A page's last browser messages and failed loads, for a failure report. */
+const browserLog = new WeakMap<Page, string[]>();
+function note(page: Page, line: string) {
+  const log = browserLog.get(page) ?? [];
+  log.push(line);
+  if (log.length > 40) log.shift();
+  browserLog.set(page, log);
+}
+
 /** Fails the test on any console error or uncaught page error. */
 export function watchConsole(page: Page, errors: string[]) {
+  page.on('requestfailed', (r) => note(page, `failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => r.status() >= 400 && note(page, `${r.status()}: ${r.url()}`));
   page.on('console', (msg) => {
+    note(page, `${msg.type()}: ${msg.text()}`);
     if (msg.type() !== 'error') return;
     // Chromium logs every 4xx answer as a console error. A refused server
     // function call (wrong password, no permission) is an expected answer of
@@ -16,7 +28,10 @@ export function watchConsole(page: Page, errors: string[]) {
       (/status of 404/.test(msg.text()) && new URL(url).pathname.startsWith('/l/'));
     if (!expected4xx) errors.push(`console: ${msg.text()} (${msg.location().url})`);
   });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('pageerror', (err) => {
+    note(page, `pageerror: ${err.message}`);
+    errors.push(`pageerror: ${err.message}`);
+  });
   // Content-Security-Policy violations are reported as console errors too.
   page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
@@ -36,9 +51,15 @@ export const test = base.extend<{ consoleErrors: string[] }>({
 
 export { expect };
 
-/** Waits until the WASM client has hydrated the page (a marker, not a sleep). */
+/** Waits until the WASM client has hydrated the page (a marker, not a sleep).
+ * A page that never hydrates fails with what the browser said meanwhile. */
 export async function hydrated(page: Page) {
-  await page.waitForSelector('body[data-hydrated="true"]');
+  try {
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  } catch (e) {
+    const log = (browserLog.get(page) ?? []).join('\n  ') || '(nothing)';
+    throw new Error(`${page.url()} did not hydrate (${e}); the browser's last messages:\n  ${log}`);
+  }
 }
 
 export async function goto(page: Page, url: string) {
