@@ -14,9 +14,9 @@ use crate::i18n::{t, use_lang, LangCtx, K};
 use crate::orders::pages::{OrderDetailPage, OrdersPage};
 use crate::session::{use_session, SessionCtx};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Title};
 #[cfg(feature = "ssr")]
-use leptos_meta::{HashedStylesheet, MetaTags};
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
@@ -73,9 +73,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                // The stylesheet by its hashed name (rendered here, on the server).
-                <HashedStylesheet id="leptos" options=options.clone() />
-                <HydrationScripts options />
+                // The stylesheet by its built name (rendered here, on the server).
+                <crate::hydration::StyleLink options=options.clone() />
+                <crate::hydration::IdleHydration options />
                 <MetaTags />
             </head>
             <body>

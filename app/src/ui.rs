@@ -43,6 +43,12 @@ pub fn submit_button(
 /// Renders `children` for a signed-in user; everyone else goes to sign-in and
 /// comes back here afterwards.
 ///
+/// A page creates its resources *before* this guard and hands them to
+/// `children`: the server render walks a suspended view more than once to
+/// find what it waits for, and each walk re-runs `children` (a resource
+/// created there was created, fetched and serialized into the page three
+/// times: the Workbench sent its app list thrice).
+///
 /// After a sign-out the guard stays still: the sign-out action navigates to
 /// the sign-in page itself, and a second navigation from here (built from
 /// whatever the address was by then) used to race it, landing on

@@ -458,3 +458,47 @@ async fn built_files_named_by_content_are_cached_for_a_year_and_nothing_else_is(
         assert!(page.body.contains(&format!("href=\"{css}\"")), "{css}");
     }
 }
+
+#[tokio::test]
+async fn a_signed_in_page_sends_its_data_once() {
+    let s = site(false).await;
+    let isv = s.session("isv-admin@acme.example").await;
+    // What each page hands the browser for hydration: one value per
+    // resource (the session's, then the page's). A resource created inside
+    // the sign-in guard was created, read and serialized three times by the
+    // server render (the Workbench sent its app list thrice).
+    let apps = s.call("/api/apps/list", "", Some(&isv), &[]).await.json();
+    let app = apps[0]["id"].as_str().unwrap().to_string();
+    let (editor, distribute) = (format!("/apps/{app}"), format!("/apps/{app}/distribute"));
+    for (path, resources) in [
+        ("/", 3),
+        ("/orders", 2),
+        ("/members", 3),
+        ("/audit", 2),
+        (editor.as_str(), 3),
+        (distribute.as_str(), 2),
+    ] {
+        let r = s
+            .send(
+                Request::get(path)
+                    .header("accept", "text/html")
+                    .header(header::COOKIE, format!("fenfa_session={isv}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let values: Vec<&str> = r
+            .body
+            .split("__RESOLVED_RESOURCES[")
+            .skip(1)
+            .map(|v| v.split("\";").next().unwrap_or(""))
+            .collect();
+        assert_eq!(values.len(), resources, "{path}: {values:?}");
+        let distinct: std::collections::HashSet<_> = values
+            .iter()
+            .map(|v| v.split_once('=').map(|(_, d)| d))
+            .collect();
+        assert_eq!(distinct.len(), values.len(), "{path}: a value sent twice");
+    }
+}

@@ -10,14 +10,21 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    view! { <SignedIn children=move |_me: Me| view! { <Audit /> } /> }
+    // Outside the sign-in guard (see `SignedIn`).
+    let query = use_query_map();
+    let entries = Resource::new(
+        move || query.read().get("by").as_deref() == Some("providers"),
+        list_audit,
+    );
+    view! { <SignedIn children=move |_me: Me| view! { <Audit entries /> } /> }
 }
 
 #[component]
-fn Audit() -> impl IntoView {
+fn Audit(
+    entries: Resource<Result<Vec<super::domain::EntryView>, crate::error::AppError>>,
+) -> impl IntoView {
     let query = use_query_map();
     let providers = move || query.read().get("by").as_deref() == Some("providers");
-    let entries = Resource::new(providers, list_audit);
     let lang = crate::i18n::use_lang();
     view! {
         <section class="card" data-testid="audit">

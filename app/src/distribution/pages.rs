@@ -39,19 +39,26 @@ pub fn ContentsView(contents: Contents) -> impl IntoView {
 
 #[component]
 pub fn DistributePage() -> impl IntoView {
-    view! { <SignedIn children=move |_me: Me| view! { <Distribute /> } /> }
-}
-
-#[component]
-fn Distribute() -> impl IntoView {
+    // The page's data outside the sign-in guard (see `SignedIn`).
     let params = use_params_map();
-    let app_id = move || params.read().get("id").unwrap_or_default();
     let create = ServerAction::<CreateLink>::new();
     let revoke = ServerAction::<RevokeLink>::new();
     let dialog = Resource::new(
-        move || (app_id(), create.version().get(), revoke.version().get()),
+        move || {
+            let id = params.read().get("id").unwrap_or_default();
+            (id, create.version().get(), revoke.version().get())
+        },
         |(id, _, _)| distribute_dialog(id.into()),
     );
+    view! { <SignedIn children=move |_me: Me| view! { <Distribute create revoke dialog /> } /> }
+}
+
+#[component]
+fn Distribute(
+    create: ServerAction<CreateLink>,
+    revoke: ServerAction<RevokeLink>,
+    dialog: Resource<Result<DistributeView, crate::error::AppError>>,
+) -> impl IntoView {
     let copied = RwSignal::new(None::<(String, bool)>);
     // Once the link exists: put it on the clipboard, or show it selected.
     Effect::new(move |_| {
@@ -337,21 +344,46 @@ fn Offer(
     }
 }
 
+/// The purchase requests' list and actions, created by the page (outside
+/// its sign-in guard, see [`crate::ui::SignedIn`]).
+#[derive(Clone, Copy)]
+pub struct RequestsData {
+    buy: ServerAction<BuyRequest>,
+    dismiss: ServerAction<DismissRequest>,
+    list: Resource<Result<Vec<RequestView>, crate::error::AppError>>,
+}
+
+impl RequestsData {
+    /// Creates the actions and starts loading the list.
+    pub fn load() -> Self {
+        let buy = ServerAction::<BuyRequest>::new();
+        let dismiss = ServerAction::<DismissRequest>::new();
+        let session = use_session();
+        // Only an admin's are asked for (a member's would be refused).
+        let list = Resource::new(
+            move || (buy.version().get(), dismiss.version().get()),
+            move |_| async move {
+                match session.me.await {
+                    Ok(Some(me)) if me.current.as_ref().is_some_and(|o| o.role == Role::Admin) => {
+                        purchase_requests().await
+                    }
+                    _ => Ok(Vec::new()),
+                }
+            },
+        );
+        Effect::new(move |_| {
+            if let Some(Ok(_)) = buy.value().get() {
+                session.refresh();
+            }
+        });
+        RequestsData { buy, dismiss, list }
+    }
+}
+
 /// Purchase requests of the organization, for its admins on the Workbench.
 #[component]
-pub fn Requests() -> impl IntoView {
-    let buy = ServerAction::<BuyRequest>::new();
-    let dismiss = ServerAction::<DismissRequest>::new();
-    let list = Resource::new(
-        move || (buy.version().get(), dismiss.version().get()),
-        |_| purchase_requests(),
-    );
-    let session = use_session();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = buy.value().get() {
-            session.refresh();
-        }
-    });
+pub fn Requests(data: RequestsData) -> impl IntoView {
+    let RequestsData { buy, dismiss, list } = data;
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

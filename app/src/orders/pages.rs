@@ -27,19 +27,28 @@ fn access_view(a: &AccessState, lang: Lang) -> String {
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
-    view! { <SignedIn children=move |_me: Me| view! { <Orders /> } /> }
+    // Outside the sign-in guard (see `SignedIn`): inside, the server render
+    // would create, query and serialize the page three times.
+    let query = use_query_map();
+    let page = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("q").unwrap_or_default(),
+                q.get("access").unwrap_or_default(),
+                q.get("after"),
+            )
+        },
+        |(q, a, after)| list_orders(q, a, after),
+    );
+    view! { <SignedIn children=move |_me: Me| view! { <Orders page /> } /> }
 }
 
 #[component]
-fn Orders() -> impl IntoView {
+fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let access = move || query.read().get("access").unwrap_or_default();
-    let after = move || query.read().get("after");
-    let page = Resource::new(
-        move || (q(), access(), after()),
-        |(q, a, after)| list_orders(q, a, after),
-    );
     let lang = use_lang();
     view! {
         <section class="card" data-testid="orders">
@@ -134,14 +143,17 @@ fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
 
 #[component]
 pub fn OrderDetailPage() -> impl IntoView {
-    view! { <SignedIn children=move |_me: Me| view! { <OrderDetailView /> } /> }
+    // Outside the sign-in guard, as on `OrdersPage`.
+    let params = use_params_map();
+    let detail = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        |id| get_order(id.into()),
+    );
+    view! { <SignedIn children=move |_me: Me| view! { <OrderDetailView detail /> } /> }
 }
 
 #[component]
-fn OrderDetailView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let detail = Resource::new(id, |id| get_order(id.into()));
+fn OrderDetailView(detail: Resource<Result<OrderDetail, crate::error::AppError>>) -> impl IntoView {
     let start = start_action();
     let lang = use_lang();
     view! {

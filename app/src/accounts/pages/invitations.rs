@@ -12,15 +12,52 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// The pending invitations and the actions that change them, created by the
+/// members page (outside its sign-in guard, see `SignedIn`).
+#[derive(Clone, Copy)]
+pub struct InvitationsData {
+    invite: ServerAction<InviteMember>,
+    withdraw: ServerAction<WithdrawInvitation>,
+    pending: Resource<Result<Vec<crate::accounts::InvitationView>, crate::error::AppError>>,
+}
+
+impl InvitationsData {
+    /// Creates the actions and starts loading the list (an admin's only: a
+    /// member's would be refused).
+    pub fn load() -> Self {
+        let invite = ServerAction::<InviteMember>::new();
+        let withdraw = ServerAction::<WithdrawInvitation>::new();
+        let session = crate::session::use_session();
+        let pending = Resource::new(
+            move || (invite.version().get(), withdraw.version().get()),
+            move |_| async move {
+                match session.me.await {
+                    Ok(Some(me))
+                        if me.maintenance.is_none()
+                            && me.current.as_ref().is_some_and(|o| o.role == Role::Admin) =>
+                    {
+                        crate::accounts::api::list_invitations().await
+                    }
+                    _ => Ok(Vec::new()),
+                }
+            },
+        );
+        InvitationsData {
+            invite,
+            withdraw,
+            pending,
+        }
+    }
+}
+
 /// Inviting members, and the invitations still pending (admins).
 #[component]
-pub fn Invitations() -> impl IntoView {
-    let invite = ServerAction::<InviteMember>::new();
-    let withdraw = ServerAction::<WithdrawInvitation>::new();
-    let pending = Resource::new(
-        move || (invite.version().get(), withdraw.version().get()),
-        |_| crate::accounts::api::list_invitations(),
-    );
+pub fn Invitations(data: InvitationsData) -> impl IntoView {
+    let InvitationsData {
+        invite,
+        withdraw,
+        pending,
+    } = data;
     let lang = use_lang();
     let sending = move || invite.pending().get();
     view! {

@@ -146,17 +146,36 @@ pub(super) fn role_select(name: &'static str, selected: Role) -> impl IntoView {
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    view! { <SignedIn children=move |me: Me| view! { <Members me /> } /> }
-}
-
-#[component]
-fn Members(me: Me) -> impl IntoView {
+    // The page's data outside the sign-in guard (see `SignedIn`).
     let change = ServerAction::<ChangeRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let members = Resource::new(
         move || (change.version().get(), remove.version().get()),
         |_| super::api::list_members(),
     );
+    let data = MembersData {
+        change,
+        remove,
+        members,
+    };
+    let invitations = invitations::InvitationsData::load();
+    view! { <SignedIn children=move |me: Me| view! { <Members me data invitations /> } /> }
+}
+
+#[derive(Clone, Copy)]
+struct MembersData {
+    change: ServerAction<ChangeRole>,
+    remove: ServerAction<RemoveMember>,
+    members: Resource<Result<Vec<crate::accounts::MemberView>, crate::error::AppError>>,
+}
+
+#[component]
+fn Members(me: Me, data: MembersData, invitations: invitations::InvitationsData) -> impl IntoView {
+    let MembersData {
+        change,
+        remove,
+        members,
+    } = data;
     let me_id = me.user_id.clone();
     // Invitations are the admins' (in maintenance the ISV is no admin here).
     let is_admin =
@@ -226,7 +245,7 @@ fn Members(me: Me) -> impl IntoView {
         </section>
         {is_admin.then(|| view! { <OrgNameForm current=me.current.as_ref().map(|o| o.name.clone()).unwrap_or_default() /> })}
         {is_admin.then(|| view! { <OrgTimeZone current=me.zone.name.clone() /> })}
-        {is_admin.then(|| view! { <invitations::Invitations /> })}
+        {is_admin.then(|| view! { <invitations::Invitations data=invitations /> })}
     }
 }
 
@@ -273,10 +292,23 @@ fn OrgTimeZone(current: String) -> impl IntoView {
 
 #[component]
 pub fn OperatorPage() -> impl IntoView {
+    // The page's data outside the sign-in guard (see `SignedIn`); only an
+    // operator's is asked for.
+    let set = ServerAction::<SetCertification>::new();
+    let session = use_session();
+    let orgs = Resource::new(
+        move || set.version().get(),
+        move |_| async move {
+            match session.me.await {
+                Ok(Some(me)) if me.is_operator => super::api::operator_orgs().await,
+                _ => Ok(Vec::new()),
+            }
+        },
+    );
     view! {
         <SignedIn children=move |me: Me| {
             if me.is_operator {
-                view! { <Operator /> }.into_any()
+                view! { <Operator set orgs /> }.into_any()
             } else {
                 view! {
                     <section class="card narrow">
@@ -290,9 +322,10 @@ pub fn OperatorPage() -> impl IntoView {
 }
 
 #[component]
-fn Operator() -> impl IntoView {
-    let set = ServerAction::<SetCertification>::new();
-    let orgs = Resource::new(move || set.version().get(), |_| super::api::operator_orgs());
+fn Operator(
+    set: ServerAction<SetCertification>,
+    orgs: Resource<Result<Vec<crate::accounts::OrgCertView>, crate::error::AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="card">

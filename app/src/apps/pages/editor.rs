@@ -122,11 +122,7 @@ pub fn user_options(users: &[UserRef]) -> impl IntoView {
 
 #[component]
 pub fn AppEditorPage() -> impl IntoView {
-    view! { <SignedIn children=move |_me: Me| view! { <AppEditor /> } /> }
-}
-
-#[component]
-fn AppEditor() -> impl IntoView {
+    // The page's data outside the sign-in guard (see `SignedIn`).
     let params = use_params_map();
     let app_id = move || params.read().get("id").unwrap_or_default();
     let actions = Actions::new();
@@ -138,6 +134,15 @@ fn AppEditor() -> impl IntoView {
         |(id, _)| get_app(id.into()),
     );
     let access = crate::maintenance::pages::AccessSwitch::new(app_id);
+    view! { <SignedIn children=move |_me: Me| view! { <AppEditor app access last_error /> } /> }
+}
+
+#[component]
+fn AppEditor(
+    app: Resource<Result<AppDetail, AppError>>,
+    access: crate::maintenance::pages::AccessSwitch,
+    last_error: RwSignal<Option<AppError>>,
+) -> impl IntoView {
     view! {
         <div class="toast">{error_note(move || last_error.get())}</div>
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>

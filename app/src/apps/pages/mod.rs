@@ -15,16 +15,56 @@ mod editor_more;
 
 #[component]
 pub fn WorkbenchPage() -> impl IntoView {
+    // The page's data is created here, outside the sign-in guard (see
+    // `SignedIn`): inside, the server render would create it three times.
+    let apps = AppsData::load();
+    let requests = crate::distribution::pages::RequestsData::load();
     view! {
         <SignedIn children=move |me: Me| view! {
             <crate::accounts::pages::invitations::VerifyNotice me=me.clone() />
-            <Workbench me />
+            <Workbench me apps requests />
         } />
     }
 }
 
+/// The organization's apps and the actions that change the list.
+#[derive(Clone, Copy)]
+struct AppsData {
+    create: ServerAction<CreateApp>,
+    close: ServerAction<crate::maintenance::api::CloseAccess>,
+    list: Resource<Result<Vec<AppCard>, crate::error::AppError>>,
+}
+
+impl AppsData {
+    /// Creates the actions and starts loading the list.
+    fn load() -> Self {
+        let create = ServerAction::<CreateApp>::new();
+        let close = ServerAction::<crate::maintenance::api::CloseAccess>::new();
+        let list = Resource::new(
+            move || (create.version().get(), close.version().get()),
+            |_| list_apps(),
+        );
+        // Closing access also ends the "is maintaining" banner.
+        let session = crate::session::use_session();
+        Effect::new(move |_| {
+            if let Some(Ok(())) = close.value().get() {
+                session.refresh();
+            }
+        });
+        AppsData {
+            create,
+            close,
+            list,
+        }
+    }
+}
+
 #[component]
-fn Workbench(me: Me) -> impl IntoView {
+fn Workbench(
+    me: Me,
+    apps: AppsData,
+    requests: crate::distribution::pages::RequestsData,
+) -> impl IntoView {
     let lang = use_lang();
     match me.current.clone() {
         None => view! {
@@ -52,8 +92,8 @@ fn Workbench(me: Me) -> impl IntoView {
                         <dd><code data-testid="org-id">{org.id.0.clone()}</code></dd>
                     </dl>
                 </section>
-                {(org.role == Role::Admin).then(|| view! { <crate::distribution::pages::Requests /> })}
-                <MyApps org />
+                {(org.role == Role::Admin).then(|| view! { <crate::distribution::pages::Requests data=requests /> })}
+                <MyApps org data=apps />
             }
             .into_any()
         }
@@ -61,20 +101,12 @@ fn Workbench(me: Me) -> impl IntoView {
 }
 
 #[component]
-fn MyApps(org: OrgView) -> impl IntoView {
-    let create = ServerAction::<CreateApp>::new();
-    let close = ServerAction::<crate::maintenance::api::CloseAccess>::new();
-    let apps = Resource::new(
-        move || (create.version().get(), close.version().get()),
-        |_| list_apps(),
-    );
-    // Closing access also ends the "is maintaining" banner.
-    let session = crate::session::use_session();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = close.value().get() {
-            session.refresh();
-        }
-    });
+fn MyApps(org: OrgView, data: AppsData) -> impl IntoView {
+    let AppsData {
+        create,
+        close,
+        list: apps,
+    } = data;
     let is_admin = org.role == Role::Admin;
     view! {
         <section class="card" data-testid="my-apps">
@@ -143,7 +175,9 @@ fn AppCardView(
     let (name, icon, description) = (app.name.clone(), app.icon, app.description.clone());
     view! {
         <li class="app-card" data-app=app.name.clone()>
-            <A href=href.clone() attr:class="app-card-main">
+            // Plain links (the router still navigates in place): a router
+            // component per link made hydrating a long Workbench a long task.
+            <a href=href.clone() class="app-card-main">
                 <AppIcon icon />
                 <span class="app-card-text">
                     <strong>{name} {setup_incomplete.then(|| view! { " " <span class="badge warn" data-testid="setup-incomplete">{t(K::SetupIncomplete)}</span> })}</strong>
@@ -152,13 +186,13 @@ fn AppCardView(
                         {move || origin.text(lang.get())} " · " {t(K::LastChange)} " " {updated} {by}
                     </span>
                 </span>
-            </A>
+            </a>
             // The card menu (▾): its entries depend on what the user may do.
             <details class="menu">
                 <summary aria-label=t(K::MoreActions) data-testid="app-menu">"▾"</summary>
                 <ul role="menu">
                     <li role="none">
-                        <A href=href attr:role="menuitem">{move || if can_edit { K::EditApp } else { K::OpenApp }.text(lang.get())}</A>
+                        <a href=href role="menuitem">{move || if can_edit { K::EditApp } else { K::OpenApp }.text(lang.get())}</a>
                     </li>
                     {access_open.then(|| view! {
                         <li role="none">
@@ -170,7 +204,7 @@ fn AppCardView(
                     })}
                     {distribute.map(|href| view! {
                         <li role="none">
-                            <A href=href attr:role="menuitem" attr:data-testid="distribute-entry">{t(K::DistributeApp)}</A>
+                            <a href=href role="menuitem" data-testid="distribute-entry">{t(K::DistributeApp)}</a>
                         </li>
                     })}
                 </ul>
