@@ -295,6 +295,22 @@ async fn unknown_pages_are_404_in_the_users_language() {
         &r.body[..r.body.len().min(500)]
     );
     assert!(r.body.contains("<html lang=\"en\""));
+    // Signed in, the 404 page's header still knows who it is.
+    let isv = s.session("isv-admin@acme.example").await;
+    let r = s
+        .send(
+            Request::get("/no/such/page")
+                .header("accept-language", "en")
+                .header("accept", "text/html")
+                .header(header::COOKIE, format!("fenfa_session={isv}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Page not found"));
+    assert!(r.body.contains("Alice Admin"), "the signed-in user's name in the header");
+    assert!(!r.body.contains("internal"), "no internal error on the page");
 }
 
 #[tokio::test]
