@@ -309,8 +309,14 @@ async fn unknown_pages_are_404_in_the_users_language() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("Page not found"));
-    assert!(r.body.contains("Alice Admin"), "the signed-in user's name in the header");
-    assert!(!r.body.contains("internal"), "no internal error on the page");
+    assert!(
+        r.body.contains("Alice Admin"),
+        "the signed-in user's name in the header"
+    );
+    assert!(
+        !r.body.contains("internal"),
+        "no internal error on the page"
+    );
 }
 
 #[tokio::test]
