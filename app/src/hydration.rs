@@ -36,12 +36,17 @@ fn entry_names(options: &LeptosOptions) -> Arc<Names> {
     names
 }
 
+/// Where the build writes the built files' names: beside the server binary
+/// (as leptos and cargo-leptos have it; an absolute name replaces that).
+pub fn hash_file_path(options: &LeptosOptions) -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join(options.hash_file.as_ref()))
+}
+
 fn read_names(options: &LeptosOptions) -> Names {
     let name = options.output_name.to_string();
     let hashes = if options.hash_files {
-        std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|d| d.join(options.hash_file.as_ref())))
+        hash_file_path(options)
             .and_then(|path| std::fs::read_to_string(path).ok())
             .unwrap_or_default()
     } else {

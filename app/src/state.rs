@@ -42,10 +42,8 @@ pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
 /// here, so pages name the files that exist.
 pub fn with_hashed_names(mut options: LeptosOptions) -> LeptosOptions {
     if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
-        options.hash_files = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .is_some_and(|file| file.is_file());
+        options.hash_files =
+            crate::hydration::hash_file_path(&options).is_some_and(|file| file.is_file());
     }
     options
 }

@@ -46,8 +46,8 @@ pub fn submit_button(
 /// A page creates its resources *before* this guard and hands them to
 /// `children`: the server render walks a suspended view more than once to
 /// find what it waits for, and each walk re-runs `children` (a resource
-/// created there was created, fetched and serialized into the page three
-/// times: the Workbench sent its app list thrice).
+/// created there was created, fetched and serialized into the page more
+/// than once: the Workbench sent its app list three times).
 ///
 /// After a sign-out the guard stays still: the sign-out action navigates to
 /// the sign-in page itself, and a second navigation from here (built from

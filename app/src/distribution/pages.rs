@@ -363,19 +363,14 @@ impl RequestsData {
         let list = Resource::new(
             move || (buy.version().get(), dismiss.version().get()),
             move |_| async move {
-                match session.me.await {
-                    Ok(Some(me)) if me.current.as_ref().is_some_and(|o| o.role == Role::Admin) => {
-                        purchase_requests().await
-                    }
-                    _ => Ok(Vec::new()),
+                if session.caller_may(Me::is_org_admin).await {
+                    purchase_requests().await
+                } else {
+                    Ok(Vec::new())
                 }
             },
         );
-        Effect::new(move |_| {
-            if let Some(Ok(_)) = buy.value().get() {
-                session.refresh();
-            }
-        });
+        session.refresh_when(move || matches!(buy.value().get(), Some(Ok(_))));
         RequestsData { buy, dismiss, list }
     }
 }

@@ -206,12 +206,7 @@ fn OrderDetailView(detail: Resource<Result<OrderDetail, crate::error::AppError>>
 /// acts as, so the session is reloaded after it.
 fn start_action() -> ServerAction<StartMaintenance> {
     let start = ServerAction::<StartMaintenance>::new();
-    let session = crate::session::use_session();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = start.value().get() {
-            session.refresh();
-        }
-    });
+    crate::session::use_session().refresh_when(move || matches!(start.value().get(), Some(Ok(()))));
     start
 }
 

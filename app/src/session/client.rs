@@ -24,6 +24,12 @@ impl SessionCtx {
         self.epoch.update(|e| *e += 1);
     }
 
+    /// Whether the signed-in caller passes `may`, once the session is known:
+    /// pages ask only for data the server would give this caller.
+    pub async fn caller_may(self, may: impl FnOnce(&Me) -> bool) -> bool {
+        matches!(self.me.await, Ok(Some(me)) if may(&me))
+    }
+
     /// Reloads who is signed in whenever `succeeded()` turns true: for
     /// actions that change the session as a side effect (a password, an
     /// organization joined, an address verified).

@@ -253,6 +253,16 @@ pub struct Me {
     pub being_maintained: Vec<crate::maintenance::domain::ActiveView>,
 }
 
+impl Me {
+    /// An admin of the current organization (a maintaining ISV user is a
+    /// plain member there).
+    pub fn is_org_admin(&self) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|o| o.role == crate::accounts::Role::Admin)
+    }
+}
+
 /// How long an invitation can be accepted.
 pub const INVITATION_DAYS: i64 = 7;
 /// How long an email verification link works.

@@ -31,14 +31,10 @@ impl InvitationsData {
         let pending = Resource::new(
             move || (invite.version().get(), withdraw.version().get()),
             move |_| async move {
-                match session.me.await {
-                    Ok(Some(me))
-                        if me.maintenance.is_none()
-                            && me.current.as_ref().is_some_and(|o| o.role == Role::Admin) =>
-                    {
-                        crate::accounts::api::list_invitations().await
-                    }
-                    _ => Ok(Vec::new()),
+                if session.caller_may(crate::accounts::Me::is_org_admin).await {
+                    crate::accounts::api::list_invitations().await
+                } else {
+                    Ok(Vec::new())
                 }
             },
         );

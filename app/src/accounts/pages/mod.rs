@@ -178,8 +178,7 @@ fn Members(me: Me, data: MembersData, invitations: invitations::InvitationsData)
     } = data;
     let me_id = me.user_id.clone();
     // Invitations are the admins' (in maintenance the ISV is no admin here).
-    let is_admin =
-        me.maintenance.is_none() && me.current.as_ref().is_some_and(|o| o.role == Role::Admin);
+    let is_admin = me.maintenance.is_none() && me.is_org_admin();
     let org_name = me
         .current
         .as_ref()
@@ -299,9 +298,10 @@ pub fn OperatorPage() -> impl IntoView {
     let orgs = Resource::new(
         move || set.version().get(),
         move |_| async move {
-            match session.me.await {
-                Ok(Some(me)) if me.is_operator => super::api::operator_orgs().await,
-                _ => Ok(Vec::new()),
+            if session.caller_may(|me| me.is_operator).await {
+                super::api::operator_orgs().await
+            } else {
+                Ok(Vec::new())
             }
         },
     );

@@ -45,12 +45,8 @@ impl AppsData {
             |_| list_apps(),
         );
         // Closing access also ends the "is maintaining" banner.
-        let session = crate::session::use_session();
-        Effect::new(move |_| {
-            if let Some(Ok(())) = close.value().get() {
-                session.refresh();
-            }
-        });
+        crate::session::use_session()
+            .refresh_when(move || matches!(close.value().get(), Some(Ok(()))));
         AppsData {
             create,
             close,
