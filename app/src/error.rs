@@ -78,6 +78,16 @@ pub enum ErrorCode {
     VerificationInvalid,
     ExportRunning,
     MailNotSent,
+    ValueRequired,
+    ValueTooLong,
+    InvalidNumber,
+    InvalidDate,
+    InvalidChoice,
+    InvalidMember,
+    InvalidValues,
+    ProcessNotSetUp,
+    AlreadyDecided,
+    InvalidComment,
     Internal,
 }
 
@@ -155,6 +165,16 @@ impl ErrorCode {
             VerificationInvalid => K::ErrVerificationInvalid,
             ExportRunning => K::ErrExportRunning,
             MailNotSent => K::ErrMailNotSent,
+            ValueRequired => K::ErrValueRequired,
+            ValueTooLong => K::ErrValueTooLong,
+            InvalidNumber => K::ErrInvalidNumber,
+            InvalidDate => K::ErrInvalidDate,
+            InvalidChoice => K::ErrInvalidChoice,
+            InvalidMember => K::ErrInvalidMember,
+            InvalidValues => K::ErrInvalidValues,
+            ProcessNotSetUp => K::ErrProcessNotSetUp,
+            AlreadyDecided => K::ErrAlreadyDecided,
+            InvalidComment => K::ErrInvalidComment,
             Internal => K::ErrInternal,
         }
     }
@@ -179,7 +199,7 @@ impl ErrorCode {
             | InvitationOtherEmail => 403,
             NotFound | LinkInvalid | InvitationInvalid | VerificationInvalid => 404,
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
-            | AccessClosed => 409,
+            | AccessClosed | ProcessNotSetUp | AlreadyDecided => 409,
             SignInSlowDown | SignInLocked | SignUpSlowDown | ExportRunning => 429,
             ServerBusy | MailNotSent => 503,
             MethodNotAllowed => 405,
@@ -194,6 +214,16 @@ impl ErrorCode {
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
+    /// Problems with single values of a form, each shown beside its field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+/// One value a form cannot take, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field_id: String,
+    pub code: ErrorCode,
 }
 
 impl AppError {
@@ -206,6 +236,15 @@ impl AppError {
         AppError {
             code,
             message: code.key().text(lang).to_string(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Some values of a form cannot be taken: each problem goes beside its field.
+    pub fn values(fields: Vec<FieldError>) -> Self {
+        AppError {
+            fields,
+            ..Self::new(ErrorCode::InvalidValues)
         }
     }
 

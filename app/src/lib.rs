@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod maintenance;
 pub mod orders;
+pub mod runtime;
 pub mod session;
 pub mod shell;
 pub mod time;

@@ -12,6 +12,7 @@ use crate::audit::pages::AuditPage;
 use crate::distribution::pages::{DistributePage, LinkRoutePage};
 use crate::i18n::{t, use_lang, LangCtx, K};
 use crate::orders::pages::{OrderDetailPage, OrdersPage};
+use crate::runtime::pages::{MessagesPage, RecordPage, TodoPage, UseAppPage};
 use crate::session::{use_session, SessionCtx};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -51,6 +52,10 @@ lazy_page!(OrderDetailRoute, OrderDetailPage);
 lazy_page!(AuditRoute, AuditPage);
 lazy_page!(InvitationRoute, InvitationPage);
 lazy_page!(VerifyEmailRoute, VerifyEmailPage);
+lazy_page!(UseAppRoute, UseAppPage);
+lazy_page!(RecordRoute, RecordPage);
+lazy_page!(TodoRoute, TodoPage);
+lazy_page!(MessagesRoute, MessagesPage);
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -173,6 +178,10 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/invitations/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/use/:id") view={Lazy::<UseAppRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/records/:id") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/todo") view={Lazy::<TodoRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </main>
     }
@@ -251,6 +260,8 @@ fn UserNav(me: Me) -> impl IntoView {
     let is_operator = me.is_operator;
     let maintaining = me.maintenance.is_some();
     let is_isv = !maintaining && me.current.as_ref().is_some_and(|o| o.cert.may_distribute());
+    let works_here = !maintaining && me.current.is_some();
+    let counts = me.counts;
     let switcher = (!orgs.is_empty() && !maintaining).then(|| {
         view! {
             <ActionForm action=session.switch_org attr:class="org-switch">
@@ -277,6 +288,20 @@ fn UserNav(me: Me) -> impl IntoView {
     view! {
         <nav class="nav">
             <A href="/">{t(K::Workbench)}</A>
+            {works_here.then(|| view! {
+                <A href="/todo" attr:data-testid="todo-link">
+                    {t(K::Todo)}
+                    {(counts.todo > 0).then(|| view! {
+                        " " <span class="badge" data-testid="todo-count" title=t(K::TodoCount)>{counts.todo}</span>
+                    })}
+                </A>
+                <A href="/messages" attr:data-testid="messages-link">
+                    {t(K::InboxMessages)}
+                    {(counts.unread > 0).then(|| view! {
+                        " " <span class="badge" data-testid="unread-count" title=t(K::UnreadCount)>{counts.unread}</span>
+                    })}
+                </A>
+            })}
             <Show when=move || is_admin>
                 <A href="/members">{t(K::Members)}</A>
             </Show>

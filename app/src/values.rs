@@ -72,6 +72,10 @@ typed_id! {
     ServiceId;
     /// A maintenance session.
     MaintenanceId;
+    /// A record: one submission of an app's form.
+    RecordId;
+    /// An in-app message to one user.
+    MessageId;
     /// The stored hash of a sign-in session's token (never the token).
     SessionId;
 }

@@ -53,6 +53,11 @@ crate::api!(
             }
             _ => Vec::new(),
         };
+        // Nobody's to-do or messages show to a maintaining ISV user.
+        let counts = match (&ctx.maintenance, ctx.org.as_ref()) {
+            (None, Some(m)) => crate::runtime::queries::counts(db, &ctx.user_id, &m.org_id.0).await?,
+            _ => Default::default(),
+        };
         Ok(Some(Me {
             user_id: ctx.user_id,
             email: ctx.email,
@@ -66,6 +71,7 @@ crate::api!(
             maintenance: ctx.maintenance,
             maintenance_ended: ctx.maintenance_ended,
             being_maintained,
+            counts,
         }))
     }
 );

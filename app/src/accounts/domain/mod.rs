@@ -251,6 +251,8 @@ pub struct Me {
     pub maintenance_ended: Option<crate::maintenance::domain::EndReason>,
     /// Service providers maintaining apps of the current organization (for its admins).
     pub being_maintained: Vec<crate::maintenance::domain::ActiveView>,
+    /// Decisions waiting and unread messages in the current organization.
+    pub counts: crate::runtime::domain::Counts,
 }
 
 impl Me {

@@ -154,6 +154,7 @@ fn AppCardView(
 ) -> impl IntoView {
     let lang = use_lang();
     let href = format!("/apps/{}", app.id);
+    let use_href = format!("/use/{}", app.id);
     let origin = if app.origin == "installed" {
         K::OriginInstalled
     } else {
@@ -183,6 +184,7 @@ fn AppCardView(
                     </span>
                 </span>
             </a>
+            <a href=use_href class="button secondary" data-testid="use-app">{t(K::UseApp)}</a>
             // The card menu (▾): its entries depend on what the user may do.
             <details class="menu">
                 <summary aria-label=t(K::MoreActions) data-testid="app-menu">"▾"</summary>

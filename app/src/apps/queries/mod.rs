@@ -94,7 +94,17 @@ pub async fn org_users(conn: &mut sqlx::AnyConnection, org_id: &str) -> AppResul
 
 pub async fn detail(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<AppDetail> {
     let mut conn = db.pool.acquire().await?;
-    let access = access::resolve(&mut conn, ctx, app_id).await?;
+    detail_in(&mut conn, ctx, app_id).await
+}
+
+/// The app as `detail` reads it, inside `conn` (a submission reads the form
+/// it checks values against in its own transaction).
+pub async fn detail_in(
+    conn: &mut sqlx::AnyConnection,
+    ctx: &Ctx,
+    app_id: &AppId,
+) -> AppResult<AppDetail> {
+    let access = access::resolve(conn, ctx, app_id).await?;
     let (name, icon, description, origin, version, updated_at): (
         String,
         String,
@@ -108,7 +118,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<AppDetail> 
     .bind(app_id)
     .fetch_one(&mut *conn)
     .await?;
-    let mut users = org_users(&mut conn, &access.org_id).await?;
+    let mut users = org_users(conn, &access.org_id).await?;
     // In maintenance the ISV sees the customer's people by name only.
     if ctx.maintenance.is_some() {
         for u in &mut users {

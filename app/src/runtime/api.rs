@@ -1,0 +1,48 @@
+//! Using an app, at `/api/runtime/...`: for people working in their own
+//! organization (a maintaining ISV user sees definitions, never records).
+
+use super::domain::{MessageView, RawValues, RecordDetail, RecordPage, TodoItem};
+use crate::values::{AppId, FormId, MessageId, RecordId};
+
+#[cfg(feature = "ssr")]
+use super::queries;
+
+crate::api!(
+/// Submits a form: `values[<field id>]`, and `values[<field id>~<n>]`
+/// for each ticked option of a multiple choice.
+submit_record at "runtime/submit" for member
+(app_id: AppId, form_id: FormId, values: Option<RawValues>) -> RecordId, |c| {
+    let values = values.unwrap_or_default();
+    if values.len() > 2 * crate::apps::domain::limits::FIELDS * crate::apps::domain::limits::OPTIONS {
+        return Err(crate::error::AppError::new(crate::error::ErrorCode::TooLarge));
+    }
+    queries::submit(&c.s.db, &c.ctx, &app_id, &form_id, &values, c.now).await
+});
+
+crate::api!(
+    /// One page of a form's records, newest first.
+    list_records at "runtime/records" for member
+    (app_id: AppId, form_id: FormId, q: String, status: String, after: Option<String>) -> RecordPage,
+    |c| queries::list(&c.s.db, &c.ctx, &app_id, &form_id, &q, &status, after.as_deref()).await);
+
+crate::api!(get_record at "runtime/record" for member (record_id: RecordId) -> RecordDetail, |c|
+    queries::detail(&c.s.db, &c.ctx, &record_id).await);
+
+crate::api!(
+/// Approves or rejects the step of a record waiting for the caller.
+decide at "runtime/decide" for member
+(record_id: RecordId, decision: String, comment: Option<String>) -> (), |c| {
+    let decision = super::domain::Decision::parse(&decision)?;
+    queries::decide(&c.s.db, &c.ctx, &record_id, decision, comment.as_deref().unwrap_or(""), c.now).await
+});
+
+crate::api!(list_todo at "runtime/todo" for member () -> Vec<TodoItem>, |c|
+    queries::todo(&c.s.db, &c.ctx).await);
+
+crate::api!(list_messages at "runtime/messages" for member () -> Vec<MessageView>, |c|
+    queries::messages(&c.s.db, &c.ctx).await);
+
+crate::api!(
+    /// Marks a message read; without `message_id`, all of them.
+    read_messages at "runtime/read" for member (message_id: Option<MessageId>) -> (), |c|
+    queries::mark_read(&c.s.db, &c.ctx, message_id.as_ref().filter(|m| !m.is_empty()), c.now).await);

@@ -1,0 +1,98 @@
+//! Who may read and decide records, and when a form may be submitted. Pure
+//! rules: `queries` gathers the facts.
+
+use super::domain::Step;
+use crate::apps::domain::{FormKind, FormView};
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// Admins of the organization and app admins of the app see every record
+/// of it; everyone else sees the records they submitted or must approve.
+pub fn sees_all(can_edit_app: bool) -> bool {
+    can_edit_app
+}
+
+pub fn may_read(sees_all: bool, is_reader: bool) -> bool {
+    sees_all || is_reader
+}
+
+/// The approval steps a submission of `form` starts with: none for a plain
+/// form; refused while the process still needs setting up (no step, a step
+/// without approvers, or an installed copy not yet reconfigured), so nothing
+/// is half-started.
+pub fn steps_to_start(form: &FormView) -> AppResult<Vec<Step>> {
+    if form.kind != FormKind::Process {
+        return Ok(Vec::new());
+    }
+    if form.process_needs_config
+        || form.steps.is_empty()
+        || form.steps.iter().any(|s| s.approvers.is_empty())
+    {
+        return Err(AppError::new(ErrorCode::ProcessNotSetUp));
+    }
+    Ok(form
+        .steps
+        .iter()
+        .map(|s| Step {
+            name: s.name.clone(),
+            approvers: s.approvers.iter().map(|u| u.id.clone()).collect(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apps::domain::{StepView, UserRef};
+
+    fn form(kind: FormKind, steps: &[usize], needs: bool) -> FormView {
+        FormView {
+            id: "f".into(),
+            name: "F".into(),
+            kind,
+            fields: Vec::new(),
+            steps: steps
+                .iter()
+                .enumerate()
+                .map(|(i, n)| StepView {
+                    id: format!("s{i}").into(),
+                    name: format!("S{i}"),
+                    approvers: (0..*n)
+                        .map(|a| UserRef {
+                            id: format!("u{a}").into(),
+                            name: String::new(),
+                            email: String::new(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            process_needs_config: needs,
+        }
+    }
+
+    #[test]
+    fn a_process_starts_only_when_every_step_has_an_approver() {
+        assert!(steps_to_start(&form(FormKind::Plain, &[], false))
+            .unwrap()
+            .is_empty());
+        let steps = steps_to_start(&form(FormKind::Process, &[1, 2], false)).unwrap();
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[1].approvers.len(), 2);
+        for bad in [
+            form(FormKind::Process, &[], false),
+            form(FormKind::Process, &[1, 0], false),
+            form(FormKind::Process, &[1], true),
+        ] {
+            assert_eq!(
+                steps_to_start(&bad).unwrap_err().code,
+                ErrorCode::ProcessNotSetUp
+            );
+        }
+    }
+
+    #[test]
+    fn admins_see_everything_others_what_concerns_them() {
+        assert!(may_read(sees_all(true), false));
+        assert!(may_read(sees_all(false), true));
+        assert!(!may_read(sees_all(false), false));
+    }
+}
