@@ -101,6 +101,20 @@ const ROWS: &[(&str, &str)] = &[
     ),
     ("/api/distribution/revoke_link", "link_id={link}"),
     ("/api/orders/get", "order_id={order}"),
+    (
+        "/api/runtime/submit",
+        "app_id={app}&form_id={form}&values[x]=y",
+    ),
+    (
+        "/api/runtime/records",
+        "app_id={app}&form_id={form}&q=&status=",
+    ),
+    ("/api/runtime/record", "record_id={record}"),
+    (
+        "/api/runtime/decide",
+        "record_id={record}&decision=approve&comment=",
+    ),
+    ("/api/runtime/read", "message_id={message}"),
     ("/api/maintenance/start", "order_id={order}"),
     ("/api/change_role", "user_id={member}&role=admin"),
     ("/api/remove_member", "user_id={member}"),
@@ -170,8 +184,11 @@ fn sides(w: &World) -> [Side; 4] {
             ("order", "order"),
             ("member", "newdev"),
             ("org", "acme"),
+            ("record", "record"),
+            ("message", "message"),
         ]),
         secrets: vec![
+            "世界客户".into(),
             "crm.acme.example".into(),
             w.id("order_no").into(),
             "Acme Software".into(),
@@ -190,8 +207,11 @@ fn sides(w: &World) -> [Side; 4] {
             ("order", "plain_order"),
             ("member", "plain_newdev"),
             ("org", "plain"),
+            ("record", "plain_record"),
+            ("message", "plain_message"),
         ]),
         secrets: vec![
+            "Plain customer".into(),
             "crm.plain.example".into(),
             w.id("plain_order_no").into(),
             "Plain Studio".into(),
@@ -305,6 +325,8 @@ fn ids_of_another_tenant_are_never_found_never_shown_never_changed() {
             "/api/orders/list",
             "/api/audit/list",
             "/api/list_members",
+            "/api/runtime/todo",
+            "/api/runtime/messages",
         ] {
             let form = match path {
                 "/api/orders/list" => "q=&access=",

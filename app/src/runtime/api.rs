@@ -8,7 +8,7 @@ use crate::values::{AppId, FormId, MessageId, RecordId};
 use super::queries;
 
 crate::api!(
-/// Submits a form: `values[<field id>]`, and `values[<field id>~<n>]`
+/// Submits a form: `values[f<field id>]`, and `values[f<field id>~<n>]`
 /// for each ticked option of a multiple choice.
 submit_record at "runtime/submit" for member
 (app_id: AppId, form_id: FormId, values: Option<RawValues>) -> RecordId, |c| {

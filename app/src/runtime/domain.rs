@@ -73,19 +73,29 @@ pub struct EnteredValue {
     pub value: Value,
 }
 
-/// What the submit form sends: `values[<field id>]` for one value, and
-/// `values[<field id>~<n>]` for each ticked option of a multiple choice.
+/// What the submit form sends: `values[f<field id>]` for one value, and
+/// `values[f<field id>~<n>]` for each ticked option of a multiple choice.
+/// (The `f` keeps a key from starting with a digit, which the form decoder
+/// would read as a list index.)
 pub type RawValues = BTreeMap<String, String>;
+
+/// The key of a field's value in [`RawValues`]; `option` for the n-th
+/// checkbox of a multiple choice.
+pub fn value_key(field: &FieldId, option: Option<usize>) -> String {
+    match option {
+        Some(n) => format!("f{field}~{n}"),
+        None => format!("f{field}"),
+    }
+}
 
 /// The raw inputs for one field.
 fn inputs<'a>(raw: &'a RawValues, field: &FieldId) -> Vec<&'a str> {
-    let id = field.as_str();
+    let key = value_key(field, None);
     raw.iter()
         .filter(|(k, _)| {
-            k.as_str() == id
-                || k.strip_prefix(id)
-                    .and_then(|rest| rest.strip_prefix('~'))
-                    .is_some()
+            k.as_str() == key
+                || k.strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.starts_with('~'))
         })
         .map(|(_, v)| v.trim())
         .filter(|v| !v.is_empty())

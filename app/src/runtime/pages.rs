@@ -177,7 +177,7 @@ fn FieldInput(
     submit: ServerAction<SubmitRecord>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let name = format!("values[{}]", f.id);
+    let name = format!("values[{}]", value_key(&f.id, None));
     let input_id = format!("v-{}", f.id);
     let error_id = format!("e-{}", f.id);
     let error = field_error(submit, f.id.to_string());
@@ -232,7 +232,7 @@ fn FieldInput(
                 .map(|(n, o)| {
                     view! {
                         <label class="check">
-                            <input type="checkbox" name=format!("values[{}~{n}]", f.id) value=o.clone() />
+                            <input type="checkbox" name=format!("values[{}]", value_key(&f.id, Some(n))) value=o.clone() />
                             {o.clone()}
                         </label>
                     }

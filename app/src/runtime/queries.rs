@@ -395,6 +395,16 @@ pub async fn list(
     };
     let mut conn = db.pool.acquire().await?;
     let all = sees_all(&mut conn, ctx, app_id).await?;
+    // A form of another app is "not found", like every id that is not ours.
+    let (forms,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM forms WHERE id = $1 AND app_id = $2")
+            .bind(form_id)
+            .bind(app_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if forms == 0 {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
     // Both read the same columns; the member's list walks its readers index.
     let sql = if all {
         "SELECT r.id, r.submitted_at, r.status, r.values_json, COALESCE(u.display_name, '') \

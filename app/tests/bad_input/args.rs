@@ -73,7 +73,10 @@ pub(crate) fn baseline(w: &World, c: Caller, field: &str) -> String {
         "providers_only" => "false",
         "access" => "all",
         "note" => "备注",
-        "max_purchases" | "bound_org" | "q" | "after" => "",
+        "record_id" => w.id("record"),
+        "message_id" => w.id("message"),
+        "decision" => "approve",
+        "max_purchases" | "bound_org" | "q" | "after" | "status" | "comment" | "values" => "",
         _ => "fuzz",
     };
     v.to_string()

@@ -14,6 +14,7 @@ mod routes;
 mod rows_accounts;
 mod rows_apps;
 mod rows_pages;
+mod rows_runtime;
 mod rows_sales;
 mod signed_out;
 
@@ -65,6 +66,7 @@ fn matrix() -> Vec<Row> {
         rows_apps::rows(),
         rows_sales::rows(),
         rows_pages::rows(),
+        rows_runtime::rows(),
     ]
     .into_iter()
     .flatten()

@@ -29,7 +29,7 @@ async fn every_registered_route_is_in_the_matrix() {
                 .split('/')
                 .map(|seg| match seg {
                     "{app}" => "{id}",
-                    "{order}" => "{id}",
+                    "{order}" | "{record}" => "{id}",
                     "{token}" | "{invitation_token}" => "{token}",
                     s => s,
                 })

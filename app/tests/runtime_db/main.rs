@@ -9,7 +9,7 @@ mod common;
 use app::apps::domain::Recipient;
 use app::apps::queries::edits::{self, FieldInput};
 use app::error::ErrorCode;
-use app::runtime::domain::{Decision, RawValues, RecordStatus};
+use app::runtime::domain::{value_key, Decision, RawValues, RecordStatus};
 use app::runtime::queries as rt;
 use app::session::Ctx;
 use app::values::{FieldId, FormId, RecordId, StepId};
@@ -73,7 +73,7 @@ async fn process(c: &Cast) -> Form {
 fn values(f: &Form, pairs: &[(usize, &str)]) -> RawValues {
     pairs
         .iter()
-        .map(|(i, v)| (f.fields[*i].to_string(), v.to_string()))
+        .map(|(i, v)| (value_key(&f.fields[*i], None), v.to_string()))
         .collect()
 }
 
@@ -116,9 +116,9 @@ async fn a_plain_form_stores_checked_values_and_refuses_bad_ones_beside_their_fi
             (5, ""),
         ],
     );
-    raw.insert(format!("{}~0", f.fields[4]), "丙".into());
-    raw.insert(format!("{}~1", f.fields[4]), "甲".into());
-    raw.insert(f.fields[5].to_string(), c.isv_member.user_id.to_string());
+    raw.insert(value_key(&f.fields[4], Some(0)), "丙".into());
+    raw.insert(value_key(&f.fields[4], Some(1)), "甲".into());
+    raw.insert(value_key(&f.fields[5], None), c.isv_member.user_id.to_string());
     let id = rt::submit(&c.t.db, &c.isv_member, &c.app, &f.id, &raw, T0)
         .await
         .unwrap();

@@ -11,10 +11,11 @@ fn field(id: &str, t: FieldType, required: bool, options: &[&str]) -> FieldView 
     }
 }
 
+/// Raw values by field id (`"c~0"`: the first checkbox of field `c`).
 fn raw(pairs: &[(&str, &str)]) -> RawValues {
     pairs
         .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|(k, v)| (format!("f{k}"), v.to_string()))
         .collect()
 }
 

@@ -321,6 +321,58 @@ pub async fn world() -> World {
         .await,
     );
 
+    // Using the apps: Acme's member submits the visit request (its first
+    // step waits for Acme's admin, who gets a message); Plain's admin does
+    // the same in its look-alike app.
+    for (key, label) in [("field_date", "拜访日期"), ("field_purpose", "拜访目的")] {
+        let id =
+            s.t.one(
+                &format!("SELECT id FROM fields WHERE form_id = $1 AND label = '{label}'"),
+                &ids["form"],
+            )
+            .await;
+        ids.insert(key.into(), id);
+    }
+    let newdev = s.session("newdev@acme.example").await;
+    let record = ok(s
+        .call(
+            "/api/runtime/submit",
+            &format!(
+                "app_id={}&form_id={}&values[f{}]=%E4%B8%96%E7%95%8C%E5%AE%A2%E6%88%B7&values[f{}]=2027-01-15&values[f{}]=%E5%95%86%E5%8A%A1%E6%B4%BD%E8%B0%88",
+                ids["app"], ids["form"], ids["field"], ids["field_date"], ids["field_purpose"]
+            ),
+            Some(&newdev),
+            &[],
+        )
+        .await);
+    ids.insert("record".into(), record.as_str().unwrap().into());
+    ids.insert(
+        "message".into(),
+        s.t.one("SELECT id FROM messages WHERE user_id = $1", &ids["isv_admin"])
+            .await,
+    );
+    add(
+        "/api/apps/add_approver",
+        format!("app_id={papp}&step_id={}&user_id={}", ids["plain_step"], s.t.user_id("admin@plain.example").await),
+    )
+    .await;
+    add(
+        "/api/apps/add_recipient",
+        format!("app_id={papp}&template_id={}&recipient=submitter", ids["plain_template"]),
+    )
+    .await;
+    let precord = add(
+        "/api/runtime/submit",
+        format!("app_id={papp}&form_id={}&values[f{}]=Plain+customer", ids["plain_form"], ids["plain_field"]),
+    )
+    .await;
+    ids.insert("plain_record".into(), precord.as_str().unwrap().into());
+    ids.insert(
+        "plain_message".into(),
+        s.t.one("SELECT id FROM messages WHERE record_id = $1", &ids["plain_record"])
+            .await,
+    );
+
     // A pending invitation of the customer's.
     let north_admin = s.session("admin@north.example").await;
     ok(s.call(

@@ -1,0 +1,36 @@
+//! Rows: using an app (records, approvals, messages). A maintaining ISV
+//! user sees the definition, never the customer's records.
+
+use super::{page, post, Row};
+use crate::callers::{ACME_USERS, IN_AN_ORG};
+use crate::common::world::Caller::*;
+
+/// A complete visit request: its required customer, date and purpose.
+const VISIT: &str = "app_id={app}&form_id={form}&values[f{field}]=Visit&values[f{field_date}]=2027-02-01&values[f{field_purpose}]=%E5%95%86%E5%8A%A1%E6%B4%BD%E8%B0%88";
+
+pub(super) fn rows() -> Vec<Row> {
+    vec![
+        post("/api/runtime/submit", VISIT, ACME_USERS),
+        // The member submitted it and the app's admins see everything.
+        post(
+            "/api/runtime/records",
+            "app_id={app}&form_id={form}&q=&status=",
+            ACME_USERS,
+        )
+        .seeing("{record}", ACME_USERS),
+        post("/api/runtime/record", "record_id={record}", ACME_USERS),
+        // Its first step waits for Acme's admin alone.
+        post(
+            "/api/runtime/decide",
+            "record_id={record}&decision=approve&comment=ok",
+            &[IsvAdmin],
+        ),
+        post("/api/runtime/todo", "", IN_AN_ORG).seeing("{record}", &[IsvAdmin]),
+        post("/api/runtime/messages", "", IN_AN_ORG).seeing("{message}", &[IsvAdmin]),
+        post("/api/runtime/read", "message_id={message}", &[IsvAdmin]),
+        page("/use/{app}", Some(("{form}", ACME_USERS))),
+        page("/records/{record}", Some(("世界客户", ACME_USERS))),
+        page("/todo", Some(("{record}", &[IsvAdmin]))),
+        page("/messages", Some(("{message}", &[IsvAdmin]))),
+    ]
+}
