@@ -67,11 +67,14 @@ fn UseApp(
     let query = use_query_map();
     view! {
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                // The chosen form lives in the address (tracked here, outside
+                // the suspended part, so choosing another re-renders).
+                let chosen = query.read().get("form");
+                Suspend::new(async move {
                 match app.await {
                     Err(e) => error_note(move || Some(e.clone())).into_any(),
                     Ok(app) => {
-                        let chosen = query.read_untracked().get("form");
                         let form = chosen.and_then(|id| app.forms.iter().find(|f| f.id.as_str() == id).cloned());
                         view! {
                             <section class="card" data-testid="use-app">
@@ -89,7 +92,7 @@ fn UseApp(
                         .into_any()
                     }
                 }
-            })}
+            })}}
         </Transition>
     }
 }
@@ -535,7 +538,7 @@ fn Messages(list: Loaded<Vec<MessageView>>, read: ServerAction<ReadMessages>) ->
                                             {(!m.read).then(|| view! { <span class="badge">{t(K::Unread)}</span> " " })}
                                             <span class="message-body">{m.body.clone()}</span>
                                         </p>
-                                        <p class="muted small row">
+                                        <div class="muted small row">
                                             {m.app_name.clone()} " · " {crate::time::show(m.created_at)} " · "
                                             <a href=format!("/records/{}", m.record_id)>{t(K::OpenRecord)}</a>
                                             {(!m.read).then(|| view! {
@@ -544,7 +547,7 @@ fn Messages(list: Loaded<Vec<MessageView>>, read: ServerAction<ReadMessages>) ->
                                                     <button type="submit" class="link">{t(K::MarkRead)}</button>
                                                 </ActionForm>
                                             })}
-                                        </p>
+                                        </div>
                                     </li>
                                 }).collect_view()}
                             </ul>

@@ -118,7 +118,10 @@ async fn a_plain_form_stores_checked_values_and_refuses_bad_ones_beside_their_fi
     );
     raw.insert(value_key(&f.fields[4], Some(0)), "丙".into());
     raw.insert(value_key(&f.fields[4], Some(1)), "甲".into());
-    raw.insert(value_key(&f.fields[5], None), c.isv_member.user_id.to_string());
+    raw.insert(
+        value_key(&f.fields[5], None),
+        c.isv_member.user_id.to_string(),
+    );
     let id = rt::submit(&c.t.db, &c.isv_member, &c.app, &f.id, &raw, T0)
         .await
         .unwrap();

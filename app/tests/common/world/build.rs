@@ -348,29 +348,45 @@ pub async fn world() -> World {
     ids.insert("record".into(), record.as_str().unwrap().into());
     ids.insert(
         "message".into(),
-        s.t.one("SELECT id FROM messages WHERE user_id = $1", &ids["isv_admin"])
-            .await,
+        s.t.one(
+            "SELECT id FROM messages WHERE user_id = $1",
+            &ids["isv_admin"],
+        )
+        .await,
     );
     add(
         "/api/apps/add_approver",
-        format!("app_id={papp}&step_id={}&user_id={}", ids["plain_step"], s.t.user_id("admin@plain.example").await),
+        format!(
+            "app_id={papp}&step_id={}&user_id={}",
+            ids["plain_step"],
+            s.t.user_id("admin@plain.example").await
+        ),
     )
     .await;
     add(
         "/api/apps/add_recipient",
-        format!("app_id={papp}&template_id={}&recipient=submitter", ids["plain_template"]),
+        format!(
+            "app_id={papp}&template_id={}&recipient=submitter",
+            ids["plain_template"]
+        ),
     )
     .await;
     let precord = add(
         "/api/runtime/submit",
-        format!("app_id={papp}&form_id={}&values[f{}]=Plain+customer", ids["plain_form"], ids["plain_field"]),
+        format!(
+            "app_id={papp}&form_id={}&values[f{}]=Plain+customer",
+            ids["plain_form"], ids["plain_field"]
+        ),
     )
     .await;
     ids.insert("plain_record".into(), precord.as_str().unwrap().into());
     ids.insert(
         "plain_message".into(),
-        s.t.one("SELECT id FROM messages WHERE record_id = $1", &ids["plain_record"])
-            .await,
+        s.t.one(
+            "SELECT id FROM messages WHERE record_id = $1",
+            &ids["plain_record"],
+        )
+        .await,
     );
 
     // A pending invitation of the customer's.
