@@ -5,7 +5,7 @@ import { test, expect, goto, signIn, newContext, createLink, unique } from './fi
 // Every screen, as axe-core (WCAG 2.1 AA) judges it: no serious or critical
 // finding, in both languages, on a desktop and on a 375 px phone.
 
-// Each test signs in four users, buys an app and sweeps fourteen screens.
+// Each test signs in four users, buys an app and sweeps nineteen screens.
 test.describe.configure({ timeout: 150_000 });
 
 async function findings(page: Page): Promise<string[]> {
@@ -53,6 +53,23 @@ for (const locale of ['zh-CN', 'en']) for (const width of [1280, 375]) {
     }, unique('A11y app'));
     const link: string = (await createLink(isv, ownApp)).body.path;
     await check(isv, ['/', `/apps/${appId}`, `/apps/${appId}/distribute`, '/orders', '/members', '/account', '/audit', '/orgs/new']);
+
+    // Using an app: its forms, one to fill in with its records, a record,
+    // To do and Messages.
+    const using = await isv.evaluate(async () => {
+      const post = async (path: string, body: string) =>
+        (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).json();
+      const apps = await post('/api/apps/list', '');
+      const app = apps.find((a: any) => a.name === '客户拜访管理 Customer visits');
+      const detail = await post('/api/apps/get', `app_id=${app.id}`);
+      const log = detail.forms.find((f: any) => f.kind === 'plain');
+      const record = await post(
+        '/api/runtime/submit',
+        `app_id=${app.id}&form_id=${log.id}&values[f${log.fields[0].id}]=A11y`,
+      );
+      return { app: app.id, form: detail.forms[0].id, record };
+    });
+    await check(isv, [`/use/${using.app}`, `/use/${using.app}?form=${using.form}`, `/records/${using.record}`, '/todo', '/messages']);
 
     // The customer: the link page, then the copy it buys.
     const [custCtx, cust, custErrors] = await newContext(browser, locale);
