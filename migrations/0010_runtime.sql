@@ -67,3 +67,39 @@ CREATE TABLE messages (
     read_at    BIGINT
 );
 CREATE INDEX messages_user ON messages(user_id, org_id, created_at);
+
+-- When a third-party service is called: on which form's which event.
+CREATE TABLE service_calls (
+    service_id    TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    form_id       TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+    trigger_event TEXT NOT NULL,
+    PRIMARY KEY (service_id, form_id, trigger_event)
+);
+CREATE INDEX service_calls_form ON service_calls(form_id, trigger_event);
+
+-- The outbox: one row per call to make, written in the transaction of the
+-- record's event and sent by a worker (never in the user's request). A
+-- worker claims a row with a lease, so one call goes out once even with
+-- several server instances. A service still needing setup holds its rows.
+CREATE TABLE deliveries (
+    id              TEXT PRIMARY KEY,
+    org_id          TEXT NOT NULL,
+    app_id          TEXT NOT NULL,
+    service_id      TEXT NOT NULL,
+    record_id       TEXT NOT NULL,
+    event           TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    -- pending | sent | failed (gave up after its retry window)
+    status          TEXT NOT NULL,
+    attempts        BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    -- Retries stop after this (24 hours from the event or a manual retry).
+    retry_until     BIGINT NOT NULL,
+    lease_until     BIGINT NOT NULL DEFAULT 0,
+    last_code       BIGINT,
+    last_error      TEXT NOT NULL DEFAULT '',
+    created_at      BIGINT NOT NULL,
+    sent_at         BIGINT
+);
+CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+CREATE INDEX deliveries_service ON deliveries(service_id, created_at);

@@ -110,6 +110,7 @@ pub fn app_snapshot(i: usize, admin: &str) -> AppSnapshot {
             .map(|s| ServiceSnap {
                 name: format!("服务 {s}"),
                 endpoint: format!("https://svc{s}.bench.example/hook"),
+                calls: Vec::new(),
             })
             .collect(),
     }

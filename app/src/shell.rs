@@ -12,7 +12,7 @@ use crate::audit::pages::AuditPage;
 use crate::distribution::pages::{DistributePage, LinkRoutePage};
 use crate::i18n::{t, use_lang, LangCtx, K};
 use crate::orders::pages::{OrderDetailPage, OrdersPage};
-use crate::runtime::pages::{MessagesPage, RecordPage, TodoPage, UseAppPage};
+use crate::runtime::pages::{DeliveriesPage, MessagesPage, RecordPage, TodoPage, UseAppPage};
 use crate::session::{use_session, SessionCtx};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -56,6 +56,7 @@ lazy_page!(UseAppRoute, UseAppPage);
 lazy_page!(RecordRoute, RecordPage);
 lazy_page!(TodoRoute, TodoPage);
 lazy_page!(MessagesRoute, MessagesPage);
+lazy_page!(DeliveriesRoute, DeliveriesPage);
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -182,6 +183,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/records/:id") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/todo") view={Lazy::<TodoRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/apps/:id/deliveries") view={Lazy::<DeliveriesRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </main>
     }

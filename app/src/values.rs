@@ -76,6 +76,8 @@ typed_id! {
     RecordId;
     /// An in-app message to one user.
     MessageId;
+    /// One call to a third-party service (the outbox).
+    DeliveryId;
     /// The stored hash of a sign-in session's token (never the token).
     SessionId;
 }

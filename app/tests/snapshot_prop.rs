@@ -77,8 +77,21 @@ fn snapshot_with(admins: Vec<String>) -> impl Strategy<Value = AppSnapshot> {
                     recipients,
                     message,
                 });
-            let service = (text(), "https://[a-z]{1,10}\\.example/[a-z0-9]{0,8}")
-                .prop_map(|(name, endpoint)| ServiceSnap { name, endpoint });
+            let calls = prop::collection::btree_set((0..n, 0..Trigger::ALL.len()), 0..4);
+            let service = (text(), "https://[a-z]{1,10}\\.example/[a-z0-9]{0,8}", calls).prop_map(
+                |(name, endpoint, calls)| {
+                    let mut calls: Vec<(usize, Trigger)> = calls
+                        .into_iter()
+                        .map(|(f, t)| (f, Trigger::ALL[t]))
+                        .collect();
+                    calls.sort_by_key(|(f, t)| (*f, t.as_str()));
+                    ServiceSnap {
+                        name,
+                        endpoint,
+                        calls,
+                    }
+                },
+            );
             (
                 Just((name, icon, description, admins, forms)),
                 prop::collection::vec(template, 0..4),

@@ -115,6 +115,16 @@ const ROWS: &[(&str, &str)] = &[
         "record_id={record}&decision=approve&comment=",
     ),
     ("/api/runtime/read", "message_id={message}"),
+    (
+        "/api/apps/add_service_call",
+        "app_id={app}&service_id={service}&form_id={form}&trigger=rejected",
+    ),
+    (
+        "/api/apps/remove_service_call",
+        "app_id={app}&service_id={service}&form_id={form}&trigger=submitted",
+    ),
+    ("/api/runtime/deliveries", "app_id={app}"),
+    ("/api/runtime/retry", "app_id={app}&delivery_id={delivery}"),
     ("/api/maintenance/start", "order_id={order}"),
     ("/api/change_role", "user_id={member}&role=admin"),
     ("/api/remove_member", "user_id={member}"),
@@ -186,6 +196,7 @@ fn sides(w: &World) -> [Side; 4] {
             ("org", "acme"),
             ("record", "record"),
             ("message", "message"),
+            ("delivery", "delivery"),
         ]),
         secrets: vec![
             "世界客户".into(),
@@ -209,6 +220,7 @@ fn sides(w: &World) -> [Side; 4] {
             ("org", "plain"),
             ("record", "plain_record"),
             ("message", "plain_message"),
+            ("delivery", "plain_delivery"),
         ]),
         secrets: vec![
             "Plain customer".into(),

@@ -137,6 +137,8 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         links: Default::default(),
     };
     app::distribution::cache::LinkCache::spawn_flusher(&state.links, state.db.clone());
+    // Calls to third-party services leave from here, never from a request.
+    app::runtime::outbox::Worker::from_env(state.db.clone(), state.clock.clone()).spawn();
     let links = state.links.clone();
 
     let db = state.db.clone();

@@ -141,3 +141,15 @@ crate::api!(
 
 crate::api!(delete_service at "apps/delete_service" for app_editor (app_id: AppId, service_id: ServiceId) -> (), |c|
     edits::delete_service(&c.s.db, &c.ctx, &app_id, &service_id, c.now).await);
+
+crate::api!(
+/// Calls the service on a form's event (`submitted`, `approved`, `rejected`).
+add_service_call at "apps/add_service_call" for app_editor (app_id: AppId, service_id: ServiceId, form_id: FormId, trigger: String) -> (), |c| {
+    let trigger = super::domain::Trigger::parse(&trigger)?;
+    edits::set_service_call(&c.s.db, &c.ctx, &app_id, &service_id, &form_id, trigger, true, c.now).await
+});
+
+crate::api!(remove_service_call at "apps/remove_service_call" for app_editor (app_id: AppId, service_id: ServiceId, form_id: FormId, trigger: String) -> (), |c| {
+    let trigger = super::domain::Trigger::parse(&trigger)?;
+    edits::set_service_call(&c.s.db, &c.ctx, &app_id, &service_id, &form_id, trigger, false, c.now).await
+});

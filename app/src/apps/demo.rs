@@ -64,7 +64,12 @@ pub fn customer_visits(admin: &str, dev: &str) -> AppSnapshot {
                 message: "你对 {{客户名称}} 的拜访申请已通过。".into(),
             },
         ],
-        services: vec![ServiceSnap { name: "CRM 同步 CRM sync".into(), endpoint: "https://crm.acme.example/api/v2/visits".into() }],
+        services: vec![ServiceSnap {
+            name: "CRM 同步 CRM sync".into(),
+            endpoint: "https://crm.acme.example/api/v2/visits".into(),
+            // Approved visits go to the CRM (held until a credential is set).
+            calls: vec![(0, Trigger::Approved)],
+        }],
     }
 }
 
@@ -91,7 +96,11 @@ pub fn equipment_repair(admin: &str, dev: &str) -> AppSnapshot {
             recipients: vec![Recipient::Submitter],
             message: "设备 {{设备编号}} 的报修被退回，请补充信息。".into(),
         }],
-        services: vec![ServiceSnap { name: "工单系统 Ticketing".into(), endpoint: "https://tickets.acme.example/hooks/repair".into() }],
+        services: vec![ServiceSnap {
+            name: "工单系统 Ticketing".into(),
+            endpoint: "https://tickets.acme.example/hooks/repair".into(),
+            calls: vec![(0, Trigger::Submitted)],
+        }],
     }
 }
 

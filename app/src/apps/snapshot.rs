@@ -56,6 +56,10 @@ pub struct TemplateSnap {
 pub struct ServiceSnap {
     pub name: String,
     pub endpoint: String,
+    /// The form events it is called on: (index into `forms`, event).
+    /// Snapshots made before calls existed have none.
+    #[serde(default)]
+    pub calls: Vec<(usize, Trigger)>,
 }
 
 impl AppSnapshot {
@@ -173,12 +177,36 @@ mod store {
                 message,
             });
         }
-        let services: Vec<(String, String)> = sqlx::query_as(
-            "SELECT name, endpoint FROM services WHERE app_id = $1 ORDER BY position, id",
+        let services: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT id, name, endpoint FROM services WHERE app_id = $1 ORDER BY position, id",
         )
         .bind(app_id)
         .fetch_all(&mut *conn)
         .await?;
+        let call_rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT c.service_id, c.form_id, c.trigger_event FROM service_calls c \
+             JOIN services s ON s.id = c.service_id WHERE s.app_id = $1 \
+             ORDER BY c.form_id, c.trigger_event",
+        )
+        .bind(app_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut service_snaps = Vec::new();
+        for (id, name, endpoint) in services {
+            let mut calls = Vec::new();
+            for (_, form_id, trigger) in call_rows.iter().filter(|(s, _, _)| *s == id) {
+                let form = *form_index
+                    .get(form_id)
+                    .ok_or_else(|| sqlx::Error::Decode("call of unknown form".into()))?;
+                calls.push((form, decode(Trigger::parse(trigger))?));
+            }
+            calls.sort_by_key(|(f, t)| (*f, t.as_str()));
+            service_snaps.push(ServiceSnap {
+                name,
+                endpoint,
+                calls,
+            });
+        }
         Ok(Some(AppSnapshot {
             format: FORMAT,
             name,
@@ -187,10 +215,7 @@ mod store {
             admins: admins.into_iter().map(|(id,)| id).collect(),
             forms,
             templates,
-            services: services
-                .into_iter()
-                .map(|(name, endpoint)| ServiceSnap { name, endpoint })
-                .collect(),
+            services: service_snaps,
         }))
     }
 
@@ -366,13 +391,15 @@ mod store {
         )
         .await?;
         // Credentials never travel: the copy's are NULL until set.
+        let service_ids: Vec<String> = snap.services.iter().map(|_| new_id()).collect();
         let services = snap
             .services
             .iter()
+            .zip(&service_ids)
             .enumerate()
-            .map(|(i, sv)| {
+            .map(|(i, (sv, id))| {
                 vec![
-                    V::Owned(new_id()),
+                    V::S(id),
                     V::S(&app_id),
                     V::S(&sv.name),
                     V::S(&sv.endpoint),
@@ -385,6 +412,21 @@ mod store {
             tx,
             "INSERT INTO services (id, app_id, name, endpoint, needs_config, position)",
             services,
+        )
+        .await?;
+        let mut calls = Vec::new();
+        for (sv, id) in snap.services.iter().zip(&service_ids) {
+            for (form, trigger) in &sv.calls {
+                let form_id = form_ids
+                    .get(*form)
+                    .ok_or_else(|| sqlx::Error::Decode("call of unknown form".into()))?;
+                calls.push(vec![V::S(id), V::S(form_id), V::S(trigger.as_str())]);
+            }
+        }
+        insert_many(
+            tx,
+            "INSERT INTO service_calls (service_id, form_id, trigger_event)",
+            calls,
         )
         .await?;
         Ok(AppId(app_id))

@@ -46,3 +46,13 @@ crate::api!(
     /// Marks a message read; without `message_id`, all of them.
     read_messages at "runtime/read" for member (message_id: Option<MessageId>) -> (), |c|
     queries::mark_read(&c.s.db, &c.ctx, message_id.as_ref().filter(|m| !m.is_empty()), c.now).await);
+
+crate::api!(
+    /// The app's calls to third-party services (its admins).
+    list_deliveries at "runtime/deliveries" for member (app_id: AppId) -> Vec<super::domain::DeliveryView>, |c|
+    queries::deliveries(&c.s.db, &c.ctx, &app_id).await);
+
+crate::api!(
+    /// Sends a call again now, with a fresh 24-hour retry window.
+    retry_delivery at "runtime/retry" for member (app_id: AppId, delivery_id: crate::values::DeliveryId) -> (), |c|
+    queries::retry_delivery(&c.s.db, &c.ctx, &app_id, &delivery_id, c.now).await);

@@ -321,6 +321,9 @@ str_enum!(EventKind, InvalidInput {
     Rejected => "rejected", EvRejected;
     Notified => "notified", EvNotified;
     NotifySkipped => "notify_skipped", EvNotifySkipped;
+    ServiceQueued => "service_queued", EvServiceQueued;
+    ServiceSent => "service_sent", EvServiceSent;
+    ServiceFailed => "service_failed", EvServiceFailed;
 });
 
 /// One line of a record's history.
@@ -380,6 +383,29 @@ pub struct MessageView {
 pub struct Counts {
     pub todo: i64,
     pub unread: i64,
+}
+
+str_enum!(DeliveryStatus, InvalidInput {
+    Pending => "pending", DeliveryPending;
+    Held => "held", DeliveryHeld;
+    Sent => "sent", DeliverySent;
+    Failed => "failed", DeliveryFailed;
+});
+
+/// One call to a third-party service, as the app's delivery log shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub id: crate::values::DeliveryId,
+    pub service: String,
+    pub event: crate::apps::domain::Trigger,
+    pub record_id: RecordId,
+    pub status: DeliveryStatus,
+    pub attempts: i64,
+    pub last_code: Option<i64>,
+    pub last_error: String,
+    /// When the next attempt is due (pending calls).
+    pub next_attempt_at: Option<i64>,
+    pub created_at: i64,
 }
 
 /// The first values of a record, for lists.

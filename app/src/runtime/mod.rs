@@ -7,4 +7,6 @@ pub mod pages;
 pub mod policy;
 
 #[cfg(feature = "ssr")]
+pub mod outbox;
+#[cfg(feature = "ssr")]
 pub mod queries;

@@ -559,3 +559,87 @@ fn Messages(list: Loaded<Vec<MessageView>>, read: ServerAction<ReadMessages>) ->
         </section>
     }
 }
+
+/// `/apps/:id/deliveries`: the app's calls to third-party services, for its
+/// admins, with a manual retry.
+#[component]
+pub fn DeliveriesPage() -> impl IntoView {
+    let params = use_params_map();
+    let retry = ServerAction::<RetryDelivery>::new();
+    let list = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                retry.version().get(),
+            )
+        },
+        |(id, _)| list_deliveries(id.into()),
+    );
+    let app_id = move || params.read_untracked().get("id").unwrap_or_default();
+    view! { <SignedIn children=move |_me: Me| view! { <Deliveries list retry app_id=app_id() /> } /> }
+}
+
+#[component]
+fn Deliveries(
+    list: Loaded<Vec<DeliveryView>>,
+    retry: ServerAction<RetryDelivery>,
+    app_id: String,
+) -> impl IntoView {
+    let lang = use_lang();
+    let back = format!("/apps/{app_id}");
+    view! {
+        <section class="card" data-testid="deliveries">
+            <p class="muted small"><a href=back>{t(K::Services)}</a></p>
+            <h1>{t(K::DeliveryLog)}</h1>
+            {error_note(move || retry.value().get().and_then(|r| r.err()))}
+            <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
+                {move || {
+                    let app_id = app_id.clone();
+                    Suspend::new(async move {
+                    match list.await {
+                        Err(e) => error_note(move || Some(e.clone())).into_any(),
+                        Ok(items) if items.is_empty() => view! { <p class="muted">{t(K::NoDeliveries)}</p> }.into_any(),
+                        Ok(items) => view! {
+                            <table class="table" data-testid="delivery-table">
+                                <thead><tr>
+                                    <th>{t(K::ServiceName)}</th><th>{t(K::Event)}</th><th>{t(K::Status)}</th>
+                                    <th>{t(K::Attempts)}</th><th>{t(K::Response)}</th><th>{t(K::NextAttempt)}</th><th>{t(K::Actions)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {items.into_iter().map(|d| {
+                                        let (status, event) = (d.status.label(), d.event.label());
+                                        let response = match (d.last_code, d.last_error.is_empty()) {
+                                            (Some(c), _) => c.to_string(),
+                                            (None, false) => d.last_error.clone(),
+                                            (None, true) => "—".into(),
+                                        };
+                                        let retryable = matches!(d.status, DeliveryStatus::Failed | DeliveryStatus::Pending);
+                                        let app_id = app_id.clone();
+                                        view! {
+                                            <tr data-status=d.status.as_str()>
+                                                <td>{d.service.clone()} <div class="muted small"><a href=format!("/records/{}", d.record_id)>{t(K::OpenRecord)}</a></div></td>
+                                                <td>{move || event.text(lang.get())}</td>
+                                                <td><span class="badge">{move || status.text(lang.get())}</span></td>
+                                                <td>{d.attempts}</td>
+                                                <td class="small">{response}</td>
+                                                <td class="nowrap">{d.next_attempt_at.map(crate::time::show).unwrap_or_else(|| "—".into())}</td>
+                                                <td>{retryable.then(|| view! {
+                                                    <ActionForm action=retry attr:class="inline">
+                                                        <input type="hidden" name="app_id" value=app_id.clone() />
+                                                        <input type="hidden" name="delivery_id" value=d.id.to_string() />
+                                                        <button type="submit" class="secondary">{t(K::Retry)}</button>
+                                                    </ActionForm>
+                                                })}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                        .into_any(),
+                    }
+                })}}
+            </Transition>
+        </section>
+    }
+}

@@ -2,7 +2,7 @@
 //! Each change and its history lines share one transaction.
 
 use super::domain::*;
-use super::policy;
+use super::{outbox, policy};
 use crate::apps::domain::{AppDetail, Recipient, Trigger};
 use crate::apps::queries::{access, detail_in};
 use crate::db::{new_id, Db, Tx};
@@ -22,7 +22,7 @@ fn encode<T: serde::Serialize>(v: &T) -> AppResult<String> {
 pub const COMMENT_MAX: usize = 500;
 
 /// Adds a line to a record's history.
-async fn event(
+pub(super) async fn event(
     tx: &mut Tx,
     record_id: &str,
     now: i64,
@@ -230,6 +230,17 @@ pub async fn submit(
         values: &values,
     };
     notify(&mut tx, &notice, Trigger::Submitted, me, now).await?;
+    let call = outbox::Call {
+        org_id: &org.org_id,
+        app_id,
+        form_id,
+        record_id: &id,
+        status: status.as_str(),
+        submitted_by: me,
+        submitted_at: now,
+        values: &values,
+    };
+    outbox::enqueue(&mut tx, &call, Trigger::Submitted, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -339,6 +350,17 @@ pub async fn decide(
             _ => Trigger::Approved,
         };
         notify(&mut tx, &notice, trigger, me, now).await?;
+        let call = outbox::Call {
+            org_id: &ctx.org()?.org_id,
+            app_id: &r.app_id,
+            form_id: &r.form_id,
+            record_id,
+            status: status.as_str(),
+            submitted_by: &r.submitted_by,
+            submitted_at: r.submitted_at,
+            values: &values,
+        };
+        outbox::enqueue(&mut tx, &call, trigger, now).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -652,4 +674,109 @@ pub async fn counts(db: &Db, user_id: &UserId, org_id: &str) -> AppResult<Counts
     .fetch_one(&db.pool)
     .await?;
     Ok(Counts { todo, unread })
+}
+
+/// Who may see and retry an app's calls: its admins, working in their own
+/// organization (the calls carry the customer's records).
+async fn app_admin_of(
+    conn: &mut sqlx::AnyConnection,
+    ctx: &Ctx,
+    app_id: &AppId,
+) -> AppResult<access::AppAccess> {
+    let a = access::resolve(conn, ctx, app_id).await?;
+    if !a.can_edit {
+        return Err(AppError::new(ErrorCode::AppEditOnly));
+    }
+    Ok(a)
+}
+
+/// The app's newest 100 calls to third-party services.
+pub async fn deliveries(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<Vec<DeliveryView>> {
+    let mut conn = db.pool.acquire().await?;
+    app_admin_of(&mut conn, ctx, app_id).await?;
+    let rows: Vec<DeliveryRow> = sqlx::query_as(
+        "SELECT d.id, s.name AS service, d.event, d.record_id, d.status, d.attempts, d.last_code, \
+                d.last_error, d.next_attempt_at, d.created_at, \
+                CASE WHEN s.needs_config = 1 OR s.credential IS NULL THEN 1 ELSE 0 END AS held \
+         FROM deliveries d JOIN services s ON s.id = d.service_id \
+         WHERE d.app_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT 100",
+    )
+    .bind(app_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let status = match (r.status.as_str(), r.held) {
+                ("pending", 1) => DeliveryStatus::Held,
+                (s, _) => DeliveryStatus::parse(s)?,
+            };
+            Ok(DeliveryView {
+                id: r.id.into(),
+                service: r.service,
+                event: Trigger::parse(&r.event)?,
+                record_id: r.record_id.into(),
+                status,
+                attempts: r.attempts,
+                last_code: r.last_code,
+                last_error: r.last_error,
+                next_attempt_at: (status == DeliveryStatus::Pending).then_some(r.next_attempt_at),
+                created_at: r.created_at,
+            })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    id: String,
+    service: String,
+    event: String,
+    record_id: String,
+    status: String,
+    attempts: i64,
+    last_code: Option<i64>,
+    last_error: String,
+    next_attempt_at: i64,
+    created_at: i64,
+    held: i64,
+}
+
+/// Sends a call again now, with a fresh 24-hour retry window (a failed one,
+/// or a pending one without waiting for its backoff).
+pub async fn retry_delivery(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    delivery_id: &crate::values::DeliveryId,
+    now: i64,
+) -> AppResult<()> {
+    let mut tx = db.begin_write().await?;
+    let a = app_admin_of(&mut tx, ctx, app_id).await?;
+    let done = sqlx::query(
+        "UPDATE deliveries SET status = 'pending', next_attempt_at = $1, retry_until = $2 \
+         WHERE id = $3 AND app_id = $4 AND status <> 'sent'",
+    )
+    .bind(now)
+    .bind(now + outbox::RETRY_WINDOW_MS)
+    .bind(delivery_id)
+    .bind(app_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let entry = crate::audit::Entry {
+        org_id: &a.org_id,
+        actor_user_id: &ctx.user_id,
+        acting_as: a.acting_as.clone(),
+        actor_org_id: a.actor_org_id.as_deref(),
+        app_id: Some(app_id),
+        action: "delivery.retry",
+        target: delivery_id,
+        before: None,
+        after: None,
+    };
+    crate::audit::record(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(())
 }

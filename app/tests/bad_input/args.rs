@@ -75,6 +75,7 @@ pub(crate) fn baseline(w: &World, c: Caller, field: &str) -> String {
         "note" => "备注",
         "record_id" => w.id("record"),
         "message_id" => w.id("message"),
+        "delivery_id" => w.id("delivery"),
         "decision" => "approve",
         "max_purchases" | "bound_org" | "q" | "after" | "status" | "comment" | "values" => "",
         _ => "fuzz",

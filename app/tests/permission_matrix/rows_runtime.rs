@@ -2,7 +2,7 @@
 //! user sees the definition, never the customer's records.
 
 use super::{page, post, Row};
-use crate::callers::{ACME_USERS, IN_AN_ORG};
+use crate::callers::{ACME_USERS, APP_EDITORS, IN_AN_ORG};
 use crate::common::world::Caller::*;
 
 /// A complete visit request: its required customer, date and purpose.
@@ -28,6 +28,26 @@ pub(super) fn rows() -> Vec<Row> {
         post("/api/runtime/todo", "", IN_AN_ORG).seeing("{record}", &[IsvAdmin]),
         post("/api/runtime/messages", "", IN_AN_ORG).seeing("{message}", &[IsvAdmin]),
         post("/api/runtime/read", "message_id={message}", &[IsvAdmin]),
+        // Calls to third-party services: the app's admins set them up and
+        // see their log (the calls carry records).
+        post(
+            "/api/apps/add_service_call",
+            "app_id={app}&service_id={service}&form_id={form}&trigger=rejected",
+            APP_EDITORS,
+        ),
+        post(
+            "/api/apps/remove_service_call",
+            "app_id={app}&service_id={service}&form_id={form}&trigger=submitted",
+            APP_EDITORS,
+        ),
+        post("/api/runtime/deliveries", "app_id={app}", APP_EDITORS)
+            .seeing("{delivery}", APP_EDITORS),
+        post(
+            "/api/runtime/retry",
+            "app_id={app}&delivery_id={delivery}",
+            APP_EDITORS,
+        ),
+        page("/apps/{app}/deliveries", Some(("{delivery}", APP_EDITORS))),
         page("/use/{app}", Some(("{form}", ACME_USERS))),
         page("/records/{record}", Some(("世界客户", ACME_USERS))),
         page("/todo", Some(("{record}", &[IsvAdmin]))),

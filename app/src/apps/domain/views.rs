@@ -91,6 +91,16 @@ pub struct ServiceView {
     pub endpoint: String,
     pub credential_set_at: Option<i64>,
     pub needs_config: bool,
+    /// The form events it is called on.
+    pub calls: Vec<ServiceCall>,
+}
+
+/// One form event a service is called on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceCall {
+    pub form_id: FormId,
+    pub form_name: String,
+    pub trigger: Trigger,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

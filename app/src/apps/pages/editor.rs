@@ -63,6 +63,7 @@ editor_actions! {
     add_template: AddTemplate, update_template: UpdateTemplate, delete_template: DeleteTemplate,
     add_recipient: AddRecipient, remove_recipient: RemoveRecipient,
     add_service: AddService, update_service: UpdateService, set_credential: SetCredential, delete_service: DeleteService,
+    add_service_call: AddServiceCall, remove_service_call: RemoveServiceCall,
 }
 
 pub fn use_actions() -> Actions {
@@ -134,7 +135,7 @@ pub fn AppEditorPage() -> impl IntoView {
         |(id, _)| get_app(id.into()),
     );
     let access = crate::maintenance::pages::AccessSwitch::new(app_id);
-    view! { <SignedIn children=move |_me: Me| view! { <AppEditor app access last_error /> } /> }
+    view! { <SignedIn children=move |me: Me| view! { <AppEditor app access last_error maintaining=me.maintenance.is_some() /> } /> }
 }
 
 #[component]
@@ -142,13 +143,14 @@ fn AppEditor(
     app: Resource<Result<AppDetail, AppError>>,
     access: crate::maintenance::pages::AccessSwitch,
     last_error: RwSignal<Option<AppError>>,
+    maintaining: bool,
 ) -> impl IntoView {
     view! {
         <div class="toast">{error_note(move || last_error.get())}</div>
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match app.await {
-                    Ok(app) => view! { <Editor app access /> }.into_any(),
+                    Ok(app) => view! { <Editor app access maintaining /> }.into_any(),
                     Err(e) => view! {
                         <section class="card narrow" data-testid="app-missing">
                             {error_note(move || Some(e.clone()))}
@@ -163,7 +165,11 @@ fn AppEditor(
 }
 
 #[component]
-fn Editor(app: AppDetail, access: crate::maintenance::pages::AccessSwitch) -> impl IntoView {
+fn Editor(
+    app: AppDetail,
+    access: crate::maintenance::pages::AccessSwitch,
+    maintaining: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let origin = if app.origin == "installed" {
         K::OriginInstalled
@@ -192,7 +198,7 @@ fn Editor(app: AppDetail, access: crate::maintenance::pages::AccessSwitch) -> im
         <Admins app=app.clone() />
         <super::editor_forms::Forms app=app.clone() />
         <super::editor_more::Templates app=app.clone() />
-        <super::editor_more::Services app=app.clone() />
+        <super::editor_more::Services app=app.clone() in_maintenance=maintaining />
         {can_edit.then(|| view! { <DeleteApp app_id=app.id.clone() /> })}
     }
 }

@@ -121,16 +121,25 @@ fn TemplateRow(app: AppDetail, tp: TemplateView) -> impl IntoView {
 }
 
 #[component]
-pub fn Services(app: AppDetail) -> impl IntoView {
+pub fn Services(app: AppDetail, in_maintenance: bool) -> impl IntoView {
     let a = use_actions();
     let app_id = StoredValue::new(app.id.clone());
+    let forms: Vec<(crate::values::FormId, String, FormKind)> = app
+        .forms
+        .iter()
+        .map(|f| (f.id.clone(), f.name.clone(), f.kind))
+        .collect();
     view! {
         <section class="card" data-testid="services">
             <h2>{t(K::Services)}</h2>
             {app.services.is_empty().then(|| view! { <p class="muted">{t(K::NoServices)}</p> })}
             <ul class="list">
-                {app.services.iter().map(|s| view! { <ServiceRow app_id=app_id.get_value() s=s.clone() edit=app.can_edit /> }).collect_view()}
+                {app.services.iter().map(|s| view! { <ServiceRow app_id=app_id.get_value() s=s.clone() edit=app.can_edit forms=forms.clone() /> }).collect_view()}
             </ul>
+            // The calls carry the app's records: its own admins only.
+            {(app.can_edit && !in_maintenance && !app.services.is_empty()).then(|| view! {
+                <a href=format!("/apps/{}/deliveries", app.id) data-testid="delivery-log">{t(K::DeliveryLog)}</a>
+            })}
             {app.can_edit.then(|| view! {
                 <details class="add">
                     <summary>{t(K::AddService)}</summary>
@@ -152,8 +161,15 @@ pub fn Services(app: AppDetail) -> impl IntoView {
 }
 
 #[component]
-fn ServiceRow(app_id: crate::values::AppId, s: ServiceView, edit: bool) -> impl IntoView {
+fn ServiceRow(
+    app_id: crate::values::AppId,
+    s: ServiceView,
+    edit: bool,
+    forms: Vec<(crate::values::FormId, String, FormKind)>,
+) -> impl IntoView {
     let a = use_actions();
+    let lang = use_lang();
+    let calls = s.calls.clone();
     let set_at = s.credential_set_at.map(crate::time::show);
     let has_credential = set_at.is_some();
     let app_id = StoredValue::new(app_id);
@@ -175,9 +191,41 @@ fn ServiceRow(app_id: crate::values::AppId, s: ServiceView, edit: bool) -> impl 
                         None => view! { <span class="badge warn">{t(K::CredentialNotSet)}</span> }.into_any(),
                     }}
                 </div>
+                <span class="muted small">{t(K::CalledOn)} ":"</span>
+                {calls.is_empty().then(|| view! { <span class="badge warn">{t(K::NotCalled)}</span> })}
+                <ul class="chips inline-list" data-testid="service-calls">
+                    {calls.iter().map(|c| {
+                        let trigger = c.trigger;
+                        let form_id = c.form_id.clone();
+                        view! {
+                            <li class="chip">
+                                {c.form_name.clone()} " · " {move || trigger.label().text(lang.get())}
+                                {edit.then(|| view! {
+                                    <ActionForm action=a.remove_service_call attr:class="inline">
+                                        {hidden("app_id", app_id.get_value())}
+                                        {hidden("service_id", sid.get_value())}
+                                        {hidden("form_id", form_id.clone())}
+                                        {hidden("trigger", trigger.as_str())}
+                                        <button type="submit" class="link" aria-label=t(K::Remove)>"×"</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
             </div>
             {edit.then(|| view! {
                 <div class="tools">
+                    // A form's event: a plain form has only "submitted".
+                    <ActionForm action=a.add_service_call attr:class="inline" attr:data-testid="add-service-call">
+                        {hidden("app_id", app_id.get_value())}
+                        {hidden("service_id", sid.get_value())}
+                        <select name="form_id" aria-label=t(K::Form)>
+                            {forms.iter().map(|(id, name, _)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                        </select>
+                        <select name="trigger" aria-label=t(K::Trigger)>{choice_options::<Trigger>(None)}</select>
+                        <button type="submit" class="secondary">{t(K::AddCall)}</button>
+                    </ActionForm>
                     <ActionForm action=a.delete_service attr:class="inline">
                         {hidden("app_id", app_id.get_value())}
                         {hidden("service_id", sid.get_value())}

@@ -242,17 +242,41 @@ pub async fn detail_in(
     .bind(app_id)
     .fetch_all(&mut *conn)
     .await?;
+    let call_rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT c.service_id, c.form_id, c.trigger_event FROM service_calls c \
+         JOIN services s ON s.id = c.service_id WHERE s.app_id = $1",
+    )
+    .bind(app_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let services = service_rows
         .into_iter()
-        .map(
-            |(id, name, endpoint, credential_set_at, needs)| ServiceView {
+        .map(|(id, name, endpoint, credential_set_at, needs)| {
+            // In the order of the forms, then of the events.
+            let mut calls = Vec::new();
+            for f in &forms {
+                for t in Trigger::ALL {
+                    if call_rows
+                        .iter()
+                        .any(|(s, form, tr)| *s == id && f.id.as_str() == form && tr == t.as_str())
+                    {
+                        calls.push(ServiceCall {
+                            form_id: f.id.clone(),
+                            form_name: f.name.clone(),
+                            trigger: *t,
+                        });
+                    }
+                }
+            }
+            ServiceView {
                 id: id.into(),
                 name,
                 endpoint,
                 credential_set_at,
                 needs_config: needs != 0,
-            },
-        )
+                calls,
+            }
+        })
         .collect();
 
     Ok(AppDetail {

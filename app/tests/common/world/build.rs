@@ -333,6 +333,18 @@ pub async fn world() -> World {
             .await;
         ids.insert(key.into(), id);
     }
+    // Its CRM is called on each submission (held: the demo sets no credential).
+    let isv_admin = s.session("isv-admin@acme.example").await;
+    ok(s.call(
+        "/api/apps/add_service_call",
+        &format!(
+            "app_id={}&service_id={}&form_id={}&trigger=submitted",
+            ids["app"], ids["service"], ids["form"]
+        ),
+        Some(&isv_admin),
+        &[],
+    )
+    .await);
     let newdev = s.session("newdev@acme.example").await;
     let record = ok(s
         .call(
@@ -371,6 +383,14 @@ pub async fn world() -> World {
         ),
     )
     .await;
+    add(
+        "/api/apps/add_service_call",
+        format!(
+            "app_id={papp}&service_id={}&form_id={}&trigger=submitted",
+            ids["plain_service"], ids["plain_form"]
+        ),
+    )
+    .await;
     let precord = add(
         "/api/runtime/submit",
         format!(
@@ -380,6 +400,15 @@ pub async fn world() -> World {
     )
     .await;
     ids.insert("plain_record".into(), precord.as_str().unwrap().into());
+    for (k, record) in [("delivery", "record"), ("plain_delivery", "plain_record")] {
+        let id =
+            s.t.one(
+                "SELECT id FROM deliveries WHERE record_id = $1",
+                &ids[record],
+            )
+            .await;
+        ids.insert(k.into(), id);
+    }
     ids.insert(
         "plain_message".into(),
         s.t.one(

@@ -204,3 +204,55 @@ pub async fn reseal_credentials(db: &Db) -> Result<usize, String> {
     tx.commit().await.map_err(db_err)?;
     Ok(changed)
 }
+
+/// Calls `service_id` on `trigger` of `form_id` (`add`), or stops calling it.
+/// A plain form has no approval, so it is called only on submission.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_service_call(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    service_id: &ServiceId,
+    form_id: &crate::values::FormId,
+    trigger: Trigger,
+    add: bool,
+    now: i64,
+) -> AppResult<()> {
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    service_of(&mut e, service_id).await?;
+    let (_, kind) = super::forms::form_of(&mut e, form_id).await?;
+    if kind == FormKind::Plain && trigger != Trigger::Submitted {
+        return Err(AppError::new(ErrorCode::NotAProcessForm));
+    }
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM service_calls WHERE service_id = $1 AND form_id = $2 AND trigger_event = $3",
+    )
+    .bind(service_id)
+    .bind(form_id)
+    .bind(trigger.as_str())
+    .fetch_one(&mut *e.tx)
+    .await?;
+    let sql = match (add, n > 0) {
+        (true, true) => return Err(AppError::new(ErrorCode::AlreadyAdded)),
+        (false, false) => return Err(AppError::new(ErrorCode::NotFound)),
+        (true, false) => {
+            "INSERT INTO service_calls (service_id, form_id, trigger_event) VALUES ($1, $2, $3)"
+        }
+        (false, true) => {
+            "DELETE FROM service_calls WHERE service_id = $1 AND form_id = $2 AND trigger_event = $3"
+        }
+    };
+    sqlx::query(sql)
+        .bind(service_id)
+        .bind(form_id)
+        .bind(trigger.as_str())
+        .execute(&mut *e.tx)
+        .await?;
+    let call = json!({ "form": form_id, "trigger": trigger.as_str() });
+    let (action, before, after) = if add {
+        ("service.call_add", None, Some(call))
+    } else {
+        ("service.call_remove", Some(call), None)
+    };
+    e.finish(action, service_id, before, after).await
+}

@@ -1,0 +1,307 @@
+//! The outbox of calls to third-party services, against a receiver on
+//! 127.0.0.1 that checks each call's signature: signed and sent once,
+//! retried with backoff on the manual clock until it gives up after 24
+//! hours, held until the service is set up, never sent twice by two
+//! workers, resumed after a worker died holding a claim, and never sent to
+//! a private address unless allowed.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use app::apps::domain::Trigger;
+use app::apps::queries::edits::{self, FieldInput, ServiceInput};
+use app::runtime::domain::{value_key, DeliveryStatus, RawValues};
+use app::runtime::outbox::{signature, Worker, LEASE_MS, RETRY_WINDOW_MS};
+use app::runtime::queries as rt;
+use app::values::{FormId, RecordId, ServiceId};
+use common::world::{cast, Cast};
+use common::T0;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+
+const SECRET: &str = "s3cret-key";
+
+/// What the receiver got: each call's delivery id and body, once its
+/// signature checked out (a bad signature is answered 401 and kept apart).
+#[derive(Default)]
+struct Inbox {
+    calls: Mutex<Vec<(String, serde_json::Value)>>,
+    bad_signatures: Mutex<usize>,
+    answer: AtomicU16,
+}
+
+async fn receiver() -> (String, Arc<Inbox>) {
+    use axum::http::{HeaderMap, StatusCode};
+    let inbox = Arc::new(Inbox {
+        answer: AtomicU16::new(200),
+        ..Default::default()
+    });
+    let state = inbox.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let inbox = state.clone();
+            async move {
+                let sig = headers
+                    .get("fenfa-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                let t: i64 = sig
+                    .strip_prefix("t=")
+                    .and_then(|s| s.split(',').next())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0);
+                if sig != signature(SECRET, t, &body) {
+                    *inbox.bad_signatures.lock().unwrap() += 1;
+                    return StatusCode::UNAUTHORIZED;
+                }
+                let id = headers["fenfa-delivery"].to_str().unwrap().to_string();
+                inbox
+                    .calls
+                    .lock()
+                    .unwrap()
+                    .push((id, serde_json::from_str(&body).unwrap()));
+                StatusCode::from_u16(inbox.answer.load(Ordering::SeqCst)).unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/hook"), inbox)
+}
+
+struct Setup {
+    c: Cast,
+    form: FormId,
+    field: app::values::FieldId,
+    service: ServiceId,
+    inbox: Arc<Inbox>,
+}
+
+/// A plain form whose submissions call the receiver (with `credential`).
+async fn setup(credential: Option<&str>) -> Setup {
+    let c = cast().await;
+    let (url, inbox) = receiver().await;
+    let (db, isv, app) = (&c.t.db, &c.isv, &c.app);
+    let form = edits::add_form(db, isv, app, "报修", "plain", T0)
+        .await
+        .unwrap();
+    let f = FieldInput::parse("设备", "text", true, "").unwrap();
+    let field = edits::add_field(db, isv, app, &form, &f, T0).await.unwrap();
+    let s = ServiceInput::parse("工单", &url).unwrap();
+    let service = edits::add_service(db, isv, app, &s, credential, T0)
+        .await
+        .unwrap();
+    edits::set_service_call(db, isv, app, &service, &form, Trigger::Submitted, true, T0)
+        .await
+        .unwrap();
+    Setup {
+        c,
+        form,
+        field,
+        service,
+        inbox,
+    }
+}
+
+impl Setup {
+    async fn submit(&self, text: &str) -> RecordId {
+        let raw: RawValues = [(value_key(&self.field, None), text.to_string())].into();
+        let now = self.c.t.clock.now_ms();
+        rt::submit(
+            &self.c.t.db,
+            &self.c.isv_member,
+            &self.c.app,
+            &self.form,
+            &raw,
+            now,
+        )
+        .await
+        .unwrap()
+    }
+    fn worker(&self) -> Worker {
+        Worker::new(self.c.t.db.clone(), self.c.t.clock.clone(), true)
+    }
+    async fn log(&self) -> Vec<app::runtime::domain::DeliveryView> {
+        rt::deliveries(&self.c.t.db, &self.c.isv, &self.c.app)
+            .await
+            .unwrap()
+    }
+    fn received(&self) -> usize {
+        self.inbox.calls.lock().unwrap().len()
+    }
+    async fn history(&self, r: &RecordId) -> Vec<String> {
+        rt::detail(&self.c.t.db, &self.c.isv, r)
+            .await
+            .unwrap()
+            .history
+            .iter()
+            .map(|e| e.kind.as_str().to_string())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_call_is_signed_sent_once_and_recorded() {
+    let s = setup(Some(SECRET)).await;
+    let r = s.submit("北风-7").await;
+    // Nothing is sent in the submitter's request.
+    assert_eq!(s.received(), 0);
+    assert_eq!(s.log().await[0].status, DeliveryStatus::Pending);
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    assert_eq!(*s.inbox.bad_signatures.lock().unwrap(), 0);
+    let calls = s.inbox.calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1);
+    let body = &calls[0].1;
+    assert_eq!(body["event"], "submitted");
+    assert_eq!(body["record_id"], r.to_string());
+    assert_eq!(body["values"][0]["label"], "设备");
+    assert_eq!(body["values"][0]["value"]["text"], "北风-7");
+    let log = s.log().await;
+    assert_eq!(log[0].status, DeliveryStatus::Sent);
+    assert_eq!((log[0].attempts, log[0].last_code), (1, Some(200)));
+    assert_eq!(calls[0].0, log[0].id.to_string());
+    assert_eq!(
+        s.history(&r).await,
+        ["submitted", "service_queued", "service_sent"]
+    );
+}
+
+#[tokio::test]
+async fn failures_back_off_then_give_up_after_24_hours_and_a_manual_retry_sends_again() {
+    let s = setup(Some(SECRET)).await;
+    let clock = &s.c.t.clock;
+    s.inbox.answer.store(500, Ordering::SeqCst);
+    let r = s.submit("x").await;
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    let log = s.log().await;
+    assert_eq!(
+        (log[0].status, log[0].attempts, log[0].last_code),
+        (DeliveryStatus::Pending, 1, Some(500))
+    );
+    assert_eq!(log[0].next_attempt_at, Some(clock.now_ms() + 30_000));
+    // Not before its time; then 30 s, 60 s, … later.
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    clock.advance_ms(30_000);
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(
+        s.log().await[0].next_attempt_at,
+        Some(clock.now_ms() + 60_000)
+    );
+    clock.advance_ms(59_000);
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    // A day later it gives up: failed, and the record's history says so.
+    clock.advance_ms(RETRY_WINDOW_MS);
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    let log = s.log().await;
+    assert_eq!(
+        (log[0].status, log[0].attempts),
+        (DeliveryStatus::Failed, 3)
+    );
+    clock.advance_ms(RETRY_WINDOW_MS);
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    assert_eq!(s.history(&r).await.last().unwrap(), "service_failed");
+    // The app admin retries; the service is back.
+    s.inbox.answer.store(204, Ordering::SeqCst);
+    let now = clock.now_ms();
+    rt::retry_delivery(&s.c.t.db, &s.c.isv, &s.c.app, &log[0].id, now)
+        .await
+        .unwrap();
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(s.log().await[0].status, DeliveryStatus::Sent);
+    assert_eq!(s.received(), 4);
+    // Only the app's admins see or retry its calls.
+    let e = rt::deliveries(&s.c.t.db, &s.c.isv_member, &s.c.app)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, app::error::ErrorCode::AppEditOnly);
+    let e = rt::retry_delivery(&s.c.t.db, &s.c.buyer, &s.c.app, &log[0].id, now)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, app::error::ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn calls_wait_while_the_service_needs_setting_up_then_go() {
+    let s = setup(None).await;
+    s.submit("a").await;
+    s.submit("b").await;
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    assert!(s
+        .log()
+        .await
+        .iter()
+        .all(|d| d.status == DeliveryStatus::Held));
+    s.c.t.clock.advance_ms(3 * RETRY_WINDOW_MS);
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    edits::set_credential(&s.c.t.db, &s.c.isv, &s.c.app, &s.service, SECRET, T0)
+        .await
+        .unwrap();
+    assert_eq!(s.worker().run_once().await.unwrap(), 2);
+    assert_eq!(s.received(), 2);
+    assert!(s
+        .log()
+        .await
+        .iter()
+        .all(|d| d.status == DeliveryStatus::Sent));
+}
+
+#[tokio::test]
+async fn two_workers_never_send_one_call_twice() {
+    let s = setup(Some(SECRET)).await;
+    for i in 0..12 {
+        s.submit(&format!("r{i}")).await;
+    }
+    let (a, b) = (s.worker(), s.worker());
+    let (x, y) = tokio::join!(a.run_once(), b.run_once());
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert_eq!(x + y, 12, "{x} + {y}");
+    let mut ids: Vec<String> = s
+        .inbox
+        .calls
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|c| c.0.clone())
+        .collect();
+    assert_eq!(ids.len(), 12);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 12);
+}
+
+#[tokio::test]
+async fn a_call_claimed_by_a_worker_that_died_goes_out_after_its_lease() {
+    let s = setup(Some(SECRET)).await;
+    s.submit("x").await;
+    // A worker claimed it and died before sending (the row keeps its lease).
+    let now = s.c.t.clock.now_ms();
+    sqlx::query("UPDATE deliveries SET lease_until = $1")
+        .bind(now + LEASE_MS)
+        .execute(&s.c.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    s.c.t.clock.advance_ms(LEASE_MS + 1);
+    // A new worker (after a restart) sends it.
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(s.received(), 1);
+}
+
+#[tokio::test]
+async fn private_addresses_are_never_called_unless_allowed() {
+    let s = setup(Some(SECRET)).await;
+    s.submit("x").await;
+    let strict = Worker::new(s.c.t.db.clone(), s.c.t.clock.clone(), false);
+    assert_eq!(strict.run_once().await.unwrap(), 1);
+    assert_eq!(s.received(), 0);
+    let log = s.log().await;
+    assert_eq!(log[0].status, DeliveryStatus::Pending);
+    assert!(
+        log[0].last_error.contains("private"),
+        "{}",
+        log[0].last_error
+    );
+}
