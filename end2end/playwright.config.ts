@@ -40,6 +40,8 @@ export default defineConfig({
     env: {
       DATABASE_URL: `sqlite://${dataDir}/fenfa.db`,
       FENFA_OUTBOX_DIR: path.join(dataDir, 'outbox'),
+      // The tests' webhook receiver listens on 127.0.0.1.
+      FENFA_ALLOW_PRIVATE_WEBHOOKS: '1',
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target/site'),
       RUST_LOG: 'warn',

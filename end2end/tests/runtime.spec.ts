@@ -1,4 +1,6 @@
 import { test, expect, goto, signIn, newContext } from './fixtures';
+import * as http from 'http';
+import * as crypto from 'crypto';
 
 test.use({ locale: 'en' });
 
@@ -11,6 +13,42 @@ test('use the app: a member submits a process form, the approvers decide in To d
   await signIn(dev, 'isv-dev@acme.example');
   await signIn(admin, 'isv-admin@acme.example');
   const customer = `Runtime customer ${Date.now()}`;
+
+  // A receiver on 127.0.0.1 that keeps the calls whose signature checks out.
+  const SECRET = `e2e-secret-${Date.now()}`;
+  const received: any[] = [];
+  let badSignatures = 0;
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const sig = String(req.headers['fenfa-signature'] ?? '');
+      const t = sig.replace(/^t=/, '').split(',')[0];
+      const want = 't=' + t + ',v1=' + crypto.createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
+      if (sig !== want) badSignatures++;
+      else received.push(JSON.parse(body));
+      res.writeHead(sig === want ? 200 : 401).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const port = (receiver.address() as any).port;
+
+  // The app admin points the app's CRM service at it, with a credential,
+  // and calls it when a visit request is approved (the demo's setting).
+  await goto(dev, '/');
+  const appId = await dev.locator(`li[data-app="${APP}"]`).getAttribute('data-app-id');
+  await goto(dev, `/apps/${appId}`);
+  const crm = dev.locator('li[data-service="CRM 同步 CRM sync"]');
+  await expect(crm.getByTestId('service-calls')).toContainText(`${FORM} · Approved`);
+  await crm.getByText('Edit').click();
+  await crm.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/crm`);
+  await crm.getByRole('button', { name: 'Save' }).click();
+  await expect(crm.locator('.endpoint')).toHaveText(`http://127.0.0.1:${port}/crm`);
+  await crm.locator('summary', { hasText: /Set credential|Replace credential/ }).click();
+  await crm.getByLabel('Credential').fill(SECRET);
+  await crm.getByRole('button', { name: 'Save' }).first().click();
+  await expect(crm.getByTestId('credential-state')).toContainText('Set');
+  await goto(dev, '/');
 
   // The ISV's member tries its own app: Workbench → Use → the visit request.
   await dev.locator(`li[data-app="${APP}"]`).getByTestId('use-app').click();
@@ -62,6 +100,18 @@ test('use the app: a member submits a process form, the approvers decide in To d
   await goto(dev, '/messages');
   await dev.locator('li.message', { hasText: customer }).getByRole('button', { name: 'Mark read' }).click();
   await expect(dev.locator('li.message', { hasText: customer })).toHaveAttribute('data-read', 'true');
+
+  // The approval called the CRM once, signed, with the record's values.
+  await expect.poll(() => received.filter((c) => JSON.stringify(c).includes(customer)).length).toBe(1);
+  const call = received.find((c) => JSON.stringify(c).includes(customer));
+  expect(call.event).toBe('approved');
+  expect(call.status).toBe('approved');
+  expect(badSignatures).toBe(0);
+  await goto(dev, `/apps/${appId}/deliveries`);
+  await expect(dev.getByTestId('delivery-table').locator('tr[data-status=sent]').first()).toBeVisible();
+  await goto(dev, `/records/${call.record_id}`);
+  await expect(dev.getByTestId('history').locator('li[data-kind=service_sent]')).toContainText('CRM 同步 CRM sync');
+  receiver.close();
 
   expect(devErrors).toEqual([]);
   expect(adminErrors).toEqual([]);

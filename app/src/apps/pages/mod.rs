@@ -171,7 +171,7 @@ fn AppCardView(
     let by = (!app.updated_by.is_empty()).then(|| format!(" · {}", app.updated_by));
     let (name, icon, description) = (app.name.clone(), app.icon, app.description.clone());
     view! {
-        <li class="app-card" data-app=app.name.clone()>
+        <li class="app-card" data-app=app.name.clone() data-app-id=app.id.to_string()>
             // Plain links (the router still navigates in place): a router
             // component per link made hydrating a long Workbench a long task.
             <a href=href.clone() class="app-card-main">
