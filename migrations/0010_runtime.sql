@@ -103,3 +103,7 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
 CREATE INDEX deliveries_service ON deliveries(service_id, created_at);
+
+-- "Allow the provider to see data" for the current access period (off by
+-- default; closing or re-opening access turns it off again).
+ALTER TABLE maintenance_grants ADD COLUMN data_access INTEGER NOT NULL DEFAULT 0;

@@ -88,6 +88,7 @@ pub enum ErrorCode {
     ProcessNotSetUp,
     AlreadyDecided,
     InvalidComment,
+    NoDataAccess,
     Internal,
 }
 
@@ -175,6 +176,7 @@ impl ErrorCode {
             ProcessNotSetUp => K::ErrProcessNotSetUp,
             AlreadyDecided => K::ErrAlreadyDecided,
             InvalidComment => K::ErrInvalidComment,
+            NoDataAccess => K::ErrNoDataAccess,
             Internal => K::ErrInternal,
         }
     }
@@ -196,6 +198,7 @@ impl ErrorCode {
             | MaintenanceEnded
             | PasswordChangeRequired
             | NotOwnApp
+            | NoDataAccess
             | InvitationOtherEmail => 403,
             NotFound | LinkInvalid | InvitationInvalid | VerificationInvalid => 404,
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp

@@ -224,6 +224,15 @@ catalogue! {
     ErrInvalidValues => "有些内容需要修改，见各字段旁的提示", "Some values need changes: see the notes beside the fields";
     ErrProcessNotSetUp => "此表单的审批流程尚未设置，请联系管理员", "This form's approval process has not been set up; ask an admin";
     ErrAlreadyDecided => "这条记录已由其他人处理，或不在你的待办中", "This record has already been decided, or is not in your to-do list";
+    ErrNoDataAccess => "客户未允许服务商查看数据：维护期间只能查看和修改应用的定义", "The customer has not allowed the provider to see its data: during maintenance you see the app's definition only";
+    DataAccess => "允许服务商查看数据", "Allow the provider to see data";
+    DataAccessHint => "仅限本次开放期间；服务商每次查看记录都会记入审计日志。关闭或重新开放访问时自动取消。", "For this access period only; every record the provider reads is in the audit log. Closing or reopening access turns it off.";
+    DataAccessOn => "服务商可以查看数据", "The provider may see data";
+    DataAccessOff => "服务商不能查看数据", "The provider cannot see data";
+    AllowData => "允许查看数据", "Allow seeing data";
+    DisallowData => "不再允许查看数据", "Stop allowing data";
+    ActDataAccess => "更改服务商查看数据的权限", "Changed the provider's data access";
+    ActRecordRead => "服务商查看了记录", "The provider read records";
     ErrInvalidComment => "意见：最多 500 个字符", "Comment: at most 500 characters";
     InviteMember => "邀请成员", "Invite member";
     Invite => "发送邀请", "Send invitation";

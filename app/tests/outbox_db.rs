@@ -132,7 +132,7 @@ impl Setup {
         self.inbox.calls.lock().unwrap().len()
     }
     async fn history(&self, r: &RecordId) -> Vec<String> {
-        rt::detail(&self.c.t.db, &self.c.isv, r)
+        rt::detail(&self.c.t.db, &self.c.isv, r, T0)
             .await
             .unwrap()
             .history

@@ -144,6 +144,10 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
         "app_id={installed}&note=n&days=3",
     ),
     ("/api/maintenance/access", "app_id={installed}"),
+    (
+        "/api/maintenance/data_access",
+        "app_id={installed}&allow=yes",
+    ),
     ("/api/withdraw_invitation", "invitation_id={invitation}"),
     // `{=key}`: always the caller's own value (a link both customers hold).
     (

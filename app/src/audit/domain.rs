@@ -119,6 +119,8 @@ fn action_key(code: &str) -> Option<K> {
         "maintenance.start" => K::ActMaintenanceStart,
         "maintenance.close" => K::ActMaintenanceClose,
         "maintenance.request" => K::ActMaintenanceRequest,
+        "maintenance.data_access" => K::ActDataAccess,
+        "record.read" => K::ActRecordRead,
         "member.invite" => K::ActMemberInvite,
         "member.invite_withdraw" => K::ActMemberInviteWithdraw,
         "member.join" => K::ActMemberJoin,

@@ -50,3 +50,16 @@ crate::api!(
         queries::access_for_customer(&c.s.db, &c.ctx, &app_id).await
     }
 );
+
+crate::api!(
+    /// "Allow the provider to see data" (`allow`: yes/no), for the access
+    /// period now open; customer admins.
+    set_data_access at "maintenance/data_access" for member (app_id: AppId, allow: String) -> (), |c| {
+        let allow = match allow.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ => return Err(AppError::new(ErrorCode::InvalidInput)),
+        };
+        queries::set_data_access(&c.s.db, &c.ctx, &app_id, allow, c.now).await
+    }
+);

@@ -23,6 +23,8 @@ pub struct Maintenance {
     pub isv_org_id: String,
     pub isv_name: String,
     pub started_at: i64,
+    /// The customer allows reading the app's records (every read is audited).
+    pub data_access: bool,
 }
 
 /// Why a maintenance session ended.
@@ -80,6 +82,8 @@ pub struct Access {
     pub open_until: Option<i64>,
     pub requested_at: Option<i64>,
     pub note: String,
+    /// The provider may read the app's records during this access period.
+    pub data_access: bool,
 }
 
 impl Access {
@@ -95,4 +99,6 @@ pub struct ActiveView {
     pub app_name: String,
     pub isv_user: String,
     pub isv_name: String,
+    /// The customer allows it to see the app's records.
+    pub data_access: bool,
 }

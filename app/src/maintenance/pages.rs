@@ -26,7 +26,10 @@ pub fn MaintenanceBanners() -> impl IntoView {
                 Some(view! {
                     {me.maintenance.map(|m| view! {
                         <div class="banner maintaining" role="status" data-testid="maintenance-banner">
-                            <span>{t(K::YouAreMaintaining)} " " <strong>{m.app_name.clone()}</strong> " · " {t(K::For)} " " <strong>{m.customer_name.clone()}</strong></span>
+                            <span>
+                                {t(K::YouAreMaintaining)} " " <strong>{m.app_name.clone()}</strong> " · " {t(K::For)} " " <strong>{m.customer_name.clone()}</strong>
+                                " · " <span data-testid="banner-data-access">{t(if m.data_access { K::DataAccessOn } else { K::DataAccessOff })}</span>
+                            </span>
                             <ActionForm action=exit attr:class="inline">
                                 <button type="submit" class="secondary">{t(K::ExitMaintenance)}</button>
                             </ActionForm>
@@ -37,7 +40,10 @@ pub fn MaintenanceBanners() -> impl IntoView {
                     })}
                     {me.being_maintained.into_iter().map(|a| view! {
                         <div class="banner maintained" role="status" data-testid="being-maintained">
-                            <span><strong>{a.isv_user.clone()}</strong> " (" {a.isv_name.clone()} ") " {t(K::IsMaintaining)} " " <strong>{a.app_name.clone()}</strong></span>
+                            <span>
+                                <strong>{a.isv_user.clone()}</strong> " (" {a.isv_name.clone()} ") " {t(K::IsMaintaining)} " " <strong>{a.app_name.clone()}</strong>
+                                " · " {t(if a.data_access { K::DataAccessOn } else { K::DataAccessOff })}
+                            </span>
                             <ActionForm action=end attr:class="inline">
                                 <input type="hidden" name="app_id" value=a.app_id.clone() />
                                 <button type="submit" class="danger">{t(K::EndMaintenance)}</button>
@@ -70,6 +76,7 @@ pub fn access_text(a: &Access, now: i64, lang: crate::i18n::Lang) -> String {
 pub struct AccessSwitch {
     close: ServerAction<CloseAccess>,
     request: ServerAction<RequestMaintenance>,
+    data: ServerAction<SetDataAccess>,
     access: Resource<Result<Option<Access>, crate::error::AppError>>,
 }
 
@@ -77,13 +84,22 @@ impl AccessSwitch {
     pub fn new(app_id: impl Fn() -> String + Send + Sync + 'static) -> AccessSwitch {
         let close = ServerAction::<CloseAccess>::new();
         let request = ServerAction::<RequestMaintenance>::new();
+        let data = ServerAction::<SetDataAccess>::new();
         let access = Resource::new(
-            move || (app_id(), close.version().get(), request.version().get()),
-            |(id, _, _)| app_access(id.into()),
+            move || {
+                (
+                    app_id(),
+                    close.version().get(),
+                    request.version().get(),
+                    data.version().get(),
+                )
+            },
+            |(id, _, _, _)| app_access(id.into()),
         );
         AccessSwitch {
             close,
             request,
+            data,
             access,
         }
     }
@@ -95,6 +111,7 @@ pub fn AccessControl(app_id: crate::values::AppId, switch: AccessSwitch) -> impl
     let AccessSwitch {
         close,
         request,
+        data,
         access,
     } = switch;
     let lang = use_lang();
@@ -114,11 +131,25 @@ pub fn AccessControl(app_id: crate::values::AppId, switch: AccessSwitch) -> impl
                 let Ok(Some(a)) = access.await else { return None };
                 let now = crate::ui::now_ms();
                 let open = a.is_open(now);
+                let allowed = a.data_access;
                 Some(view! {
                     <section class="card" data-testid="access-control">
                         <h2>{t(K::RemoteMaintenance)}</h2>
                         <p data-testid="access-state" data-open=open.to_string()>{move || access_text(&a, now, lang.get())}</p>
-                        {error_note(move || close.value().get().and_then(|r| r.err()).or_else(|| request.value().get().and_then(|r| r.err())))}
+                        {error_note(move || close.value().get().and_then(|r| r.err()).or_else(|| request.value().get().and_then(|r| r.err())).or_else(|| data.value().get().and_then(|r| r.err())))}
+                        {open.then(|| {
+                            view! {
+                                <ActionForm action=data attr:class="row" attr:data-testid="data-access">
+                                    <input type="hidden" name="app_id" value=app_id.get_value() />
+                                    <input type="hidden" name="allow" value=if allowed { "no" } else { "yes" } />
+                                    <span data-testid="data-access-state" data-allowed=allowed.to_string()>
+                                        {t(if allowed { K::DataAccessOn } else { K::DataAccessOff })}
+                                    </span>
+                                    <button type="submit" class="secondary">{t(if allowed { K::DisallowData } else { K::AllowData })}</button>
+                                    <span class="muted small">{t(K::DataAccessHint)}</span>
+                                </ActionForm>
+                            }
+                        })}
                         {open.then(|| view! {
                             <ActionForm action=close attr:class="row">
                                 <input type="hidden" name="app_id" value=app_id.get_value() />

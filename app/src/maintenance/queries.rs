@@ -33,17 +33,20 @@ pub async fn access_of(
     conn: &mut sqlx::AnyConnection,
     app_id: &AppId,
 ) -> AppResult<Option<Access>> {
-    let row: Option<(Option<i64>, Option<i64>, String)> = sqlx::query_as(
-        "SELECT open_until, requested_at, request_note FROM maintenance_grants WHERE app_id = $1",
+    let row: Option<(Option<i64>, Option<i64>, String, i64)> = sqlx::query_as(
+        "SELECT open_until, requested_at, request_note, data_access FROM maintenance_grants WHERE app_id = $1",
     )
     .bind(app_id)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|(open_until, requested_at, note)| Access {
-        open_until,
-        requested_at,
-        note,
-    }))
+    Ok(
+        row.map(|(open_until, requested_at, note, data_access)| Access {
+            open_until,
+            requested_at,
+            note,
+            data_access: data_access != 0,
+        }),
+    )
 }
 
 /// The ISV side: starts maintaining the app of one of its orders.
@@ -133,14 +136,14 @@ async fn customer_app(tx: &mut Tx, ctx: &Ctx, app_id: &AppId) -> AppResult<(Stri
 }
 
 fn access_json(a: &Access) -> serde_json::Value {
-    json!({ "open_until": a.open_until, "requested_at": a.requested_at, "note": a.note })
+    json!({ "open_until": a.open_until, "requested_at": a.requested_at, "note": a.note, "data_access": a.data_access })
 }
 
 /// 关闭开发状态: access closes at once and sessions in progress end.
 pub async fn close_access(db: &Db, ctx: &Ctx, app_id: &AppId, now: i64) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
     let (_, before) = customer_app(&mut tx, ctx, app_id).await?;
-    sqlx::query("UPDATE maintenance_grants SET open_until = NULL, requested_at = NULL, changed_at = $1 WHERE app_id = $2")
+    sqlx::query("UPDATE maintenance_grants SET open_until = NULL, requested_at = NULL, data_access = 0, changed_at = $1 WHERE app_id = $2")
         .bind(now)
         .bind(app_id)
         .execute(&mut *tx)
@@ -151,6 +154,7 @@ pub async fn close_access(db: &Db, ctx: &Ctx, app_id: &AppId, now: i64) -> AppRe
         open_until: None,
         requested_at: None,
         note: before.note.clone(),
+        data_access: false,
     };
     record_customer(
         &mut tx,
@@ -189,8 +193,9 @@ pub async fn request(
         open_until: Some(now + days * DAY_MS),
         requested_at: Some(now),
         note: note.to_string(),
+        data_access: false,
     };
-    sqlx::query("UPDATE maintenance_grants SET open_until = $1, requested_at = $2, request_note = $3, changed_at = $2 WHERE app_id = $4")
+    sqlx::query("UPDATE maintenance_grants SET open_until = $1, requested_at = $2, request_note = $3, data_access = 0, changed_at = $2 WHERE app_id = $4")
         .bind(after.open_until)
         .bind(now)
         .bind(note)
@@ -202,6 +207,45 @@ pub async fn request(
         ctx,
         app_id,
         "maintenance.request",
+        &before,
+        &after,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "Allow the provider to see data": for the access period now open only.
+pub async fn set_data_access(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    allow: bool,
+    now: i64,
+) -> AppResult<()> {
+    let mut tx = db.begin_write().await?;
+    let (_, before) = customer_app(&mut tx, ctx, app_id).await?;
+    if !before.is_open(now) {
+        return Err(AppError::new(ErrorCode::AccessClosed));
+    }
+    sqlx::query(
+        "UPDATE maintenance_grants SET data_access = $1, changed_at = $2 WHERE app_id = $3",
+    )
+    .bind(allow as i64)
+    .bind(now)
+    .bind(app_id)
+    .execute(&mut *tx)
+    .await?;
+    let after = Access {
+        data_access: allow,
+        ..before.clone()
+    };
+    record_customer(
+        &mut tx,
+        ctx,
+        app_id,
+        "maintenance.data_access",
         &before,
         &after,
         now,
@@ -249,8 +293,9 @@ pub async fn access_for_customer(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResul
 
 /// Maintenance sessions in progress in an organization (for its admins' banner).
 pub async fn active_in(db: &Db, org_id: &str, now: i64) -> AppResult<Vec<ActiveView>> {
-    let rows: Vec<(String, String, String, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT s.app_id, a.name, u.display_name, i.name, s.started_at, g.open_until \
+    let rows: Vec<ActiveRow> = sqlx::query_as(
+        "SELECT s.app_id, a.name AS app_name, u.display_name AS isv_user, i.name AS isv_name, s.started_at, \
+                g.open_until, COALESCE(g.data_access, 0) AS data_access \
          FROM maintenance_sessions s JOIN apps a ON a.id = s.app_id JOIN users u ON u.id = s.isv_user_id \
          JOIN organizations i ON i.id = s.isv_org_id LEFT JOIN maintenance_grants g ON g.app_id = s.app_id \
          WHERE s.customer_org_id = $1 AND s.ended_at IS NULL ORDER BY s.started_at",
@@ -260,14 +305,24 @@ pub async fn active_in(db: &Db, org_id: &str, now: i64) -> AppResult<Vec<ActiveV
     .await?;
     Ok(rows
         .into_iter()
-        .filter(|(_, _, _, _, started, until)| {
-            now - started < SESSION_MS && until.is_some_and(|u| now < u)
-        })
-        .map(|(app_id, app_name, isv_user, isv_name, _, _)| ActiveView {
-            app_id: app_id.into(),
-            app_name,
-            isv_user,
-            isv_name,
+        .filter(|r| now - r.started_at < SESSION_MS && r.open_until.is_some_and(|u| now < u))
+        .map(|r| ActiveView {
+            app_id: r.app_id.into(),
+            app_name: r.app_name,
+            isv_user: r.isv_user,
+            isv_name: r.isv_name,
+            data_access: r.data_access != 0,
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ActiveRow {
+    app_id: String,
+    app_name: String,
+    isv_user: String,
+    isv_name: String,
+    started_at: i64,
+    open_until: Option<i64>,
+    data_access: i64,
 }

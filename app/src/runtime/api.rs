@@ -21,12 +21,13 @@ submit_record at "runtime/submit" for member
 
 crate::api!(
     /// One page of a form's records, newest first.
-    list_records at "runtime/records" for member
+    /// A maintaining provider reads them only while the customer allows it.
+    list_records at "runtime/records" for app_editor
     (app_id: AppId, form_id: FormId, q: String, status: String, after: Option<String>) -> RecordPage,
-    |c| queries::list(&c.s.db, &c.ctx, &app_id, &form_id, &q, &status, after.as_deref()).await);
+    |c| queries::list(&c.s.db, &c.ctx, &app_id, &form_id, &q, &status, after.as_deref(), c.now).await);
 
-crate::api!(get_record at "runtime/record" for member (record_id: RecordId) -> RecordDetail, |c|
-    queries::detail(&c.s.db, &c.ctx, &record_id).await);
+crate::api!(get_record at "runtime/record" for app_editor (record_id: RecordId) -> RecordDetail, |c|
+    queries::detail(&c.s.db, &c.ctx, &record_id, c.now).await);
 
 crate::api!(
 /// Approves or rejects the step of a record waiting for the caller.

@@ -55,7 +55,7 @@ pub fn UseAppPage() -> impl IntoView {
     });
     // A submission may send the submitter a message (the header counts it).
     crate::session::use_session().refresh_when(move || matches!(submit.value().get(), Some(Ok(_))));
-    view! { <SignedIn children=move |_me: Me| view! { <UseApp app records submit /> } /> }
+    view! { <SignedIn children=move |me: Me| view! { <UseApp app records submit maintaining=me.maintenance.is_some() /> } /> }
 }
 
 #[component]
@@ -63,6 +63,8 @@ fn UseApp(
     app: Loaded<AppDetail>,
     records: Loaded<Option<RecordPage>>,
     submit: ServerAction<SubmitRecord>,
+    /// A provider maintaining the app tries nothing out in the customer's data.
+    maintaining: bool,
 ) -> impl IntoView {
     let query = use_query_map();
     view! {
@@ -85,7 +87,7 @@ fn UseApp(
                                 <FormTabs app=app.clone() current=form.as_ref().map(|f| f.id.to_string()) />
                             </section>
                             {form.map(|form| view! {
-                                <FillIn app=app.clone() form=form.clone() submit />
+                                {(!maintaining).then(|| view! { <FillIn app=app.clone() form=form.clone() submit /> })}
                                 <Records app_id=app.id.to_string() form records />
                             })}
                         }

@@ -15,6 +15,12 @@ pub fn may_read(sees_all: bool, is_reader: bool) -> bool {
     sees_all || is_reader
 }
 
+/// A provider maintaining the app sees its definition; its records only
+/// while the customer allows it for the access period.
+pub fn provider_may_read(customer_allows: bool) -> bool {
+    customer_allows
+}
+
 /// The approval steps a submission of `form` starts with: none for a plain
 /// form; refused while the process still needs setting up (no step, a step
 /// without approvers, or an installed copy not yet reconfigured), so nothing

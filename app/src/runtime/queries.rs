@@ -366,6 +366,38 @@ pub async fn decide(
     Ok(())
 }
 
+/// A provider in remote maintenance reads records only while the customer
+/// allows it; each read is in the customer's audit log.
+async fn provider_reads(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    target: &str,
+    now: i64,
+) -> AppResult<()> {
+    let Some(m) = &ctx.maintenance else {
+        return Ok(());
+    };
+    if !policy::provider_may_read(m.data_access) {
+        return Err(AppError::new(ErrorCode::NoDataAccess));
+    }
+    let mut tx = db.begin_write().await?;
+    let entry = crate::audit::Entry {
+        org_id: &m.customer_org_id,
+        actor_user_id: &ctx.user_id,
+        acting_as: crate::audit::domain::ActingAs::Maintainer(m.order_no.clone()),
+        actor_org_id: Some(&m.isv_org_id),
+        app_id: Some(app_id),
+        action: "record.read",
+        target,
+        before: None,
+        after: None,
+    };
+    crate::audit::record(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Whether the caller sees every record of the app (see `policy::sees_all`).
 async fn sees_all(conn: &mut sqlx::AnyConnection, ctx: &Ctx, app_id: &AppId) -> AppResult<bool> {
     Ok(policy::sees_all(
@@ -397,6 +429,7 @@ fn like_pattern(text: &str) -> String {
 
 /// One page of a form's records, newest first: all of them for an admin of
 /// the app, else those the caller submitted or must approve.
+#[allow(clippy::too_many_arguments)]
 pub async fn list(
     db: &Db,
     ctx: &Ctx,
@@ -405,6 +438,7 @@ pub async fn list(
     q: &str,
     status: &str,
     after: Option<&str>,
+    now: i64,
 ) -> AppResult<RecordPage> {
     let q = crate::values::optional_text(q, 100, ErrorCode::InvalidInput)?;
     let status = match status {
@@ -427,6 +461,7 @@ pub async fn list(
     if forms == 0 {
         return Err(AppError::new(ErrorCode::NotFound));
     }
+    provider_reads(db, ctx, app_id, form_id, now).await?;
     // Both read the same columns; the member's list walks its readers index.
     let sql = if all {
         "SELECT r.id, r.submitted_at, r.status, r.values_json, COALESCE(u.display_name, '') \
@@ -488,9 +523,15 @@ pub async fn list(
 
 /// A record with its values read against the form as it is now, and its
 /// history.
-pub async fn detail(db: &Db, ctx: &Ctx, record_id: &RecordId) -> AppResult<RecordDetail> {
+pub async fn detail(db: &Db, ctx: &Ctx, record_id: &RecordId, now: i64) -> AppResult<RecordDetail> {
     let mut conn = db.pool.acquire().await?;
     let r = record_in(&mut conn, ctx, record_id).await?;
+    // In maintenance only the maintained app's records (and if allowed).
+    if let Some(m) = &ctx.maintenance {
+        if m.app_id != r.app_id {
+            return Err(AppError::new(ErrorCode::NotFound));
+        }
+    }
     let (reader,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM record_readers WHERE record_id = $1 AND user_id = $2")
             .bind(record_id)
@@ -501,6 +542,9 @@ pub async fn detail(db: &Db, ctx: &Ctx, record_id: &RecordId) -> AppResult<Recor
     if !policy::may_read(policy::sees_all(app.can_edit), reader > 0) {
         return Err(AppError::new(ErrorCode::NotFound));
     }
+    drop(conn);
+    provider_reads(db, ctx, &r.app_id, record_id, now).await?;
+    let mut conn = db.pool.acquire().await?;
     let form = app.forms.iter().find(|f| f.id.as_str() == r.form_id);
     let values: Vec<EnteredValue> = decode(&r.values_json)?;
     let steps: Vec<Step> = decode(&r.steps_json)?;

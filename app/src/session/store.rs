@@ -191,6 +191,7 @@ struct MaintenanceRow {
     ended_at: Option<i64>,
     end_reason: Option<String>,
     open_until: Option<i64>,
+    data_access: Option<i64>,
     isv_role: Option<String>,
     source_app_admin: i64,
     isv_cert: String,
@@ -213,7 +214,7 @@ fn standing(role: Option<&str>, source_app_admin: bool, cert: &str) -> IsvStandi
 pub async fn maintenance(db: &Db, id: &str, now: i64) -> AppResult<Result<Maintenance, EndReason>> {
     let row: Option<MaintenanceRow> = sqlx::query_as(
         "SELECT s.id, s.order_id, o.order_no, s.app_id, a.name AS app_name, s.customer_org_id, c.name AS customer_name, c.time_zone AS customer_time_zone, \
-                s.isv_org_id, i.name AS isv_name, s.started_at, s.ended_at, s.end_reason, g.open_until, \
+                s.isv_org_id, i.name AS isv_name, s.started_at, s.ended_at, s.end_reason, g.open_until, g.data_access, \
                 m.role AS isv_role, \
                 (SELECT COUNT(*) FROM app_admins aa WHERE aa.app_id = o.source_app_id AND aa.user_id = s.isv_user_id) AS source_app_admin, \
                 i.cert_level AS isv_cert \
@@ -253,6 +254,7 @@ pub async fn maintenance(db: &Db, id: &str, now: i64) -> AppResult<Result<Mainte
         isv_org_id: r.isv_org_id,
         isv_name: r.isv_name,
         started_at: r.started_at,
+        data_access: r.data_access.unwrap_or(0) != 0,
     }))
 }
 

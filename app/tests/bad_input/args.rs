@@ -77,6 +77,7 @@ pub(crate) fn baseline(w: &World, c: Caller, field: &str) -> String {
         "message_id" => w.id("message"),
         "delivery_id" => w.id("delivery"),
         "decision" => "approve",
+        "allow" => "yes",
         "max_purchases" | "bound_org" | "q" | "after" | "status" | "comment" | "values" => "",
         _ => "fuzz",
     };

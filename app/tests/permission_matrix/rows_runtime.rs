@@ -47,6 +47,19 @@ pub(super) fn rows() -> Vec<Row> {
             "app_id={app}&delivery_id={delivery}",
             APP_EDITORS,
         ),
+        // The customer's copy: its people read its records; the provider in
+        // maintenance does not, until allowed (`maintenance_http/data.rs`).
+        post(
+            "/api/runtime/records",
+            "app_id={installed}&form_id={installed_process_form}&q=&status=",
+            &[CustomerAdmin, CustomerMember],
+        ),
+        // The customer's admin lets the provider see the copy's records.
+        post(
+            "/api/maintenance/data_access",
+            "app_id={installed}&allow=yes",
+            &[CustomerAdmin],
+        ),
         page("/apps/{app}/deliveries", Some(("{delivery}", APP_EDITORS))),
         page("/use/{app}", Some(("{form}", ACME_USERS))),
         page("/records/{record}", Some(("世界客户", ACME_USERS))),

@@ -84,7 +84,7 @@ async fn submit(c: &Cast, who: &Ctx, f: &Form, pairs: &[(usize, &str)]) -> Recor
 }
 
 async fn status(c: &Cast, who: &Ctx, r: &RecordId) -> RecordStatus {
-    rt::detail(&c.t.db, who, r).await.unwrap().status
+    rt::detail(&c.t.db, who, r, T0).await.unwrap().status
 }
 
 /// Rows the runtime writes, to check that a refusal wrote none.
@@ -125,7 +125,7 @@ async fn a_plain_form_stores_checked_values_and_refuses_bad_ones_beside_their_fi
     let id = rt::submit(&c.t.db, &c.isv_member, &c.app, &f.id, &raw, T0)
         .await
         .unwrap();
-    let r = rt::detail(&c.t.db, &c.isv_member, &id).await.unwrap();
+    let r = rt::detail(&c.t.db, &c.isv_member, &id, T0).await.unwrap();
     assert_eq!(r.status, RecordStatus::Submitted);
     let shown: Vec<(&str, &str)> = r
         .values
@@ -212,7 +212,7 @@ async fn one_approver_settles_a_step_and_the_last_step_approves_the_record() {
     rt::decide(db, &c.isv, &r, Decision::Approve, "", T0 + 3)
         .await
         .unwrap();
-    let d = rt::detail(db, &c.isv_member, &r).await.unwrap();
+    let d = rt::detail(db, &c.isv_member, &r, T0).await.unwrap();
     assert_eq!(d.status, RecordStatus::Approved);
     assert_eq!(d.current_step, None);
     let kinds: Vec<&str> = d.history.iter().map(|e| e.kind.as_str()).collect();
@@ -256,7 +256,7 @@ async fn a_running_approval_keeps_the_steps_it_started_with() {
     rt::decide(db, &c.isv_member, &r, Decision::Approve, "", T0 + 1)
         .await
         .unwrap();
-    let d = rt::detail(db, isv, &r).await.unwrap();
+    let d = rt::detail(db, isv, &r, T0).await.unwrap();
     assert_eq!(d.steps, ["主管审批", "财务审批"]);
     assert_eq!(d.status, RecordStatus::InApproval);
     assert_eq!(d.current_step, Some(1));
@@ -376,7 +376,7 @@ async fn templates_render_the_records_values_to_their_recipients_unless_they_nee
     let bodies: Vec<&str> = mine.iter().map(|m| m.body.as_str()).collect();
     assert_eq!(bodies.len(), 2);
     assert!(bodies.contains(&"北风 被拒") && bodies.contains(&"北风 待审批，金额 3"));
-    let kinds: Vec<String> = rt::detail(db, isv, &r)
+    let kinds: Vec<String> = rt::detail(db, isv, &r, T0)
         .await
         .unwrap()
         .history
@@ -423,9 +423,11 @@ async fn members_see_what_they_submitted_or_approve_admins_see_everything_other_
         .unwrap();
     let admins = submit(&c, &c.isv, &f, &[(0, "甲客户")]).await;
     let members = submit(&c, &c.isv_member, &f, &[(0, "乙客户")]).await;
-    let e = rt::detail(db, &c.isv_member, &admins).await.unwrap_err();
+    let e = rt::detail(db, &c.isv_member, &admins, T0)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
-    let mine = rt::list(db, &c.isv_member, &c.app, &f.id, "", "", None)
+    let mine = rt::list(db, &c.isv_member, &c.app, &f.id, "", "", None, T0)
         .await
         .unwrap();
     assert!(!mine.sees_all);
@@ -433,7 +435,7 @@ async fn members_see_what_they_submitted_or_approve_admins_see_everything_other_
         mine.rows.iter().map(|r| &r.id).collect::<Vec<_>>(),
         [&members]
     );
-    let all = rt::list(db, &c.isv, &c.app, &f.id, "", "", None)
+    let all = rt::list(db, &c.isv, &c.app, &f.id, "", "", None, T0)
         .await
         .unwrap();
     assert!(all.sees_all);
@@ -441,7 +443,7 @@ async fn members_see_what_they_submitted_or_approve_admins_see_everything_other_
     // Another organization: not found, whatever it tries.
     for r in [&admins, &members] {
         assert_eq!(
-            rt::detail(db, &c.buyer, r).await.unwrap_err().code,
+            rt::detail(db, &c.buyer, r, T0).await.unwrap_err().code,
             ErrorCode::NotFound
         );
         let e = rt::decide(db, &c.buyer, r, Decision::Approve, "", T0)
@@ -449,7 +451,7 @@ async fn members_see_what_they_submitted_or_approve_admins_see_everything_other_
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::NotFound);
     }
-    let e = rt::list(db, &c.buyer, &c.app, &f.id, "", "", None)
+    let e = rt::list(db, &c.buyer, &c.app, &f.id, "", "", None, T0)
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
@@ -473,7 +475,7 @@ async fn records_page_newest_first_by_keyset_search_and_status() {
     rt::decide(db, &c.isv, &ids[3], Decision::Reject, "", T0)
         .await
         .unwrap();
-    let first = rt::list(db, &c.isv_member, &c.app, &f.id, "", "", None)
+    let first = rt::list(db, &c.isv_member, &c.app, &f.id, "", "", None, T0)
         .await
         .unwrap();
     assert_eq!(first.rows.len(), 50);
@@ -485,6 +487,7 @@ async fn records_page_newest_first_by_keyset_search_and_status() {
         "",
         "",
         first.next.as_deref(),
+        T0,
     )
     .await
     .unwrap();
@@ -508,35 +511,35 @@ async fn records_page_newest_first_by_keyset_search_and_status() {
     seen.dedup();
     assert_eq!(seen.len(), 60);
     // The same walk for an admin.
-    let admin = rt::list(db, &c.isv, &c.app, &f.id, "", "", None)
+    let admin = rt::list(db, &c.isv, &c.app, &f.id, "", "", None, T0)
         .await
         .unwrap();
-    let admin2 = rt::list(db, &c.isv, &c.app, &f.id, "", "", admin.next.as_deref())
+    let admin2 = rt::list(db, &c.isv, &c.app, &f.id, "", "", admin.next.as_deref(), T0)
         .await
         .unwrap();
     assert_eq!(admin.rows.len() + admin2.rows.len(), 60);
 
-    let hit = rt::list(db, &c.isv, &c.app, &f.id, "客户07", "", None)
+    let hit = rt::list(db, &c.isv, &c.app, &f.id, "客户07", "", None, T0)
         .await
         .unwrap();
     assert_eq!(hit.rows.len(), 1);
     // Wildcards are taken literally.
-    let lit = rt::list(db, &c.isv, &c.app, &f.id, "5%_", "", None)
+    let lit = rt::list(db, &c.isv, &c.app, &f.id, "5%_", "", None, T0)
         .await
         .unwrap();
     assert_eq!(lit.rows.len(), 0);
-    let pct = rt::list(db, &c.isv, &c.app, &f.id, "100%_x", "", None)
+    let pct = rt::list(db, &c.isv, &c.app, &f.id, "100%_x", "", None, T0)
         .await
         .unwrap();
     assert_eq!(pct.rows.len(), 50);
-    let rejected = rt::list(db, &c.isv, &c.app, &f.id, "", "rejected", None)
+    let rejected = rt::list(db, &c.isv, &c.app, &f.id, "", "rejected", None, T0)
         .await
         .unwrap();
     assert_eq!(
         rejected.rows.iter().map(|r| &r.id).collect::<Vec<_>>(),
         [&ids[3]]
     );
-    let e = rt::list(db, &c.isv, &c.app, &f.id, "", "lost", None)
+    let e = rt::list(db, &c.isv, &c.app, &f.id, "", "lost", None, T0)
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
@@ -555,7 +558,7 @@ async fn values_outlive_a_deleted_field_and_a_removed_option() {
     edits::update_field(db, isv, app, &f.fields[3], &single, T0)
         .await
         .unwrap();
-    let d = rt::detail(db, &c.isv_member, &r).await.unwrap();
+    let d = rt::detail(db, &c.isv_member, &r, T0).await.unwrap();
     assert_eq!(d.values[0].label, "客户名称");
     assert_eq!(d.values[0].text, "北风");
     assert!(d.values[0].field_removed);
@@ -578,7 +581,7 @@ async fn two_approvers_deciding_one_step_at_once_settle_it_once() {
         1,
         "{a:?} {b:?}"
     );
-    let d = rt::detail(db, &c.isv, &r).await.unwrap();
+    let d = rt::detail(db, &c.isv, &r, T0).await.unwrap();
     let decisions = d
         .history
         .iter()
