@@ -107,3 +107,13 @@ CREATE INDEX deliveries_service ON deliveries(service_id, created_at);
 -- "Allow the provider to see data" for the current access period (off by
 -- default; closing or re-opening access turns it off again).
 ALTER TABLE maintenance_grants ADD COLUMN data_access INTEGER NOT NULL DEFAULT 0;
+
+-- Who may use an app: everyone in the organization (the default) or the
+-- members chosen in app_users (its admins and the organization's always may).
+ALTER TABLE apps ADD COLUMN use_by TEXT NOT NULL DEFAULT 'everyone';
+CREATE TABLE app_users (
+    app_id  TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (app_id, user_id)
+);
+CREATE INDEX app_users_user ON app_users(user_id);

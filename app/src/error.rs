@@ -89,6 +89,7 @@ pub enum ErrorCode {
     AlreadyDecided,
     InvalidComment,
     NoDataAccess,
+    NotAppUser,
     Internal,
 }
 
@@ -177,6 +178,7 @@ impl ErrorCode {
             AlreadyDecided => K::ErrAlreadyDecided,
             InvalidComment => K::ErrInvalidComment,
             NoDataAccess => K::ErrNoDataAccess,
+            NotAppUser => K::ErrNotAppUser,
             Internal => K::ErrInternal,
         }
     }
@@ -199,6 +201,7 @@ impl ErrorCode {
             | PasswordChangeRequired
             | NotOwnApp
             | NoDataAccess
+            | NotAppUser
             | InvitationOtherEmail => 403,
             NotFound | LinkInvalid | InvitationInvalid | VerificationInvalid => 404,
             EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp

@@ -454,6 +454,15 @@ catalogue! {
     ActServiceUpdate => "修改第三方服务", "Changed a third-party service";
     ActServiceCredential => "更换服务凭证", "Replaced a service credential";
     ActServiceDelete => "删除第三方服务", "Deleted a third-party service";
+    ActUseBy => "更改应用的使用范围", "Changed who may use the app";
+    ActAppUserAdd => "添加应用使用者", "Added an app user";
+    ActAppUserRemove => "移除应用使用者", "Removed an app user";
+    UseByEveryone => "组织内所有人", "Everyone in the organization";
+    UseByChosen => "指定成员", "Chosen members";
+    WhoMayUse => "使用范围", "Who may use it";
+    WhoMayUseHint => "管理员和应用管理员始终可以使用。", "Admins and app admins can always use it.";
+    NoAppUsers => "尚未指定成员", "No members chosen yet";
+    ErrNotAppUser => "你不在此应用的使用范围内，请联系应用管理员", "You are not among this app's users; ask an app admin";
     ActServiceCallAdd => "设置三方服务的调用时机", "Set when a service is called";
     ActServiceCallRemove => "取消三方服务的调用时机", "Stopped calling a service on an event";
     ActDeliveryRetry => "重新发送三方服务调用", "Retried a service call";

@@ -153,3 +153,16 @@ crate::api!(remove_service_call at "apps/remove_service_call" for app_editor (ap
     let trigger = super::domain::Trigger::parse(&trigger)?;
     edits::set_service_call(&c.s.db, &c.ctx, &app_id, &service_id, &form_id, trigger, false, c.now).await
 });
+
+crate::api!(
+/// Who may use the app: `everyone` in the organization, or `chosen` members.
+set_use_by at "apps/set_use_by" for app_editor (app_id: AppId, use_by: String) -> (), |c| {
+    let use_by = super::domain::UseBy::parse(&use_by)?;
+    edits::set_use_by(&c.s.db, &c.ctx, &app_id, use_by, c.now).await
+});
+
+crate::api!(add_app_user at "apps/add_user" for app_editor (app_id: AppId, user_id: UserId) -> (), |c|
+    edits::set_app_user(&c.s.db, &c.ctx, &app_id, &user_id, true, c.now).await);
+
+crate::api!(remove_app_user at "apps/remove_user" for app_editor (app_id: AppId, user_id: UserId) -> (), |c|
+    edits::set_app_user(&c.s.db, &c.ctx, &app_id, &user_id, false, c.now).await);

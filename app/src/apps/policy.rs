@@ -28,6 +28,12 @@ impl Standing {
         !matches!(self, Standing::Member)
     }
 
+    /// Whether the caller may use the app: its admins and the organization's
+    /// always; others when everyone may, or when chosen.
+    pub fn may_use(self, use_by: super::domain::UseBy, chosen: bool) -> bool {
+        self.may_edit() || use_by == super::domain::UseBy::Everyone || chosen
+    }
+
     /// The role recorded in audit entries.
     pub fn acting_as(self) -> ActingAs {
         match self {
@@ -48,5 +54,16 @@ mod tests {
         assert!(Standing::of(Role::Member, true).may_edit());
         assert!(!Standing::of(Role::Member, false).may_edit());
         assert_eq!(Standing::of(Role::Admin, true), Standing::OrgAdmin);
+    }
+
+    #[test]
+    fn admins_always_use_an_app_others_when_everyone_may_or_chosen() {
+        use crate::apps::domain::UseBy::*;
+        let member = Standing::of(Role::Member, false);
+        assert!(member.may_use(Everyone, false));
+        assert!(!member.may_use(Chosen, false));
+        assert!(member.may_use(Chosen, true));
+        assert!(Standing::of(Role::Member, true).may_use(Chosen, false));
+        assert!(Standing::of(Role::Admin, false).may_use(Chosen, false));
     }
 }

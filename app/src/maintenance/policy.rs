@@ -68,6 +68,8 @@ pub enum CustomerOnly {
     DeleteApp,
     /// Adding or removing the app's admins.
     AppAdmins,
+    /// Choosing who may use the app.
+    AppUsers,
 }
 
 /// Refuses a customer-only change during maintenance.

@@ -87,7 +87,8 @@ fn UseApp(
                                 <FormTabs app=app.clone() current=form.as_ref().map(|f| f.id.to_string()) />
                             </section>
                             {form.map(|form| view! {
-                                {(!maintaining).then(|| view! { <FillIn app=app.clone() form=form.clone() submit /> })}
+                                {(!maintaining && app.can_use).then(|| view! { <FillIn app=app.clone() form=form.clone() submit /> })}
+                                {(!maintaining && !app.can_use).then(|| view! { <p class="notice" data-testid="not-app-user">{t(K::ErrNotAppUser)}</p> })}
                                 <Records app_id=app.id.to_string() form records />
                             })}
                         }

@@ -165,6 +165,9 @@ pub async fn submit(
     let org = ctx.org()?;
     let mut tx = db.begin_write().await?;
     let app = detail_in(&mut tx, ctx, app_id).await?;
+    if !app.can_use {
+        return Err(AppError::new(ErrorCode::NotAppUser));
+    }
     let form = app
         .forms
         .iter()

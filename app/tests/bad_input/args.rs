@@ -78,6 +78,7 @@ pub(crate) fn baseline(w: &World, c: Caller, field: &str) -> String {
         "delivery_id" => w.id("delivery"),
         "decision" => "approve",
         "allow" => "yes",
+        "use_by" => "chosen",
         "max_purchases" | "bound_org" | "q" | "after" | "status" | "comment" | "values" => "",
         _ => "fuzz",
     };

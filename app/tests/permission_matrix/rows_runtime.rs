@@ -28,6 +28,22 @@ pub(super) fn rows() -> Vec<Row> {
         post("/api/runtime/todo", "", IN_AN_ORG).seeing("{record}", &[IsvAdmin]),
         post("/api/runtime/messages", "", IN_AN_ORG).seeing("{message}", &[IsvAdmin]),
         post("/api/runtime/read", "message_id={message}", &[IsvAdmin]),
+        // Who may use the app: its editors decide.
+        post(
+            "/api/apps/set_use_by",
+            "app_id={app}&use_by=chosen",
+            APP_EDITORS,
+        ),
+        post(
+            "/api/apps/add_user",
+            "app_id={app}&user_id={newdev}",
+            APP_EDITORS,
+        ),
+        post(
+            "/api/apps/remove_user",
+            "app_id={app}&user_id={isv_dev}",
+            APP_EDITORS,
+        ),
         // Calls to third-party services: the app's admins set them up and
         // see their log (the calls carry records).
         post(

@@ -589,3 +589,54 @@ async fn two_approvers_deciding_one_step_at_once_settle_it_once() {
         .count();
     assert_eq!(decisions, 1);
 }
+
+#[tokio::test]
+async fn only_chosen_members_use_an_app_that_says_so_and_its_admins_always_do() {
+    let c = cast().await;
+    let f = form(&c, "plain").await;
+    let (db, isv, app) = (&c.t.db, &c.isv, &c.app);
+    use app::apps::domain::UseBy;
+    edits::set_use_by(db, isv, app, UseBy::Chosen, T0)
+        .await
+        .unwrap();
+    let before = written(&c).await;
+    let raw = values(&f, &[(0, "x")]);
+    let e = rt::submit(db, &c.isv_member, app, &f.id, &raw, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotAppUser);
+    assert_eq!(written(&c).await, before);
+    let cards = app::apps::queries::list(db, &c.isv_member, T0)
+        .await
+        .unwrap();
+    assert!(!cards[0].can_use);
+    // The organization's admin always may; a chosen member then may too.
+    rt::submit(db, isv, app, &f.id, &raw, T0).await.unwrap();
+    edits::set_app_user(db, isv, app, &c.isv_member.user_id, true, T0)
+        .await
+        .unwrap();
+    rt::submit(db, &c.isv_member, app, &f.id, &raw, T0)
+        .await
+        .unwrap();
+    assert!(
+        app::apps::queries::list(db, &c.isv_member, T0)
+            .await
+            .unwrap()[0]
+            .can_use
+    );
+    // Someone of another organization cannot be chosen.
+    let e = edits::set_app_user(db, isv, app, &c.buyer.user_id, true, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotOrgUser);
+    // Back to everyone.
+    edits::set_app_user(db, isv, app, &c.isv_member.user_id, false, T0)
+        .await
+        .unwrap();
+    edits::set_use_by(db, isv, app, UseBy::Everyone, T0)
+        .await
+        .unwrap();
+    rt::submit(db, &c.isv_member, app, &f.id, &raw, T0)
+        .await
+        .unwrap();
+}

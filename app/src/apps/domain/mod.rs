@@ -60,6 +60,14 @@ impl Icon {
     }
 }
 
+str_enum!(
+    /// Who may use an app (submit its forms).
+    UseBy, InvalidInput {
+        Everyone => "everyone", UseByEveryone;
+        Chosen => "chosen", UseByChosen;
+    }
+);
+
 str_enum!(FormKind, InvalidFormKind {
     Plain => "plain", FormPlain;
     Process => "process", FormProcess;

@@ -31,6 +31,8 @@ pub struct AppCard {
     pub updated_by: String,
     pub forms: i64,
     pub can_edit: bool,
+    /// The caller may use the app (submit its forms).
+    pub can_use: bool,
     /// The card menu offers "Distribute this app" (certified ISV, may edit).
     pub can_distribute: bool,
     /// Parts of an installed copy still need configuration.
@@ -113,6 +115,11 @@ pub struct AppDetail {
     pub version: i64,
     pub updated_at: i64,
     pub can_edit: bool,
+    /// The caller may use the app (submit its forms).
+    pub can_use: bool,
+    pub use_by: UseBy,
+    /// The members chosen to use it (when `use_by` is `Chosen`).
+    pub app_users: Vec<UserRef>,
     pub admins: Vec<UserRef>,
     /// Users of the owning organization, to choose admins and approvers from.
     pub users: Vec<UserRef>,

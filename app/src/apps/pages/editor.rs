@@ -64,6 +64,7 @@ editor_actions! {
     add_recipient: AddRecipient, remove_recipient: RemoveRecipient,
     add_service: AddService, update_service: UpdateService, set_credential: SetCredential, delete_service: DeleteService,
     add_service_call: AddServiceCall, remove_service_call: RemoveServiceCall,
+    set_use_by: SetUseBy, add_user: AddAppUser, remove_user: RemoveAppUser,
 }
 
 pub fn use_actions() -> Actions {
@@ -196,6 +197,7 @@ fn Editor(
         {(app.origin == "installed").then(|| view! { <crate::maintenance::pages::AccessControl app_id=app.id.clone() switch=access /> })}
         {can_edit.then(|| view! { <Settings app=app.clone() /> })}
         <Admins app=app.clone() />
+        <AppUsers app=app.clone() maintaining />
         <super::editor_forms::Forms app=app.clone() />
         <super::editor_more::Templates app=app.clone() />
         <super::editor_more::Services app=app.clone() in_maintenance=maintaining />
@@ -300,6 +302,63 @@ fn Admins(app: AppDetail) -> impl IntoView {
                     <select name="user_id" aria-label=t(K::ChooseUser)>{users.with_value(|u| user_options(u))}</select>
                     {submit_button(K::Add, K::Adding, move || a.add_admin.pending().get())}
                 </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// Who may use the app: everyone, or chosen members (the customer decides:
+/// not changeable in maintenance).
+#[component]
+fn AppUsers(app: AppDetail, maintaining: bool) -> impl IntoView {
+    let a = use_actions();
+    let lang = use_lang();
+    let app_id = StoredValue::new(app.id.clone());
+    let can_edit = app.can_edit && !maintaining;
+    let users = StoredValue::new(app.users.clone());
+    let use_by = app.use_by;
+    view! {
+        <section class="card" data-testid="app-users" data-use-by=use_by.as_str()>
+            <h2>{t(K::WhoMayUse)}</h2>
+            <p class="muted small">{t(K::WhoMayUseHint)}</p>
+            {if can_edit {
+                view! {
+                    <ActionForm action=a.set_use_by attr:class="row">
+                        {hidden("app_id", app_id.get_value())}
+                        <select name="use_by" aria-label=t(K::WhoMayUse)>{choice_options(Some(use_by))}</select>
+                        {submit_button(K::Save, K::Saving, move || a.set_use_by.pending().get())}
+                    </ActionForm>
+                }
+                .into_any()
+            } else {
+                view! { <p>{move || use_by.label().text(lang.get())}</p> }.into_any()
+            }}
+            {(use_by == UseBy::Chosen).then(|| view! {
+                {app.app_users.is_empty().then(|| view! { <p class="muted">{t(K::NoAppUsers)}</p> })}
+                <ul class="chips">
+                    {app.app_users.iter().map(|u| {
+                        let uid = u.id.clone();
+                        view! {
+                            <li class="chip">
+                                {u.name.clone()}
+                                {can_edit.then(|| view! {
+                                    <ActionForm action=a.remove_user attr:class="inline">
+                                        {hidden("app_id", app_id.get_value())}
+                                        {hidden("user_id", uid.clone())}
+                                        <button type="submit" class="link" aria-label=t(K::Remove)>"×"</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {can_edit.then(|| view! {
+                    <ActionForm action=a.add_user attr:class="row" attr:data-testid="add-app-user">
+                        {hidden("app_id", app_id.get_value())}
+                        <select name="user_id" aria-label=t(K::ChooseUser)>{users.with_value(|u| user_options(u))}</select>
+                        {submit_button(K::Add, K::Adding, move || a.add_user.pending().get())}
+                    </ActionForm>
+                })}
             })}
         </section>
     }

@@ -184,7 +184,7 @@ fn AppCardView(
                     </span>
                 </span>
             </a>
-            <a href=use_href class="button secondary" data-testid="use-app">{t(K::UseApp)}</a>
+            {app.can_use.then(|| view! { <a href=use_href class="button secondary" data-testid="use-app">{t(K::UseApp)}</a> })}
             // The card menu (▾): its entries depend on what the user may do.
             <details class="menu">
                 <summary aria-label=t(K::MoreActions) data-testid="app-menu">"▾"</summary>

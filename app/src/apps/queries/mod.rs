@@ -2,6 +2,7 @@
 
 use super::domain::*;
 use crate::accounts::Role;
+use crate::apps::policy::Standing;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::session::Ctx;
@@ -26,6 +27,8 @@ struct CardRow {
     updated_by: String,
     forms: i64,
     is_app_admin: i64,
+    use_by: String,
+    is_app_user: i64,
     pending_setup: i64,
     open_until: Option<i64>,
 }
@@ -37,6 +40,7 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
                 COALESCE(u.display_name, '') AS updated_by, \
                 (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id) AS forms, \
                 (SELECT COUNT(*) FROM app_admins x WHERE x.app_id = a.id AND x.user_id = $2) AS is_app_admin, \
+                a.use_by, (SELECT COUNT(*) FROM app_users x WHERE x.app_id = a.id AND x.user_id = $2) AS is_app_user, \
                 (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id AND f.process_needs_config = 1) \
                 + (SELECT COUNT(*) FROM notification_templates t WHERE t.app_id = a.id AND t.needs_config = 1) \
                 + (SELECT COUNT(*) FROM services s WHERE s.app_id = a.id AND s.needs_config = 1) AS pending_setup, \
@@ -54,8 +58,11 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
         .map(|r| {
             let can_edit =
                 org.role == Role::Admin || r.is_app_admin > 0 || ctx.maintenance.is_some();
+            let standing = Standing::of(org.role, r.is_app_admin > 0);
             Ok(AppCard {
                 icon: Icon::parse(&r.icon)?,
+                can_use: ctx.maintenance.is_none()
+                    && standing.may_use(UseBy::parse(&r.use_by)?, r.is_app_user > 0),
                 can_edit,
                 can_distribute: can_edit && org.cert.may_distribute() && r.origin == "own",
                 setup_incomplete: r.pending_setup > 0,
@@ -105,15 +112,16 @@ pub async fn detail_in(
     app_id: &AppId,
 ) -> AppResult<AppDetail> {
     let access = access::resolve(conn, ctx, app_id).await?;
-    let (name, icon, description, origin, version, updated_at): (
+    let (name, icon, description, origin, version, updated_at, use_by): (
         String,
         String,
         String,
         String,
         i64,
         i64,
+        String,
     ) = sqlx::query_as(
-        "SELECT name, icon, description, origin, version, updated_at FROM apps WHERE id = $1",
+        "SELECT name, icon, description, origin, version, updated_at, use_by FROM apps WHERE id = $1",
     )
     .bind(app_id)
     .fetch_one(&mut *conn)
@@ -145,6 +153,18 @@ pub async fn detail_in(
             .await?;
     let mut admins: Vec<UserRef> = admin_ids.iter().map(|(id,)| user_ref(id)).collect();
     admins.sort_by(|a, b| a.name.cmp(&b.name));
+    let user_ids: Vec<(String,)> =
+        sqlx::query_as("SELECT user_id FROM app_users WHERE app_id = $1")
+            .bind(app_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut app_users: Vec<UserRef> = user_ids.iter().map(|(id,)| user_ref(id)).collect();
+    app_users.sort_by(|a, b| a.name.cmp(&b.name));
+    let use_by = UseBy::parse(&use_by)?;
+    let can_use = ctx.maintenance.is_none()
+        && (access.can_edit
+            || use_by == UseBy::Everyone
+            || user_ids.iter().any(|(id,)| *id == ctx.user_id.0));
 
     let form_rows: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT id, name, kind, process_needs_config FROM forms WHERE app_id = $1 ORDER BY position, id",
@@ -288,6 +308,9 @@ pub async fn detail_in(
         version,
         updated_at,
         can_edit: access.can_edit,
+        can_use,
+        use_by,
+        app_users,
         admins,
         users,
         forms,

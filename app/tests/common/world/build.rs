@@ -345,6 +345,14 @@ pub async fn world() -> World {
         &[],
     )
     .await);
+    // The app's dev is on its (unused) list of chosen users.
+    ok(s.call(
+        "/api/apps/add_user",
+        &format!("app_id={}&user_id={}", ids["app"], ids["isv_dev"]),
+        Some(&isv_admin),
+        &[],
+    )
+    .await);
     let newdev = s.session("newdev@acme.example").await;
     let record = ok(s
         .call(

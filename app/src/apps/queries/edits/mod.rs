@@ -226,3 +226,73 @@ pub async fn remove_app_admin(
     )
     .await
 }
+
+/// Who may use the app: everyone in the organization, or the chosen members.
+pub async fn set_use_by(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    use_by: UseBy,
+    now: i64,
+) -> AppResult<()> {
+    refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::AppUsers)?;
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    let (before,): (String,) = sqlx::query_as("SELECT use_by FROM apps WHERE id = $1")
+        .bind(app_id)
+        .fetch_one(&mut *e.tx)
+        .await?;
+    sqlx::query("UPDATE apps SET use_by = $1 WHERE id = $2")
+        .bind(use_by.as_str())
+        .bind(app_id)
+        .execute(&mut *e.tx)
+        .await?;
+    e.finish(
+        "app.use_by",
+        app_id,
+        Some(json!({ "use_by": before })),
+        Some(json!({ "use_by": use_by.as_str() })),
+    )
+    .await
+}
+
+/// Chooses a member to use the app (`add`), or takes them off the list.
+pub async fn set_app_user(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    user_id: &str,
+    add: bool,
+    now: i64,
+) -> AppResult<()> {
+    refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::AppUsers)?;
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    let sql = if add {
+        e.require_org_user(user_id).await?;
+        "INSERT INTO app_users (app_id, user_id) VALUES ($1, $2)"
+    } else {
+        "DELETE FROM app_users WHERE app_id = $1 AND user_id = $2"
+    };
+    let res = sqlx::query(sql)
+        .bind(app_id)
+        .bind(user_id)
+        .execute(&mut *e.tx)
+        .await;
+    match res {
+        Err(err) if crate::db::is_unique_violation(&err) => {
+            return Err(AppError::new(ErrorCode::AlreadyAdded))
+        }
+        Ok(done) if !add && done.rows_affected() == 0 => {
+            return Err(AppError::new(ErrorCode::NotFound))
+        }
+        other => {
+            other?;
+        }
+    }
+    let user = Some(json!({ "app_user": user_id }));
+    let (action, before, after) = if add {
+        ("app.user_add", None, user)
+    } else {
+        ("app.user_remove", user, None)
+    };
+    e.finish(action, user_id, before, after).await
+}
