@@ -28,6 +28,8 @@ pub struct Scale {
     pub audit: usize,
     /// Organizations without orders, for the purchase load.
     pub buyers: usize,
+    /// Records of the ISV's records app (one plain form).
+    pub records: usize,
 }
 
 /// The dataset of the benchmark.
@@ -37,7 +39,49 @@ pub const FULL: Scale = Scale {
     orders: 1_000_000,
     audit: 100_000,
     buyers: 5_000,
+    records: 1_000_000,
 };
+
+/// The name of the ISV's app whose one plain form holds the records.
+pub const RECORDS_APP: &str = "Bench records";
+
+/// The records app: one plain form of a text, a number and a choice.
+pub fn records_snapshot() -> AppSnapshot {
+    AppSnapshot {
+        format: snapshot::FORMAT,
+        name: RECORDS_APP.into(),
+        icon: Icon::Clipboard,
+        description: "1,000,000 records".into(),
+        admins: Vec::new(),
+        forms: vec![FormSnap {
+            name: "拜访记录 Visit log".into(),
+            kind: FormKind::Plain,
+            fields: vec![
+                FieldSnap {
+                    label: "客户".into(),
+                    field_type: FieldType::Text,
+                    required: true,
+                    options: Vec::new(),
+                },
+                FieldSnap {
+                    label: "金额".into(),
+                    field_type: FieldType::Number,
+                    required: false,
+                    options: Vec::new(),
+                },
+                FieldSnap {
+                    label: "结果".into(),
+                    field_type: FieldType::SingleChoice,
+                    required: false,
+                    options: vec!["成交".into(), "跟进".into()],
+                },
+            ],
+            process: Vec::new(),
+        }],
+        templates: Vec::new(),
+        services: Vec::new(),
+    }
+}
 
 /// The link token of app `i`.
 pub fn link_token(i: usize) -> String {
@@ -254,6 +298,44 @@ pub async fn seed(db: &Db, scale: Scale, now: i64) -> AppResult<()> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
+
+    // The records app: record i is `r` followed by 1000000000 + i, one a
+    // second going back in time (cursors of page n are computable).
+    let d = snapshot::Deploy {
+        org_id: ISV_ORG,
+        actor_user_id: admin,
+        origin: "own",
+        foreign: false,
+        now,
+    };
+    let app_id = snapshot::deploy(&mut tx, &records_snapshot(), &d).await?;
+    let (form_id,): (String,) = sqlx::query_as("SELECT id FROM forms WHERE app_id = $1")
+        .bind(&app_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let (field_id,): (String,) =
+        sqlx::query_as("SELECT id FROM fields WHERE form_id = $1 AND position = 0")
+            .bind(&form_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if scale.records > 0 {
+        sqlx::query(&format!(
+            "{} INSERT INTO records (id, org_id, app_id, form_id, submitted_by, submitted_at, status, values_json, \
+             search_text, steps_json, current_step) \
+             SELECT 'r' || (1000000000 + i), $1, $2, $3, $4, $5 - i * 1000, 'submitted', \
+                    '[{{\"field_id\":\"' || $6 || '\",\"label\":\"客户\",\"field_type\":\"text\",\"value\":{{\"text\":\"customer ' || i || '\"}}}}]', \
+                    'customer ' || i, '[]', 0 FROM n",
+            gen(scale.records)
+        ))
+        .bind(ISV_ORG)
+        .bind(&app_id)
+        .bind(&form_id)
+        .bind(admin)
+        .bind(now)
+        .bind(&field_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     crate::orders::search::backfill(db).await?;
     // Measurements start from a checkpointed database: otherwise the serving

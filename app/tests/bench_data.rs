@@ -17,6 +17,7 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
         orders: 20,
         audit: 30,
         buyers: 3,
+        records: 120,
     };
     bench::seed(&t.db, scale, common::T0).await.unwrap();
     assert!(bench::is_seeded(&t.db).await.unwrap());
@@ -35,14 +36,14 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
     ] {
         assert_eq!(t.count(sql).await, n, "{sql}");
     }
-    // About 100 definition rows per app.
+    // About 100 definition rows per app, and the records app's form of 3 fields.
     let rows = t
         .count(
             "SELECT (SELECT COUNT(*) FROM forms) + (SELECT COUNT(*) FROM fields) + (SELECT COUNT(*) FROM process_steps) \
              + (SELECT COUNT(*) FROM notification_templates) + (SELECT COUNT(*) FROM services)",
         )
         .await;
-    assert_eq!(rows, 4 * 101);
+    assert_eq!(rows, 4 * 101 + 4);
     let s = site_on(t, false).await;
 
     // The ISV's Order Center pages through every order with its cursors.
@@ -99,4 +100,65 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
         s.t.count("SELECT COUNT(*) FROM distribution_orders").await,
         21
     );
+
+    // The records app: its records page newest first with their cursors, and
+    // the ISV's admin submits its form as the load tool does.
+    let app =
+        s.t.one("SELECT id FROM apps WHERE name = $1", bench::RECORDS_APP)
+            .await;
+    let form =
+        s.t.one("SELECT id FROM forms WHERE app_id = $1", &app)
+            .await;
+    let field =
+        s.t.one(
+            "SELECT id FROM fields WHERE form_id = $1 AND position = 0",
+            &form,
+        )
+        .await;
+    let (mut seen, mut after, mut first) = (0, String::new(), None);
+    loop {
+        let r = s
+            .call(
+                "/api/runtime/records",
+                &format!("app_id={app}&form_id={form}&q=&status=&after={after}"),
+                Some(bench::ISV_SESSION),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let v = r.json();
+        first.get_or_insert_with(|| v["rows"][0]["summary"].as_str().unwrap().to_string());
+        seen += v["rows"].as_array().unwrap().len();
+        match v["next"].as_str() {
+            Some(n) => after = n.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 120);
+    assert_eq!(first.as_deref(), Some("customer 0"));
+    // Record i's cursor, as `.ci/bench` computes page 10,000's.
+    let (at, id): (i64, String) =
+        sqlx::query_as("SELECT submitted_at, id FROM records WHERE id = 'r1000000049'")
+            .fetch_one(&s.t.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((at, id.as_str()), (common::T0 - 49_000, "r1000000049"));
+    let r = s
+        .call(
+            "/api/runtime/records",
+            &format!("app_id={app}&form_id={form}&q=&status=&after={at}.{id}"),
+            Some(bench::ISV_SESSION),
+            &[],
+        )
+        .await;
+    assert_eq!(r.json()["rows"][0]["id"], "r1000000050");
+    let r = s
+        .call(
+            "/api/runtime/submit",
+            &format!("app_id={app}&form_id={form}&values[f{field}]=wrk"),
+            Some(bench::ISV_SESSION),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }

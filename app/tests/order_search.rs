@@ -47,6 +47,7 @@ async fn orders() -> Orders {
         orders: BENCH_ORDERS,
         audit: 1,
         buyers: NAMES.len(),
+        records: 0,
     };
     bench::seed(&t.db, scale, BENCH_NOW).await.unwrap();
     let admin = t

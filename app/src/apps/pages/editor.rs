@@ -209,7 +209,11 @@ fn Editor(
 #[component]
 fn Checklist(app: AppDetail) -> impl IntoView {
     let mut items: Vec<(K, String, String)> = Vec::new();
-    for f in app.forms.iter().filter(|f| f.process_needs_config) {
+    // A process that cannot start yet (no step, a step without approvers,
+    // or a copy's process not yet set up again): its form cannot be submitted.
+    for f in app.forms.iter().filter(|f| {
+        f.kind == FormKind::Process && crate::runtime::policy::steps_to_start(f).is_err()
+    }) {
         items.push((K::NeedProcess, f.name.clone(), format!("#form-{}", f.id)));
     }
     for tp in app.templates.iter().filter(|t| t.needs_config) {
