@@ -492,7 +492,51 @@ async fn a_signed_in_page_sends_its_data_once() {
     let apps = s.call("/api/apps/list", "", Some(&isv), &[]).await.json();
     let app = apps[0]["id"].as_str().unwrap().to_string();
     let (editor, distribute) = (format!("/apps/{app}"), format!("/apps/{app}/distribute"));
+    // Using the demo app: its plain form with a record.
+    let visits = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "客户拜访管理 Customer visits")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let detail = s
+        .call(
+            "/api/apps/get",
+            &format!("app_id={visits}"),
+            Some(&isv),
+            &[],
+        )
+        .await
+        .json();
+    let log = detail["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "plain")
+        .unwrap();
+    let (form, field) = (
+        log["id"].as_str().unwrap(),
+        log["fields"][0]["id"].as_str().unwrap(),
+    );
+    let record = s
+        .call(
+            "/api/runtime/submit",
+            &format!("app_id={visits}&form_id={form}&values[f{field}]=Once"),
+            Some(&isv),
+            &[],
+        )
+        .await
+        .json();
+    let use_page = format!("/use/{visits}?form={form}");
+    let record_page = format!("/records/{}", record.as_str().unwrap());
     for (path, resources) in [
+        (use_page.as_str(), 3),
+        (record_page.as_str(), 2),
+        ("/todo", 2),
+        ("/messages", 2),
         ("/", 3),
         ("/orders", 2),
         ("/members", 3),

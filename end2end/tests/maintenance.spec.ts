@@ -40,6 +40,23 @@ test('remote maintenance: the ISV maintains, the customer sees it, closes and re
   await field.getByRole('button', { name: 'Save' }).click();
   await expect(isv.locator('li[data-field="设备编号 Asset no."]')).toBeVisible();
 
+  // The customer's records stay closed to the provider until the customer allows it.
+  const usePath = installedUrl.replace('/apps/', '/use/');
+  await goto(isv, usePath);
+  await isv.getByTestId('use-forms').getByRole('link').first().click();
+  await expect(isv.getByTestId('records').locator('[data-code=no_data_access]')).toBeVisible();
+  await expect(isv.getByTestId('submit-form')).toHaveCount(0);
+  await expect(isv.getByTestId('banner-data-access')).toHaveText('The provider cannot see data');
+  await goto(cust, installedUrl);
+  await expect(cust.getByTestId('data-access-state')).toHaveAttribute('data-allowed', 'false');
+  await cust.getByTestId('data-access').getByRole('button', { name: 'Allow seeing data' }).click();
+  await expect(cust.getByTestId('data-access-state')).toHaveAttribute('data-allowed', 'true');
+  await isv.reload();
+  await expect(isv.getByTestId('no-records')).toBeVisible();
+  await expect(isv.getByTestId('records').locator('[data-code=no_data_access]')).toHaveCount(0);
+  await expect(isv.getByTestId('banner-data-access')).toHaveText('The provider may see data');
+  await goto(isv, installedUrl);
+
   // During maintenance, another app of the customer and its member list are refused.
   const other = await isv.evaluate(async () => (await fetch('/api/list_members', { method: 'POST' })).json());
   expect(other.code).toBe('not_during_maintenance');

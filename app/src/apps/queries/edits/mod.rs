@@ -178,20 +178,7 @@ pub async fn add_app_admin(
 ) -> AppResult<()> {
     refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::AppAdmins)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
-    e.require_org_user(user_id).await?;
-    let res = sqlx::query("INSERT INTO app_admins (app_id, user_id) VALUES ($1, $2)")
-        .bind(app_id)
-        .bind(user_id)
-        .execute(&mut *e.tx)
-        .await;
-    match res {
-        Err(err) if crate::db::is_unique_violation(&err) => {
-            return Err(AppError::new(ErrorCode::AlreadyAdded))
-        }
-        other => {
-            other?;
-        }
-    }
+    people(&mut e, People::Admins, user_id, true).await?;
     e.finish(
         "app.admin_add",
         user_id,
@@ -210,14 +197,7 @@ pub async fn remove_app_admin(
 ) -> AppResult<()> {
     refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::AppAdmins)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
-    let done = sqlx::query("DELETE FROM app_admins WHERE app_id = $1 AND user_id = $2")
-        .bind(app_id)
-        .bind(user_id)
-        .execute(&mut *e.tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::new(ErrorCode::NotFound));
-    }
+    people(&mut e, People::Admins, user_id, false).await?;
     e.finish(
         "app.admin_remove",
         user_id,
@@ -225,6 +205,40 @@ pub async fn remove_app_admin(
         None,
     )
     .await
+}
+
+/// The app's lists of people: its admins, and the members chosen to use it.
+#[derive(Clone, Copy)]
+enum People {
+    Admins,
+    Users,
+}
+
+/// Puts a member of the organization on one of the app's lists (`add`), or
+/// takes them off: "already added" / "not found" when there is nothing to do.
+async fn people(e: &mut AppEdit, list: People, user_id: &str, add: bool) -> AppResult<()> {
+    let table = match list {
+        People::Admins => "app_admins",
+        People::Users => "app_users",
+    };
+    let sql = if add {
+        e.require_org_user(user_id).await?;
+        format!("INSERT INTO {table} (app_id, user_id) VALUES ($1, $2)")
+    } else {
+        format!("DELETE FROM {table} WHERE app_id = $1 AND user_id = $2")
+    };
+    let res = sqlx::query(&sql)
+        .bind(&e.app_id)
+        .bind(user_id)
+        .execute(&mut *e.tx)
+        .await;
+    match res {
+        Err(err) if crate::db::is_unique_violation(&err) => {
+            Err(AppError::new(ErrorCode::AlreadyAdded))
+        }
+        Ok(done) if !add && done.rows_affected() == 0 => Err(AppError::new(ErrorCode::NotFound)),
+        other => other.map(|_| ()).map_err(Into::into),
+    }
 }
 
 /// Who may use the app: everyone in the organization, or the chosen members.
@@ -266,28 +280,7 @@ pub async fn set_app_user(
 ) -> AppResult<()> {
     refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::AppUsers)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
-    let sql = if add {
-        e.require_org_user(user_id).await?;
-        "INSERT INTO app_users (app_id, user_id) VALUES ($1, $2)"
-    } else {
-        "DELETE FROM app_users WHERE app_id = $1 AND user_id = $2"
-    };
-    let res = sqlx::query(sql)
-        .bind(app_id)
-        .bind(user_id)
-        .execute(&mut *e.tx)
-        .await;
-    match res {
-        Err(err) if crate::db::is_unique_violation(&err) => {
-            return Err(AppError::new(ErrorCode::AlreadyAdded))
-        }
-        Ok(done) if !add && done.rows_affected() == 0 => {
-            return Err(AppError::new(ErrorCode::NotFound))
-        }
-        other => {
-            other?;
-        }
-    }
+    people(&mut e, People::Users, user_id, add).await?;
     let user = Some(json!({ "app_user": user_id }));
     let (action, before, after) = if add {
         ("app.user_add", None, user)
