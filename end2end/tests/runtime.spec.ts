@@ -1,4 +1,4 @@
-import { test, expect, goto, signIn, newContext } from './fixtures';
+import { test, expect, goto, signIn, newContext, createLink, unique } from './fixtures';
 import * as http from 'http';
 import * as crypto from 'crypto';
 
@@ -138,4 +138,111 @@ test('use the app without JavaScript: a plain form is submitted and its errors s
   await page.getByTestId('submit-form').getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByTestId('record-table').locator('tr', { hasText: customer })).toBeVisible();
   await context.close();
+});
+
+/** A server function call as the page's user: `[status, answer]`. */
+async function call(page: import('@playwright/test').Page, path: string, body: string): Promise<[number, any]> {
+  return page.evaluate(
+    async ([p, b]) => {
+      const r = await fetch(p, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: b });
+      return [r.status, await r.json()] as [number, any];
+    },
+    [path, body],
+  );
+}
+
+test('a customer member uses a bought app after its setup: approval in To do, message, one signed call', async ({ browser }) => {
+  const [isvCtx, isv, isvErrors] = await newContext(browser, 'en');
+  const [adminCtx, admin, adminErrors] = await newContext(browser, 'en');
+  const [memberCtx, member, memberErrors] = await newContext(browser, 'en');
+  await signIn(isv, 'isv-admin@acme.example');
+  await signIn(admin, 'admin@south.example');
+  await signIn(member, 'member@south.example');
+
+  // The ISV's app: a repair request (process) with a step, a service and a message.
+  const name = unique('Repairs');
+  const [, appId] = await call(isv, '/api/apps/create', `name=${encodeURIComponent(name)}&icon=wrench&description=`);
+  const [, formId] = await call(isv, '/api/apps/add_form', `app_id=${appId}&name=Repair&kind=process`);
+  await call(isv, '/api/apps/add_field', `app_id=${appId}&form_id=${formId}&label=Asset&field_type=text&required=yes&options=`);
+  const [, stepId] = await call(isv, '/api/apps/add_step', `app_id=${appId}&form_id=${formId}&name=Lead`);
+  const [, isvMe] = await call(isv, '/api/me', '');
+  await call(isv, '/api/apps/add_approver', `app_id=${appId}&step_id=${stepId}&user_id=${isvMe.user_id}`);
+  const [, templateId] = await call(isv, '/api/apps/add_template', `app_id=${appId}&form_id=${formId}&trigger=approved&message=${encodeURIComponent('Repair of {{Asset}} approved')}`);
+  await call(isv, '/api/apps/add_recipient', `app_id=${appId}&template_id=${templateId}&recipient=submitter`);
+  const [, serviceId] = await call(isv, '/api/apps/add_service', `app_id=${appId}&name=Tickets&endpoint=${encodeURIComponent('https://tickets.acme.example/hook')}&credential=isv-secret`);
+  await call(isv, '/api/apps/add_service_call', `app_id=${appId}&service_id=${serviceId}&form_id=${formId}&trigger=approved`);
+  const link: string = (await createLink(isv, appId)).body.path;
+
+  // Southgate's admin buys it: the copy's process, message and service need setting up.
+  await goto(admin, link);
+  await admin.locator('label[data-org="Southgate Logistics"] input').check();
+  await admin.getByRole('button', { name: 'Buy app' }).click();
+  await expect(admin).toHaveURL(/\/apps\/[0-9a-f]{32}$/);
+  const copy = new URL(admin.url()).pathname.split('/').pop()!;
+  await expect(admin.getByTestId('checklist').locator('li')).toHaveCount(3);
+
+  // Before setup the member is told why the form cannot be submitted.
+  await goto(member, `/use/${copy}`);
+  await member.getByTestId('use-forms').getByRole('link', { name: 'Repair' }).click();
+  await expect(member.getByTestId('process-not-set-up')).toContainText("approval process has not been set up");
+
+  // Setup: the admin approves, the submitter is told, the service goes to the receiver.
+  const SECRET = `south-secret-${Date.now()}`;
+  const received: any[] = [];
+  let bad = 0;
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const sig = String(req.headers['fenfa-signature'] ?? '');
+      const t = sig.replace(/^t=/, '').split(',')[0];
+      const want = `t=${t},v1=` + crypto.createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
+      if (sig === want) received.push(JSON.parse(body));
+      else bad++;
+      res.writeHead(sig === want ? 200 : 401).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const port = (receiver.address() as any).port;
+  const [, detail] = await call(admin, '/api/apps/get', `app_id=${copy}`);
+  const [, adminMe] = await call(admin, '/api/me', '');
+  const f = detail.forms[0];
+  expect((await call(admin, '/api/apps/add_approver', `app_id=${copy}&step_id=${f.steps[0].id}&user_id=${adminMe.user_id}`))[0]).toBe(200);
+  expect((await call(admin, '/api/apps/add_recipient', `app_id=${copy}&template_id=${detail.templates[0].id}&recipient=submitter`))[0]).toBe(200);
+  const svc = detail.services[0];
+  expect((await call(admin, '/api/apps/update_service', `app_id=${copy}&service_id=${svc.id}&name=Tickets&endpoint=${encodeURIComponent(`http://127.0.0.1:${port}/hook`)}`))[0]).toBe(200);
+  expect((await call(admin, '/api/apps/set_credential', `app_id=${copy}&service_id=${svc.id}&credential=${SECRET}`))[0]).toBe(200);
+  await goto(admin, `/apps/${copy}`);
+  await expect(admin.getByTestId('setup-done')).toBeVisible();
+
+  // The member submits; the admin approves from To do.
+  const asset = `Asset ${Date.now()}`;
+  await goto(member, `/use/${copy}`);
+  await member.getByTestId('use-forms').getByRole('link', { name: 'Repair' }).click();
+  await member.getByTestId('submit-form').getByLabel('Asset').fill(asset);
+  await member.getByTestId('submit-form').getByRole('button', { name: 'Submit' }).click();
+  await expect(member.getByTestId('record-table').locator('tr', { hasText: asset })).toHaveAttribute('data-status', 'in_approval');
+  await goto(admin, '/todo');
+  const item = admin.locator('li.todo-item', { hasText: asset });
+  await item.getByTestId('approve').click();
+  await expect(item).toHaveCount(0);
+
+  // The member sees the result and the message; the receiver got one signed call.
+  await goto(member, '/messages');
+  await expect(member.locator('li.message', { hasText: `Repair of ${asset} approved` })).toBeVisible();
+  await goto(member, `/use/${copy}`);
+  await member.getByTestId('use-forms').getByRole('link', { name: 'Repair' }).click();
+  await expect(member.getByTestId('record-table').locator('tr', { hasText: asset })).toHaveAttribute('data-status', 'approved');
+  await expect.poll(() => received.length).toBe(1);
+  expect(received[0].event).toBe('approved');
+  expect(JSON.stringify(received[0].values)).toContain(asset);
+  expect(bad).toBe(0);
+  receiver.close();
+
+  expect(isvErrors).toEqual([]);
+  expect(adminErrors).toEqual([]);
+  expect(memberErrors).toEqual([]);
+  await isvCtx.close();
+  await adminCtx.close();
+  await memberCtx.close();
 });

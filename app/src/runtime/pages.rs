@@ -146,8 +146,8 @@ fn field_error(
 #[component]
 fn FillIn(app: AppDetail, form: FormView, submit: ServerAction<SubmitRecord>) -> impl IntoView {
     let lang = use_lang();
-    let blocked =
-        form.kind == FormKind::Process && crate::runtime::policy::steps_to_start(&form).is_err();
+    let blocked = form.kind == FormKind::Process
+        && crate::runtime::policy::steps_to_start(&form, &app.users).is_err();
     let users = app.users.clone();
     view! {
         <section class="card" data-testid="fill-in">

@@ -2,7 +2,7 @@
 //! rules: `queries` gathers the facts.
 
 use super::domain::Step;
-use crate::apps::domain::{FormKind, FormView};
+use crate::apps::domain::{FormKind, FormView, UserRef};
 use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Admins of the organization and app admins of the app see every record
@@ -21,34 +21,49 @@ pub fn provider_may_read(customer_allows: bool) -> bool {
     customer_allows
 }
 
-/// The approval steps a submission of `form` starts with: none for a plain
-/// form; refused while the process still needs setting up (no step, a step
-/// without approvers, or an installed copy not yet reconfigured), so nothing
-/// is half-started.
-pub fn steps_to_start(form: &FormView) -> AppResult<Vec<Step>> {
+/// The approval steps a submission of `form` starts with, each with its
+/// approvers still in the organization (`members`): none for a plain form;
+/// refused while the process still needs setting up (no step, a step
+/// without such an approver, or an installed copy not yet reconfigured), so
+/// nothing is half-started and no step waits for someone who has left.
+pub fn steps_to_start(form: &FormView, members: &[UserRef]) -> AppResult<Vec<Step>> {
     if form.kind != FormKind::Process {
         return Ok(Vec::new());
     }
-    if form.process_needs_config
-        || form.steps.is_empty()
-        || form.steps.iter().any(|s| s.approvers.is_empty())
-    {
-        return Err(AppError::new(ErrorCode::ProcessNotSetUp));
-    }
-    Ok(form
+    let steps: Vec<Step> = form
         .steps
         .iter()
         .map(|s| Step {
             name: s.name.clone(),
-            approvers: s.approvers.iter().map(|u| u.id.clone()).collect(),
+            approvers: s
+                .approvers
+                .iter()
+                .filter(|u| members.iter().any(|m| m.id == u.id))
+                .map(|u| u.id.clone())
+                .collect(),
         })
-        .collect())
+        .collect();
+    if form.process_needs_config || steps.is_empty() || steps.iter().any(|s| s.approvers.is_empty())
+    {
+        return Err(AppError::new(ErrorCode::ProcessNotSetUp));
+    }
+    Ok(steps)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apps::domain::{StepView, UserRef};
+    use crate::apps::domain::StepView;
+
+    fn people(n: usize) -> Vec<UserRef> {
+        (0..n)
+            .map(|a| UserRef {
+                id: format!("u{a}").into(),
+                name: String::new(),
+                email: String::new(),
+            })
+            .collect()
+    }
 
     fn form(kind: FormKind, steps: &[usize], needs: bool) -> FormView {
         FormView {
@@ -77,19 +92,24 @@ mod tests {
 
     #[test]
     fn a_process_starts_only_when_every_step_has_an_approver() {
-        assert!(steps_to_start(&form(FormKind::Plain, &[], false))
+        let all = people(2);
+        assert!(steps_to_start(&form(FormKind::Plain, &[], false), &all)
             .unwrap()
             .is_empty());
-        let steps = steps_to_start(&form(FormKind::Process, &[1, 2], false)).unwrap();
+        let steps = steps_to_start(&form(FormKind::Process, &[1, 2], false), &all).unwrap();
         assert_eq!(steps.len(), 2);
         assert_eq!(steps[1].approvers.len(), 2);
+        // An approver who has left is no approver: the step keeps u0 only.
+        let steps = steps_to_start(&form(FormKind::Process, &[1, 2], false), &people(1)).unwrap();
+        assert_eq!(steps[1].approvers.len(), 1);
+        assert!(steps_to_start(&form(FormKind::Process, &[1], false), &[]).is_err());
         for bad in [
             form(FormKind::Process, &[], false),
             form(FormKind::Process, &[1, 0], false),
             form(FormKind::Process, &[1], true),
         ] {
             assert_eq!(
-                steps_to_start(&bad).unwrap_err().code,
+                steps_to_start(&bad, &all).unwrap_err().code,
                 ErrorCode::ProcessNotSetUp
             );
         }

@@ -180,7 +180,7 @@ pub async fn submit(
             .map(|u| u.name.clone())
     })
     .map_err(AppError::values)?;
-    let steps = policy::steps_to_start(form)?;
+    let steps = policy::steps_to_start(form, &app.users)?;
     let id = RecordId(new_id());
     let status = if steps.is_empty() {
         RecordStatus::Submitted

@@ -640,3 +640,40 @@ async fn only_chosen_members_use_an_app_that_says_so_and_its_admins_always_do() 
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn an_approver_who_left_the_organization_is_no_approver() {
+    let c = cast().await;
+    let f = process(&c).await;
+    let db = &c.t.db;
+    // The member leaves Acme: step 1 keeps the admin; step 2 was the admin's.
+    app::accounts::queries::remove_member(db, &c.isv, &c.isv_member.user_id, T0)
+        .await
+        .unwrap();
+    let r = submit(&c, &c.isv, &f, &[(0, "北风")]).await;
+    assert_eq!(rt::todo(db, &c.isv).await.unwrap().len(), 1);
+    assert_eq!(
+        c.t.count("SELECT COUNT(*) FROM record_tasks").await,
+        1,
+        "only the admin waits"
+    );
+    rt::decide(db, &c.isv, &r, Decision::Approve, "", T0)
+        .await
+        .unwrap();
+    rt::decide(db, &c.isv, &r, Decision::Approve, "", T0)
+        .await
+        .unwrap();
+    assert_eq!(status(&c, &c.isv, &r).await, RecordStatus::Approved);
+    // A step whose only approver has left cannot start.
+    sqlx::query("UPDATE process_steps SET approvers_json = $1 WHERE id = $2")
+        .bind(format!("[\"{}\"]", c.isv_member.user_id))
+        .bind(&f.steps[1])
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let raw = values(&f, &[(0, "x")]);
+    let e = rt::submit(db, &c.isv, &c.app, &f.id, &raw, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ProcessNotSetUp);
+}

@@ -212,7 +212,8 @@ fn Checklist(app: AppDetail) -> impl IntoView {
     // A process that cannot start yet (no step, a step without approvers,
     // or a copy's process not yet set up again): its form cannot be submitted.
     for f in app.forms.iter().filter(|f| {
-        f.kind == FormKind::Process && crate::runtime::policy::steps_to_start(f).is_err()
+        f.kind == FormKind::Process
+            && crate::runtime::policy::steps_to_start(f, &app.users).is_err()
     }) {
         items.push((K::NeedProcess, f.name.clone(), format!("#form-{}", f.id)));
     }
