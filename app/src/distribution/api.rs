@@ -15,16 +15,14 @@ async fn buy_and_land(
     org_id: &str,
     key: &str,
 ) -> crate::error::AppResult<PurchaseOutcome> {
-    // On a task of its own: a client that goes away (a timeout, a closed
-    // tab) must not drop the purchase halfway through its transaction, which
-    // left the connection mid-transaction under load ("database is locked").
+    // On a task of its own (see `session::detached`).
     let (db, cache, ctx, now) = (c.s.db.clone(), c.s.links.clone(), c.ctx.clone(), c.now);
     let (org, key) = (org_id.to_string(), key.to_string());
     let link = match link {
         LinkRef::Token(t) => (true, t.to_string()),
         LinkRef::Id(i) => (false, i.to_string()),
     };
-    let outcome = tokio::spawn(async move {
+    let outcome = crate::session::detached(async move {
         let link = if link.0 {
             LinkRef::Token(&link.1)
         } else {
@@ -32,8 +30,7 @@ async fn buy_and_land(
         };
         purchase::purchase(&db, &cache, &ctx, link, &org, &key, now).await
     })
-    .await
-    .map_err(crate::error::AppError::internal)??;
+    .await?;
     crate::session::store::set_current_org(&c.s.db, &c.ctx.session_hash, org_id).await?;
     let app_id = match &outcome {
         PurchaseOutcome::Bought { app_id, .. } | PurchaseOutcome::AlreadyInstalled { app_id } => {

@@ -16,7 +16,12 @@ submit_record at "runtime/submit" for member
     if values.len() > 2 * crate::apps::domain::limits::FIELDS * crate::apps::domain::limits::OPTIONS {
         return Err(crate::error::AppError::new(crate::error::ErrorCode::TooLarge));
     }
-    queries::submit(&c.s.db, &c.ctx, &app_id, &form_id, &values, c.now).await
+    // On its own task (see `session::detached`): submissions come in bulk.
+    let (db, ctx, now) = (c.s.db.clone(), c.ctx.clone(), c.now);
+    crate::session::detached(async move {
+        queries::submit(&db, &ctx, &app_id, &form_id, &values, now).await
+    })
+    .await
 });
 
 crate::api!(
@@ -34,7 +39,12 @@ crate::api!(
 decide at "runtime/decide" for member
 (record_id: RecordId, decision: String, comment: Option<String>) -> (), |c| {
     let decision = super::domain::Decision::parse(&decision)?;
-    queries::decide(&c.s.db, &c.ctx, &record_id, decision, comment.as_deref().unwrap_or(""), c.now).await
+    let (db, ctx, now) = (c.s.db.clone(), c.ctx.clone(), c.now);
+    crate::session::detached(async move {
+        let comment = comment.unwrap_or_default();
+        queries::decide(&db, &ctx, &record_id, decision, &comment, now).await
+    })
+    .await
 });
 
 crate::api!(list_todo at "runtime/todo" for member () -> Vec<TodoItem>, |c|

@@ -79,6 +79,24 @@ pub async fn from_token(state: &AppState, token: &str) -> AppResult<Option<Ctx>>
     }))
 }
 
+/// Runs a write on a task of its own: a client that goes away (a timeout, a
+/// closed tab) drops the request's future, and a write dropped halfway
+/// through its transaction left its connection mid-transaction under load
+/// ("database is locked" for every writer after it). Errors come back in the
+/// request's language (the task has no request to read it from).
+pub async fn detached<T: Send + 'static>(
+    work: impl std::future::Future<Output = AppResult<T>> + Send + 'static,
+) -> AppResult<T> {
+    match tokio::spawn(work).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(AppError {
+            fields: e.fields,
+            ..AppError::new(e.code)
+        }),
+        Err(join) => Err(AppError::internal(join)),
+    }
+}
+
 /// What a server function works with: the server state, the caller and the
 /// time the call started.
 pub struct Call<C> {

@@ -12,7 +12,7 @@ pub mod ctx;
 pub mod store;
 
 #[cfg(feature = "ssr")]
-pub use call::{Call, RequestCtx};
+pub use call::{detached, Call, RequestCtx};
 #[cfg(feature = "ssr")]
 pub use inventory;
 
