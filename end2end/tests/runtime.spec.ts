@@ -7,6 +7,27 @@ test.use({ locale: 'en' });
 const APP = '客户拜访管理 Customer visits';
 const FORM = '拜访申请 Visit request';
 
+/** A webhook receiver on 127.0.0.1: keeps the calls whose `Fenfa-Signature`
+ * checks out against `secret` (answered 200), counts the others (401). */
+async function signedReceiver(secret: string) {
+  const r = { received: [] as any[], bad: 0, port: 0, close: () => server.close() };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const sig = String(req.headers['fenfa-signature'] ?? '');
+      const t = sig.replace(/^t=/, '').split(',')[0];
+      const want = `t=${t},v1=` + crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+      if (sig === want) r.received.push(JSON.parse(body));
+      else r.bad++;
+      res.writeHead(sig === want ? 200 : 401).end();
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  r.port = (server.address() as any).port;
+  return r;
+}
+
 test('use the app: a member submits a process form, the approvers decide in To do, the submitter is told', async ({ browser }) => {
   const [devCtx, dev, devErrors] = await newContext(browser, 'en');
   const [adminCtx, admin, adminErrors] = await newContext(browser, 'en');
@@ -16,22 +37,8 @@ test('use the app: a member submits a process form, the approvers decide in To d
 
   // A receiver on 127.0.0.1 that keeps the calls whose signature checks out.
   const SECRET = `e2e-secret-${Date.now()}`;
-  const received: any[] = [];
-  let badSignatures = 0;
-  const receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const sig = String(req.headers['fenfa-signature'] ?? '');
-      const t = sig.replace(/^t=/, '').split(',')[0];
-      const want = 't=' + t + ',v1=' + crypto.createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
-      if (sig !== want) badSignatures++;
-      else received.push(JSON.parse(body));
-      res.writeHead(sig === want ? 200 : 401).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const port = (receiver.address() as any).port;
+  const receiver = await signedReceiver(SECRET);
+  const { received, port } = receiver;
 
   // The app admin points the app's CRM service at it, with a credential,
   // and calls it when a visit request is approved (the demo's setting).
@@ -106,7 +113,7 @@ test('use the app: a member submits a process form, the approvers decide in To d
   const call = received.find((c) => JSON.stringify(c).includes(customer));
   expect(call.event).toBe('approved');
   expect(call.status).toBe('approved');
-  expect(badSignatures).toBe(0);
+  expect(receiver.bad).toBe(0);
   await goto(dev, `/apps/${appId}/deliveries`);
   await expect(dev.getByTestId('delivery-table').locator('tr[data-status=sent]').first()).toBeVisible();
   await goto(dev, `/records/${call.record_id}`);
@@ -188,22 +195,8 @@ test('a customer member uses a bought app after its setup: approval in To do, me
 
   // Setup: the admin approves, the submitter is told, the service goes to the receiver.
   const SECRET = `south-secret-${Date.now()}`;
-  const received: any[] = [];
-  let bad = 0;
-  const receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const sig = String(req.headers['fenfa-signature'] ?? '');
-      const t = sig.replace(/^t=/, '').split(',')[0];
-      const want = `t=${t},v1=` + crypto.createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
-      if (sig === want) received.push(JSON.parse(body));
-      else bad++;
-      res.writeHead(sig === want ? 200 : 401).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const port = (receiver.address() as any).port;
+  const receiver = await signedReceiver(SECRET);
+  const { received, port } = receiver;
   const [, detail] = await call(admin, '/api/apps/get', `app_id=${copy}`);
   const [, adminMe] = await call(admin, '/api/me', '');
   const f = detail.forms[0];
@@ -236,7 +229,7 @@ test('a customer member uses a bought app after its setup: approval in To do, me
   await expect.poll(() => received.length).toBe(1);
   expect(received[0].event).toBe('approved');
   expect(JSON.stringify(received[0].values)).toContain(asset);
-  expect(bad).toBe(0);
+  expect(receiver.bad).toBe(0);
   receiver.close();
 
   expect(isvErrors).toEqual([]);

@@ -303,21 +303,14 @@ struct CallBody<'a> {
     values: &'a [EnteredValue],
 }
 
-/// The record as its calls carry it.
-pub struct Call<'a> {
-    pub org_id: &'a str,
-    pub app_id: &'a str,
-    pub form_id: &'a str,
-    pub record_id: &'a str,
-    pub status: &'a str,
-    pub submitted_by: &'a str,
-    pub submitted_at: i64,
-    pub values: &'a [EnteredValue],
-}
-
 /// Queues a call to every service called on `trigger` of the record's form,
 /// inside the event's transaction; the record's history names each.
-pub async fn enqueue(tx: &mut Tx, c: &Call<'_>, trigger: Trigger, now: i64) -> AppResult<()> {
+pub(super) async fn enqueue(
+    tx: &mut Tx,
+    c: &super::queries::Happened<'_>,
+    trigger: Trigger,
+    now: i64,
+) -> AppResult<()> {
     let services: Vec<(String, String)> = sqlx::query_as(
         "SELECT s.id, s.name FROM service_calls x JOIN services s ON s.id = x.service_id \
          WHERE x.form_id = $1 AND x.trigger_event = $2 ORDER BY s.position, s.id",
@@ -331,10 +324,10 @@ pub async fn enqueue(tx: &mut Tx, c: &Call<'_>, trigger: Trigger, now: i64) -> A
         let body = serde_json::to_string(&CallBody {
             delivery_id: &id,
             event: trigger.as_str(),
-            app_id: c.app_id,
+            app_id: &c.app.id,
             form_id: c.form_id,
             record_id: c.record_id,
-            status: c.status,
+            status: c.status.as_str(),
             submitted_by: c.submitted_by,
             submitted_at: c.submitted_at,
             values: c.values,
@@ -347,7 +340,7 @@ pub async fn enqueue(tx: &mut Tx, c: &Call<'_>, trigger: Trigger, now: i64) -> A
         )
         .bind(&id)
         .bind(c.org_id)
-        .bind(c.app_id)
+        .bind(&c.app.id)
         .bind(&service_id)
         .bind(c.record_id)
         .bind(trigger.as_str())

@@ -3,16 +3,12 @@
 
 use super::domain::*;
 use super::{outbox, policy};
-use crate::apps::domain::{AppDetail, Recipient, Trigger};
-use crate::apps::queries::{access, detail_in};
+use crate::apps::domain::{AppDetail, Recipient, Trigger, UserRef};
+use crate::apps::queries::{access, decode_json as decode, detail_in};
 use crate::db::{new_id, Db, Tx};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::session::Ctx;
 use crate::values::{AppId, FormId, MessageId, RecordId, UserId};
-
-fn decode<T: serde::de::DeserializeOwned>(s: &str) -> AppResult<T> {
-    serde_json::from_str(s).map_err(AppError::internal)
-}
 
 fn encode<T: serde::Serialize>(v: &T) -> AppResult<String> {
     serde_json::to_string(v).map_err(AppError::internal)
@@ -68,34 +64,50 @@ async fn assign(
     Ok(())
 }
 
-/// The record as the notifications of one trigger need it.
-struct Notice<'a> {
-    app: &'a AppDetail,
-    form_id: &'a str,
-    record_id: &'a str,
-    submitter: &'a str,
-    values: &'a [EnteredValue],
+/// A record at one of its events, as its messages and service calls need it.
+pub(super) struct Happened<'a> {
+    pub app: &'a AppDetail,
+    pub org_id: &'a str,
+    pub form_id: &'a str,
+    pub record_id: &'a str,
+    pub status: RecordStatus,
+    pub submitted_by: &'a str,
+    pub submitted_at: i64,
+    pub values: &'a [EnteredValue],
+}
+
+/// What a record's event sets off, in its transaction: the messages of the
+/// form's templates on `trigger`, and the calls of its services.
+async fn announce(
+    tx: &mut Tx,
+    h: &Happened<'_>,
+    trigger: Trigger,
+    actor: &str,
+    now: i64,
+) -> AppResult<()> {
+    notify(tx, h, trigger, actor, now).await?;
+    outbox::enqueue(tx, h, trigger, now).await
 }
 
 /// Sends the messages of every template of the form on `trigger`. A
 /// template that still needs setting up is not sent; the history says so.
 async fn notify(
     tx: &mut Tx,
-    n: &Notice<'_>,
+    h: &Happened<'_>,
     trigger: Trigger,
     actor: &str,
     now: i64,
 ) -> AppResult<()> {
-    for t in n
+    for t in h
         .app
         .templates
         .iter()
-        .filter(|t| t.form_id.as_str() == n.form_id && t.trigger == trigger)
+        .filter(|t| t.form_id.as_str() == h.form_id && t.trigger == trigger)
     {
         if t.needs_config {
             event(
                 tx,
-                n.record_id,
+                h.record_id,
                 now,
                 EventKind::NotifySkipped,
                 actor,
@@ -105,42 +117,39 @@ async fn notify(
             .await?;
             continue;
         }
-        let body = render(&t.message, n.values);
-        let mut to: Vec<&str> = Vec::new();
+        let body = render(&t.message, h.values);
+        let mut to: Vec<&UserRef> = Vec::new();
         for r in &t.recipients {
             let id = match Recipient::parse(&r.value)? {
-                Recipient::Submitter => n.submitter.to_string(),
+                Recipient::Submitter => h.submitted_by.to_string(),
                 Recipient::User(id) => id,
             };
             // Someone who has left the organization gets nothing.
-            if let Some(u) = n.app.users.iter().find(|u| u.id.as_str() == id) {
-                if !to.contains(&u.id.as_str()) {
-                    to.push(u.id.as_str());
+            if let Some(u) = h.app.users.iter().find(|u| u.id.as_str() == id) {
+                if !to.iter().any(|x| x.id == u.id) {
+                    to.push(u);
                 }
             }
         }
         for user in &to {
             sqlx::query(
                 "INSERT INTO messages (id, org_id, user_id, app_id, record_id, body, created_at) \
-                 VALUES ($1, (SELECT org_id FROM records WHERE id = $4), $2, $3, $4, $5, $6)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(new_id())
-            .bind(*user)
-            .bind(&n.app.id)
-            .bind(n.record_id)
+            .bind(h.org_id)
+            .bind(&user.id)
+            .bind(&h.app.id)
+            .bind(h.record_id)
             .bind(&body)
             .bind(now)
             .execute(&mut **tx)
             .await?;
         }
-        let names: Vec<&str> = to
-            .iter()
-            .filter_map(|id| n.app.users.iter().find(|u| u.id.as_str() == *id))
-            .map(|u| u.name.as_str())
-            .collect();
+        let names: Vec<&str> = to.iter().map(|u| u.name.as_str()).collect();
         event(
             tx,
-            n.record_id,
+            h.record_id,
             now,
             EventKind::Notified,
             actor,
@@ -225,25 +234,17 @@ pub async fn submit(
     if let Some(first) = steps.first() {
         assign(&mut tx, &id, 0, &first.approvers, now).await?;
     }
-    let notice = Notice {
+    let happened = Happened {
         app: &app,
-        form_id,
-        record_id: &id,
-        submitter: me,
-        values: &values,
-    };
-    notify(&mut tx, &notice, Trigger::Submitted, me, now).await?;
-    let call = outbox::Call {
         org_id: &org.org_id,
-        app_id,
         form_id,
         record_id: &id,
-        status: status.as_str(),
+        status,
         submitted_by: me,
         submitted_at: now,
         values: &values,
     };
-    outbox::enqueue(&mut tx, &call, Trigger::Submitted, now).await?;
+    announce(&mut tx, &happened, Trigger::Submitted, me, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -341,29 +342,21 @@ pub async fn decide(
     } else {
         let app = detail_in(&mut tx, ctx, &r.app_id).await?;
         let values: Vec<EnteredValue> = decode(&r.values_json)?;
-        let notice = Notice {
-            app: &app,
-            form_id: &r.form_id,
-            record_id,
-            submitter: &r.submitted_by,
-            values: &values,
-        };
         let trigger = match status {
             RecordStatus::Rejected => Trigger::Rejected,
             _ => Trigger::Approved,
         };
-        notify(&mut tx, &notice, trigger, me, now).await?;
-        let call = outbox::Call {
+        let happened = Happened {
+            app: &app,
             org_id: &ctx.org()?.org_id,
-            app_id: &r.app_id,
             form_id: &r.form_id,
             record_id,
-            status: status.as_str(),
+            status,
             submitted_by: &r.submitted_by,
             submitted_at: r.submitted_at,
             values: &values,
         };
-        outbox::enqueue(&mut tx, &call, trigger, now).await?;
+        announce(&mut tx, &happened, trigger, me, now).await?;
     }
     tx.commit().await?;
     Ok(())

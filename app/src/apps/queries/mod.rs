@@ -12,7 +12,8 @@ use std::collections::HashMap;
 pub mod access;
 pub mod edits;
 
-fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> AppResult<T> {
+/// A stored JSON column; a value that does not decode is our fault.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> AppResult<T> {
     serde_json::from_str(s).map_err(AppError::internal)
 }
 
