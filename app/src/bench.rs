@@ -54,22 +54,26 @@ pub fn records_snapshot() -> AppSnapshot {
         description: "1,000,000 records".into(),
         admins: Vec::new(),
         forms: vec![FormSnap {
+            key: String::new(),
             name: "拜访记录 Visit log".into(),
             kind: FormKind::Plain,
             fields: vec![
                 FieldSnap {
+                    key: String::new(),
                     label: "客户".into(),
                     field_type: FieldType::Text,
                     required: true,
                     options: Vec::new(),
                 },
                 FieldSnap {
+                    key: String::new(),
                     label: "金额".into(),
                     field_type: FieldType::Number,
                     required: false,
                     options: Vec::new(),
                 },
                 FieldSnap {
+                    key: String::new(),
                     label: "结果".into(),
                     field_type: FieldType::SingleChoice,
                     required: false,
@@ -108,6 +112,7 @@ pub fn app_snapshot(i: usize, admin: &str) -> AppSnapshot {
     ];
     let forms = (0..6)
         .map(|f| FormSnap {
+            key: String::new(),
             name: format!("表单 Form {f}"),
             kind: FormKind::Process,
             fields: (0..12)
@@ -116,6 +121,7 @@ pub fn app_snapshot(i: usize, admin: &str) -> AppSnapshot {
                     let choice =
                         matches!(field_type, FieldType::SingleChoice | FieldType::MultiChoice);
                     FieldSnap {
+                        key: String::new(),
                         label: format!("字段 {k}"),
                         field_type,
                         required: k % 3 == 0,
@@ -129,6 +135,7 @@ pub fn app_snapshot(i: usize, admin: &str) -> AppSnapshot {
                 .collect(),
             process: (0..2)
                 .map(|s| StepSnap {
+                    key: String::new(),
                     name: format!("审批 {s}"),
                     approvers: vec![admin.into()],
                 })
@@ -144,6 +151,7 @@ pub fn app_snapshot(i: usize, admin: &str) -> AppSnapshot {
         forms,
         templates: (0..6)
             .map(|f| TemplateSnap {
+                key: String::new(),
                 form: f,
                 trigger: Trigger::Submitted,
                 recipients: vec![Recipient::Submitter, Recipient::User(admin.into())],
@@ -152,6 +160,7 @@ pub fn app_snapshot(i: usize, admin: &str) -> AppSnapshot {
             .collect(),
         services: (0..5)
             .map(|s| ServiceSnap {
+                key: String::new(),
                 name: format!("服务 {s}"),
                 endpoint: format!("https://svc{s}.bench.example/hook"),
                 calls: Vec::new(),

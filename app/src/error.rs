@@ -90,6 +90,18 @@ pub enum ErrorCode {
     InvalidComment,
     NoDataAccess,
     NotAppUser,
+    InvalidVersion,
+    NothingToPublish,
+    VersionNotGreater,
+    NeedsMinor,
+    NeedsMajor,
+    NotPublished,
+    InvalidNotes,
+    InvalidOrderList,
+    NotUpgradable,
+    UpgradeNotPossible,
+    UpgradeChanged,
+    MaintenanceInProgress,
     Internal,
 }
 
@@ -179,6 +191,18 @@ impl ErrorCode {
             InvalidComment => K::ErrInvalidComment,
             NoDataAccess => K::ErrNoDataAccess,
             NotAppUser => K::ErrNotAppUser,
+            InvalidVersion => K::ErrInvalidVersion,
+            NothingToPublish => K::ErrNothingToPublish,
+            VersionNotGreater => K::ErrVersionNotGreater,
+            NeedsMinor => K::ErrNeedsMinor,
+            NeedsMajor => K::ErrNeedsMajor,
+            NotPublished => K::ErrNotPublished,
+            InvalidNotes => K::ErrInvalidNotes,
+            InvalidOrderList => K::ErrInvalidOrderList,
+            NotUpgradable => K::ErrNotUpgradable,
+            UpgradeNotPossible => K::ErrUpgradeNotPossible,
+            UpgradeChanged => K::ErrUpgradeChanged,
+            MaintenanceInProgress => K::ErrMaintenanceInProgress,
             Internal => K::ErrInternal,
         }
     }
@@ -204,8 +228,21 @@ impl ErrorCode {
             | NotAppUser
             | InvitationOtherEmail => 403,
             NotFound | LinkInvalid | InvitationInvalid | VerificationInvalid => 404,
-            EmailTaken | AlreadyMember | LastAdmin | AlreadyAdded | TooMany | OwnApp
-            | AccessClosed | ProcessNotSetUp | AlreadyDecided => 409,
+            EmailTaken
+            | AlreadyMember
+            | LastAdmin
+            | AlreadyAdded
+            | TooMany
+            | OwnApp
+            | AccessClosed
+            | ProcessNotSetUp
+            | AlreadyDecided
+            | NothingToPublish
+            | VersionNotGreater
+            | NotUpgradable
+            | UpgradeNotPossible
+            | UpgradeChanged
+            | MaintenanceInProgress => 409,
             SignInSlowDown | SignInLocked | SignUpSlowDown | ExportRunning => 429,
             ServerBusy | MailNotSent => 503,
             MethodNotAllowed => 405,

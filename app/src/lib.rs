@@ -15,7 +15,9 @@ pub mod session;
 pub mod shell;
 pub mod time;
 pub mod ui;
+pub mod upgrades;
 pub mod values;
+pub mod versions;
 
 #[cfg(feature = "ssr")]
 pub mod bench;

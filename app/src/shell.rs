@@ -14,6 +14,7 @@ use crate::i18n::{t, use_lang, LangCtx, K};
 use crate::orders::pages::{OrderDetailPage, OrdersPage};
 use crate::runtime::pages::{DeliveriesPage, MessagesPage, RecordPage, TodoPage, UseAppPage};
 use crate::session::{use_session, SessionCtx};
+use crate::upgrades::pages::UpgradePage;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
@@ -57,6 +58,7 @@ lazy_page!(RecordRoute, RecordPage);
 lazy_page!(TodoRoute, TodoPage);
 lazy_page!(MessagesRoute, MessagesPage);
 lazy_page!(DeliveriesRoute, DeliveriesPage);
+lazy_page!(UpgradeRoute, UpgradePage);
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -173,6 +175,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/operator") view={Lazy::<OperatorRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/apps/:id") view={Lazy::<AppEditorRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/apps/:id/distribute") view={Lazy::<DistributeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/apps/:id/upgrades/:upgrade") view={Lazy::<UpgradeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/l/:token") view=LinkRoutePage ssr=SsrMode::Async />
                 <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/orders/:id") view={Lazy::<OrderDetailRoute>::new()} ssr=SsrMode::Async />

@@ -78,6 +78,10 @@ typed_id! {
     MessageId;
     /// One call to a third-party service (the outbox).
     DeliveryId;
+    /// A published version of an app.
+    VersionId;
+    /// A version offered to one order (and what the customer did with it).
+    UpgradeId;
     /// The stored hash of a sign-in session's token (never the token).
     SessionId;
 }
@@ -124,7 +128,13 @@ macro_rules! str_enum {
 }
 
 fn checked(raw: &str, max: usize, code: ErrorCode, newlines: bool) -> AppResult<String> {
-    let s = raw.trim();
+    // Browsers send a textarea's line breaks as CRLF.
+    let normalized = raw.replace("\r\n", "\n");
+    let s = if newlines {
+        normalized.trim()
+    } else {
+        raw.trim()
+    };
     let n = s.chars().count();
     if n == 0
         || n > max
@@ -164,6 +174,8 @@ mod tests {
         assert!(line("a\nb", 10, ErrorCode::InvalidInput).is_err());
         assert_eq!(text(" a\nb ", 10, ErrorCode::InvalidInput).unwrap(), "a\nb");
         assert!(text("a\tb", 10, ErrorCode::InvalidInput).is_err());
+        assert_eq!(text("a\r\nb", 10, ErrorCode::InvalidInput).unwrap(), "a\nb");
+        assert!(line("a\r\nb", 10, ErrorCode::InvalidInput).is_err());
         assert!(line("  ", 10, ErrorCode::InvalidInput).is_err());
         assert!(line("四个字符", 3, ErrorCode::InvalidInput).is_err());
         assert_eq!(optional_text(" ", 3, ErrorCode::InvalidInput).unwrap(), "");

@@ -177,8 +177,10 @@ async fn every_search_finds_exactly_the_matching_orders_newest_first() {
     let w = orders().await;
     let theirs = w.order_no(NAMES[0]).await;
     // A fragment from the middle of one of their order numbers (upper case
-    // as shown); the bench's order numbers start with FB.
-    let fragment = theirs[4..12].to_string();
+    // as shown; `FF` + date + 8 random digits): the day and six random
+    // digits, so the other orders bought that day share it only by a
+    // one-in-a-million chance (the date alone would be shared by all).
+    let fragment = theirs[8..16].to_string();
     let mut terms: Vec<String> = [
         "北风",
         "北",
@@ -289,12 +291,13 @@ async fn pages_carry_every_field_as_stored() {
         String,
         i64,
         i64,
+        Option<String>,
         Option<i64>,
         Option<i64>,
         Option<String>,
     );
     let stored: Vec<Stored> = sqlx::query_as(
-        "SELECT o.id, o.order_no, l.app_name, c.name, b.display_name, o.created_at, o.app_version, \
+        "SELECT o.id, o.order_no, l.app_name, c.name, b.display_name, o.created_at, o.app_version, o.version, \
            g.open_until, g.requested_at, g.request_note \
          FROM distribution_orders o JOIN distribution_links l ON l.id = o.link_id \
          JOIN organizations c ON c.id = o.customer_org_id JOIN users b ON b.id = o.buyer_user_id \
@@ -327,7 +330,8 @@ async fn pages_carry_every_field_as_stored() {
     assert_eq!(listed.len(), stored.len());
     let mut states = std::collections::BTreeSet::new();
     for (r, s) in listed.iter().zip(&stored) {
-        let (id, order_no, app, customer, buyer, at, version, until, requested, note) = s.clone();
+        let (id, order_no, app, customer, buyer, at, revision, version, until, requested, note) =
+            s.clone();
         assert_eq!(
             (
                 r.id.to_string(),
@@ -336,9 +340,10 @@ async fn pages_carry_every_field_as_stored() {
                 &r.customer,
                 &r.buyer,
                 r.created_at,
-                r.app_version
+                r.app_version,
+                &r.version
             ),
-            (id, &order_no, &app, &customer, &buyer, at, version)
+            (id, &order_no, &app, &customer, &buyer, at, revision, &version)
         );
         let access = match (until, requested) {
             (Some(u), Some(_)) if now < u => AccessState::Requested {

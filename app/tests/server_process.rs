@@ -181,7 +181,7 @@ async fn sigterm_finishes_the_request_in_flight_and_keeps_counted_views() {
     .await
     .unwrap();
     let ctx = t.ctx(&app::accounts::UserId(isv_admin), Some(&acme)).await;
-    let options = app::distribution::domain::LinkOptions::parse("30", "", "", "").unwrap();
+    let options = app::distribution::domain::LinkOptions::parse("30", "", "", "", "").unwrap();
     let link = app::distribution::queries::links::create_link(
         &t.db,
         &ctx,

@@ -23,6 +23,7 @@ fn field() -> impl Strategy<Value = FieldSnap> {
         prop::collection::vec(text(), 0..4),
     )
         .prop_map(|(label, field_type, required, options)| FieldSnap {
+            key: String::new(),
             label,
             field_type,
             required,
@@ -31,8 +32,14 @@ fn field() -> impl Strategy<Value = FieldSnap> {
 }
 
 fn form() -> impl Strategy<Value = FormSnap> {
-    let step = (text(), prop::collection::vec("[0-9a-f]{8}", 0..3))
-        .prop_map(|(name, approvers)| StepSnap { name, approvers });
+    let step =
+        (text(), prop::collection::vec("[0-9a-f]{8}", 0..3)).prop_map(|(name, approvers)| {
+            StepSnap {
+                key: String::new(),
+                name,
+                approvers,
+            }
+        });
     (
         text(),
         prop::sample::select(FormKind::ALL.to_vec()),
@@ -40,6 +47,7 @@ fn form() -> impl Strategy<Value = FormSnap> {
         prop::collection::vec(step, 0..3),
     )
         .prop_map(|(name, kind, fields, process)| FormSnap {
+            key: String::new(),
             name,
             kind,
             fields,
@@ -72,6 +80,7 @@ fn snapshot_with(admins: Vec<String>) -> impl Strategy<Value = AppSnapshot> {
                 text(),
             )
                 .prop_map(|(form, trigger, recipients, message)| TemplateSnap {
+                    key: String::new(),
                     form,
                     trigger,
                     recipients,
@@ -86,6 +95,7 @@ fn snapshot_with(admins: Vec<String>) -> impl Strategy<Value = AppSnapshot> {
                         .collect();
                     calls.sort_by_key(|(f, t)| (*f, t.as_str()));
                     ServiceSnap {
+                        key: String::new(),
                         name,
                         endpoint,
                         calls,
@@ -101,7 +111,7 @@ fn snapshot_with(admins: Vec<String>) -> impl Strategy<Value = AppSnapshot> {
         .prop_map(
             |((name, icon, description, mut admins, forms), templates, services)| {
                 admins.sort();
-                AppSnapshot {
+                with_keys(AppSnapshot {
                     format: snapshot::FORMAT,
                     name,
                     icon,
@@ -110,9 +120,34 @@ fn snapshot_with(admins: Vec<String>) -> impl Strategy<Value = AppSnapshot> {
                     forms,
                     templates,
                     services,
-                }
+                })
             },
         )
+}
+
+/// Every part gets a key of its own (as a published version's parts have).
+fn with_keys(mut s: AppSnapshot) -> AppSnapshot {
+    let mut n = 0;
+    let mut key = || {
+        n += 1;
+        format!("key-{n}")
+    };
+    for f in &mut s.forms {
+        f.key = key();
+        for x in &mut f.fields {
+            x.key = key();
+        }
+        for x in &mut f.process {
+            x.key = key();
+        }
+    }
+    for t in &mut s.templates {
+        t.key = key();
+    }
+    for v in &mut s.services {
+        v.key = key();
+    }
+    s
 }
 
 #[test]

@@ -99,7 +99,20 @@ const ROWS: &[(&str, &str)] = &[
         "/api/distribution/create_link",
         "app_id={app}&expires_days=30&max_purchases=&bound_org=&note=",
     ),
+    (
+        "/api/distribution/create_link",
+        "app_id={app}&expires_days=30&max_purchases=&bound_org=&note=&version_id={version}",
+    ),
     ("/api/distribution/revoke_link", "link_id={link}"),
+    ("/api/versions/view", "app_id={app}"),
+    (
+        "/api/upgrades/offer",
+        "app_id={app}&version_id={version}&scope=all&orders=",
+    ),
+    (
+        "/api/versions/publish",
+        "app_id={app}&version=9.0.0&notes=n",
+    ),
     ("/api/orders/get", "order_id={order}"),
     (
         "/api/runtime/submit",
@@ -152,6 +165,19 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
         "app_id={installed}&allow=yes",
     ),
     ("/api/withdraw_invitation", "invitation_id={invitation}"),
+    ("/api/upgrades/card", "app_id={installed}"),
+    (
+        "/api/upgrades/preview",
+        "app_id={installed}&upgrade_id={upgrade}",
+    ),
+    (
+        "/api/upgrades/run",
+        "app_id={installed}&upgrade_id={upgrade}&step=apply&basis={=basis}",
+    ),
+    (
+        "/api/upgrades/decline",
+        "app_id={installed}&upgrade_id={upgrade}",
+    ),
     // `{=key}`: always the caller's own value (a link both customers hold).
     (
         "/api/distribution/buy",
@@ -204,6 +230,7 @@ fn sides(w: &World) -> [Side; 4] {
             ("record", "record"),
             ("message", "message"),
             ("delivery", "delivery"),
+            ("version", "version"),
         ]),
         secrets: vec![
             "世界客户".into(),
@@ -228,6 +255,7 @@ fn sides(w: &World) -> [Side; 4] {
             ("record", "plain_record"),
             ("message", "plain_message"),
             ("delivery", "plain_delivery"),
+            ("version", "plain_version"),
         ]),
         secrets: vec![
             "Plain customer".into(),
@@ -245,6 +273,8 @@ fn sides(w: &World) -> [Side; 4] {
             ("customer_org", "north"),
             ("request", "request"),
             ("token", "token2"),
+            ("upgrade", "upgrade"),
+            ("basis", "basis"),
         ]),
         secrets: vec!["Northwind Trading".into()],
     };
@@ -257,6 +287,8 @@ fn sides(w: &World) -> [Side; 4] {
             ("customer_org", "south"),
             ("request", "other_request"),
             ("token", "token2"),
+            ("upgrade", "other_upgrade"),
+            ("basis", "other_basis"),
         ]),
         secrets: vec!["Southgate Logistics".into()],
     };

@@ -9,6 +9,7 @@ use crate::db::Tx;
 
 fn field(label: &str, field_type: FieldType, required: bool, options: &[&str]) -> FieldSnap {
     FieldSnap {
+        key: String::new(),
         label: label.into(),
         field_type,
         required,
@@ -25,6 +26,7 @@ pub fn customer_visits(admin: &str, dev: &str) -> AppSnapshot {
         admins: vec![dev.into()],
         forms: vec![
             FormSnap {
+                key: String::new(),
                 name: "拜访申请 Visit request".into(),
                 kind: FormKind::Process,
                 fields: vec![
@@ -35,11 +37,12 @@ pub fn customer_visits(admin: &str, dev: &str) -> AppSnapshot {
                     field("陪同人员", FieldType::Member, false, &[]),
                 ],
                 process: vec![
-                    StepSnap { name: "销售经理审批 Sales manager".into(), approvers: vec![admin.into()] },
-                    StepSnap { name: "财务审批 Finance".into(), approvers: vec![admin.into(), dev.into()] },
+                    StepSnap { key: String::new(), name: "销售经理审批 Sales manager".into(), approvers: vec![admin.into()] },
+                    StepSnap { key: String::new(), name: "财务审批 Finance".into(), approvers: vec![admin.into(), dev.into()] },
                 ],
             },
             FormSnap {
+                key: String::new(),
                 name: "拜访记录 Visit log".into(),
                 kind: FormKind::Plain,
                 fields: vec![
@@ -52,12 +55,14 @@ pub fn customer_visits(admin: &str, dev: &str) -> AppSnapshot {
         ],
         templates: vec![
             TemplateSnap {
+                key: String::new(),
                 form: 0,
                 trigger: Trigger::Submitted,
                 recipients: vec![Recipient::User(admin.into())],
                 message: "{{客户名称}} 的拜访申请已提交，拜访日期 {{拜访日期}}，请审批。".into(),
             },
             TemplateSnap {
+                key: String::new(),
                 form: 0,
                 trigger: Trigger::Approved,
                 recipients: vec![Recipient::Submitter],
@@ -65,6 +70,7 @@ pub fn customer_visits(admin: &str, dev: &str) -> AppSnapshot {
             },
         ],
         services: vec![ServiceSnap {
+            key: String::new(),
             name: "CRM 同步 CRM sync".into(),
             endpoint: "https://crm.acme.example/api/v2/visits".into(),
             // Approved visits go to the CRM (held until a credential is set).
@@ -81,6 +87,7 @@ pub fn equipment_repair(admin: &str, dev: &str) -> AppSnapshot {
         description: "员工报修设备，维修主管派单处理。Report broken equipment; the maintenance lead assigns the repair.".into(),
         admins: vec![dev.into()],
         forms: vec![FormSnap {
+            key: String::new(),
             name: "报修单 Repair request".into(),
             kind: FormKind::Process,
             fields: vec![
@@ -88,15 +95,17 @@ pub fn equipment_repair(admin: &str, dev: &str) -> AppSnapshot {
                 field("故障类型", FieldType::SingleChoice, true, &["无法开机", "异响", "漏水", "其他"]),
                 field("发现日期", FieldType::Date, true, &[]),
             ],
-            process: vec![StepSnap { name: "维修主管派单 Maintenance lead".into(), approvers: vec![admin.into()] }],
+            process: vec![StepSnap { key: String::new(), name: "维修主管派单 Maintenance lead".into(), approvers: vec![admin.into()] }],
         }],
         templates: vec![TemplateSnap {
+            key: String::new(),
             form: 0,
             trigger: Trigger::Rejected,
             recipients: vec![Recipient::Submitter],
             message: "设备 {{设备编号}} 的报修被退回，请补充信息。".into(),
         }],
         services: vec![ServiceSnap {
+            key: String::new(),
             name: "工单系统 Ticketing".into(),
             endpoint: "https://tickets.acme.example/hooks/repair".into(),
             calls: vec![(0, Trigger::Submitted)],

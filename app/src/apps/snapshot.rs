@@ -1,12 +1,16 @@
 //! The app snapshot: the one versioned, serialised form of an app definition.
 //! Distribution freezes apps as snapshots and deploys copies from them.
-//! Ids are not part of it (a copy gets new ones); credentials never are.
+//! Row ids are not part of it (a copy gets new ones) but every part carries
+//! its **key**: the id of the part it stands for in the ISV's source app,
+//! kept by every copy (`origin_key`), so versions of the same app can be
+//! compared and merged part by part. Credentials never are.
 
 use super::domain::{FieldType, FormKind, Icon, Recipient, Trigger};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the shape below changes; old snapshots stay readable.
-pub const FORMAT: u32 = 1;
+/// 2: parts carry keys (format 1 has none: such copies cannot be merged).
+pub const FORMAT: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppSnapshot {
@@ -23,6 +27,9 @@ pub struct AppSnapshot {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormSnap {
+    /// The part's key (see the module); empty in format 1.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
     pub name: String,
     pub kind: FormKind,
     pub fields: Vec<FieldSnap>,
@@ -31,6 +38,9 @@ pub struct FormSnap {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldSnap {
+    /// The part's key (see the module); empty in format 1.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
     pub label: String,
     pub field_type: FieldType,
     pub required: bool,
@@ -39,12 +49,18 @@ pub struct FieldSnap {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepSnap {
+    /// The part's key (see the module); empty in format 1.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
     pub name: String,
     pub approvers: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateSnap {
+    /// The part's key (see the module); empty in format 1.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
     /// Index into `forms`.
     pub form: usize,
     pub trigger: Trigger,
@@ -54,6 +70,9 @@ pub struct TemplateSnap {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceSnap {
+    /// The part's key (see the module); empty in format 1.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
     pub name: String,
     pub endpoint: String,
     /// The form events it is called on: (index into `forms`, event).
@@ -74,6 +93,9 @@ impl AppSnapshot {
 
 #[cfg(feature = "ssr")]
 pub use store::*;
+
+#[cfg(feature = "ssr")]
+pub mod sync;
 
 #[cfg(feature = "ssr")]
 mod store {
@@ -112,33 +134,36 @@ mod store {
                 .bind(app_id)
                 .fetch_all(&mut *conn)
                 .await?;
-        let form_rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT id, name, kind FROM forms WHERE app_id = $1 ORDER BY position, id",
+        let form_rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT id, COALESCE(origin_key, id), name, kind FROM forms WHERE app_id = $1 ORDER BY position, id",
         )
         .bind(app_id)
         .fetch_all(&mut *conn)
         .await?;
         let mut forms = Vec::new();
         let mut form_index = std::collections::HashMap::new();
-        for (i, (form_id, name, kind)) in form_rows.into_iter().enumerate() {
-            let fields: Vec<(String, String, i64, String)> = sqlx::query_as(
-                "SELECT label, field_type, required, options_json FROM fields WHERE form_id = $1 ORDER BY position, id",
+        for (i, (form_id, key, name, kind)) in form_rows.into_iter().enumerate() {
+            let fields: Vec<(String, String, String, i64, String)> = sqlx::query_as(
+                "SELECT COALESCE(origin_key, id), label, field_type, required, options_json FROM fields \
+                 WHERE form_id = $1 ORDER BY position, id",
             )
             .bind(&form_id)
             .fetch_all(&mut *conn)
             .await?;
-            let steps: Vec<(String, String)> =
-                sqlx::query_as("SELECT name, approvers_json FROM process_steps WHERE form_id = $1 ORDER BY position, id")
+            let steps: Vec<(String, String, String)> =
+                sqlx::query_as("SELECT COALESCE(origin_key, id), name, approvers_json FROM process_steps WHERE form_id = $1 ORDER BY position, id")
                     .bind(&form_id)
                     .fetch_all(&mut *conn)
                     .await?;
             forms.push(FormSnap {
+                key,
                 name,
                 kind: decode(FormKind::parse(&kind))?,
                 fields: fields
                     .into_iter()
-                    .map(|(label, t, required, options)| {
+                    .map(|(key, label, t, required, options)| {
                         Ok(FieldSnap {
+                            key,
                             label,
                             field_type: decode(FieldType::parse(&t))?,
                             required: required != 0,
@@ -148,8 +173,9 @@ mod store {
                     .collect::<Result<_, sqlx::Error>>()?,
                 process: steps
                     .into_iter()
-                    .map(|(name, approvers)| {
+                    .map(|(key, name, approvers)| {
                         Ok(StepSnap {
+                            key,
                             name,
                             approvers: parse_json(&approvers)?,
                         })
@@ -158,27 +184,28 @@ mod store {
             });
             form_index.insert(form_id, i);
         }
-        let template_rows: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT form_id, trigger_event, recipients_json, message FROM notification_templates \
+        let template_rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT COALESCE(origin_key, id), form_id, trigger_event, recipients_json, message FROM notification_templates \
              WHERE app_id = $1 ORDER BY position, id",
         )
         .bind(app_id)
         .fetch_all(&mut *conn)
         .await?;
         let mut templates = Vec::new();
-        for (form_id, trigger, recipients, message) in template_rows {
+        for (key, form_id, trigger, recipients, message) in template_rows {
             let form = *form_index
                 .get(&form_id)
                 .ok_or_else(|| sqlx::Error::Decode("template of unknown form".into()))?;
             templates.push(TemplateSnap {
+                key,
                 form,
                 trigger: decode(Trigger::parse(&trigger))?,
                 recipients: parse_json(&recipients)?,
                 message,
             });
         }
-        let services: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT id, name, endpoint FROM services WHERE app_id = $1 ORDER BY position, id",
+        let services: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT id, COALESCE(origin_key, id), name, endpoint FROM services WHERE app_id = $1 ORDER BY position, id",
         )
         .bind(app_id)
         .fetch_all(&mut *conn)
@@ -192,7 +219,7 @@ mod store {
         .fetch_all(&mut *conn)
         .await?;
         let mut service_snaps = Vec::new();
-        for (id, name, endpoint) in services {
+        for (id, key, name, endpoint) in services {
             let mut calls = Vec::new();
             for (_, form_id, trigger) in call_rows.iter().filter(|(s, _, _)| *s == id) {
                 let form = *form_index
@@ -202,6 +229,7 @@ mod store {
             }
             calls.sort_by_key(|(f, t)| (*f, t.as_str()));
             service_snaps.push(ServiceSnap {
+                key,
                 name,
                 endpoint,
                 calls,
@@ -222,6 +250,8 @@ mod store {
     /// A value of a row written by [`insert_many`].
     enum V<'a> {
         S(&'a str),
+        /// A part's key: NULL when the snapshot has none.
+        Key(&'a str),
         Owned(String),
         I(i64),
     }
@@ -261,6 +291,7 @@ mod store {
             for v in chunk.iter().flatten() {
                 q = match v {
                     V::S(s) => q.bind(*s),
+                    V::Key(k) => q.bind((!k.is_empty()).then_some(*k)),
                     V::Owned(s) => q.bind(s.as_str()),
                     V::I(i) => q.bind(*i),
                 };
@@ -317,6 +348,7 @@ mod store {
             let needs = d.foreign && form.kind == FormKind::Process;
             forms.push(vec![
                 V::S(form_id),
+                V::Key(&form.key),
                 V::S(&app_id),
                 V::S(&form.name),
                 V::S(form.kind.as_str()),
@@ -326,6 +358,7 @@ mod store {
             for (i, f) in form.fields.iter().enumerate() {
                 fields.push(vec![
                     V::Owned(new_id()),
+                    V::Key(&f.key),
                     V::S(form_id),
                     V::S(&f.label),
                     V::S(f.field_type.as_str()),
@@ -342,6 +375,7 @@ mod store {
                 };
                 steps.push(vec![
                     V::Owned(new_id()),
+                    V::Key(&st.key),
                     V::S(form_id),
                     V::S(&st.name),
                     V::Owned(approvers),
@@ -351,19 +385,19 @@ mod store {
         }
         insert_many(
             tx,
-            "INSERT INTO forms (id, app_id, name, kind, position, process_needs_config)",
+            "INSERT INTO forms (id, origin_key, app_id, name, kind, position, process_needs_config)",
             forms,
         )
         .await?;
         insert_many(
             tx,
-            "INSERT INTO fields (id, form_id, label, field_type, required, options_json, position)",
+            "INSERT INTO fields (id, origin_key, form_id, label, field_type, required, options_json, position)",
             fields,
         )
         .await?;
         insert_many(
             tx,
-            "INSERT INTO process_steps (id, form_id, name, approvers_json, position)",
+            "INSERT INTO process_steps (id, origin_key, form_id, name, approvers_json, position)",
             steps,
         )
         .await?;
@@ -375,6 +409,7 @@ mod store {
             let recipients: &[Recipient] = if d.foreign { &[] } else { &t.recipients };
             templates.push(vec![
                 V::Owned(new_id()),
+                V::Key(&t.key),
                 V::S(&app_id),
                 V::S(form_id),
                 V::S(t.trigger.as_str()),
@@ -386,7 +421,7 @@ mod store {
         }
         insert_many(
             tx,
-            "INSERT INTO notification_templates (id, app_id, form_id, trigger_event, recipients_json, message, needs_config, position)",
+            "INSERT INTO notification_templates (id, origin_key, app_id, form_id, trigger_event, recipients_json, message, needs_config, position)",
             templates,
         )
         .await?;
@@ -400,6 +435,7 @@ mod store {
             .map(|(i, (sv, id))| {
                 vec![
                     V::S(id),
+                    V::Key(&sv.key),
                     V::S(&app_id),
                     V::S(&sv.name),
                     V::S(&sv.endpoint),
@@ -410,7 +446,7 @@ mod store {
             .collect();
         insert_many(
             tx,
-            "INSERT INTO services (id, app_id, name, endpoint, needs_config, position)",
+            "INSERT INTO services (id, origin_key, app_id, name, endpoint, needs_config, position)",
             services,
         )
         .await?;

@@ -16,6 +16,11 @@ pub enum ActingAs {
     /// The user acting on their own account.
     OwnAccount,
     PlatformOperator,
+    /// The ISV, from its own organization, towards a customer's copy (an
+    /// upgrade offered).
+    Provider,
+    /// The customer's admin, recorded on the ISV's side (an upgrade applied).
+    Customer,
     /// An ISV user entering remote maintenance of an order (its number).
     Maintenance(String),
     /// An ISV user changing the app as its app admin, in remote
@@ -35,6 +40,8 @@ impl ActingAs {
             ActingAs::BuyerAdmin => "buyer_admin".into(),
             ActingAs::OwnAccount => "self".into(),
             ActingAs::PlatformOperator => "platform_operator".into(),
+            ActingAs::Provider => "provider".into(),
+            ActingAs::Customer => "customer".into(),
             ActingAs::Maintenance(order) => format!("maintenance:{order}"),
             ActingAs::Maintainer(order) => format!("maintainer:{order}"),
             ActingAs::Other(raw) => raw.clone(),
@@ -52,6 +59,8 @@ impl ActingAs {
                 "buyer_admin" => ActingAs::BuyerAdmin,
                 "self" => ActingAs::OwnAccount,
                 "platform_operator" => ActingAs::PlatformOperator,
+                "provider" => ActingAs::Provider,
+                "customer" => ActingAs::Customer,
                 other => ActingAs::Other(other.into()),
             },
         }
@@ -65,6 +74,8 @@ impl ActingAs {
             ActingAs::Member => plain(K::RoleMember),
             ActingAs::OwnAccount => plain(K::ActingSelf),
             ActingAs::PlatformOperator => plain(K::Operator),
+            ActingAs::Provider => plain(K::ActingProvider),
+            ActingAs::Customer => plain(K::ActingCustomer),
             ActingAs::Maintenance(order) => format!("{} {order}", K::ActingMaintenance.text(lang)),
             ActingAs::Maintainer(order) => format!("{} {order}", K::ActingMaintainer.text(lang)),
             ActingAs::Other(raw) => raw.clone(),
@@ -114,6 +125,12 @@ fn action_key(code: &str) -> Option<K> {
         "app.user_remove" => K::ActAppUserRemove,
         "service.call_remove" => K::ActServiceCallRemove,
         "delivery.retry" => K::ActDeliveryRetry,
+        "version.publish" => K::ActVersionPublish,
+        "upgrade.offer" => K::ActUpgradeOffer,
+        "upgrade.offered" => K::ActUpgradeOffered,
+        "upgrade.apply" | "order.upgrade_applied" => K::ActUpgradeApply,
+        "upgrade.rollback" | "order.upgrade_rolled_back" => K::ActUpgradeRollback,
+        "upgrade.decline" | "order.upgrade_declined" => K::ActUpgradeDecline,
         "link.create" => K::ActLinkCreate,
         "link.revoke" => K::ActLinkRevoke,
         "order.purchased" => K::ActOrderPurchased,

@@ -48,10 +48,13 @@ crate::api!(
 );
 
 crate::api!(
-    /// Creates a link that sells the app as it is now.
+    /// Creates a link that sells a published version (default: the latest;
+    /// before the first, the app is published as 1.0.0 with the link).
     create_link at "distribution/create_link" for member
-    (app_id: AppId, expires_days: String, max_purchases: String, bound_org: String, note: String) -> NewLink, |c| {
-        let options = LinkOptions::parse(&expires_days, &max_purchases, &bound_org, &note)?;
+    (app_id: AppId, expires_days: String, max_purchases: String, bound_org: String, note: String,
+     version_id: Option<String>) -> NewLink, |c| {
+        let version = version_id.unwrap_or_default();
+        let options = LinkOptions::parse(&expires_days, &max_purchases, &bound_org, &note, &version)?;
         links::create_link(&c.s.db, &c.ctx, &app_id, &options, c.now).await
     }
 );

@@ -4,7 +4,7 @@ use crate::apps::domain::{FormKind, Icon};
 use crate::apps::snapshot::AppSnapshot;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::K;
-use crate::values::{AppId, LinkId, OrgId, RequestId};
+use crate::values::{AppId, LinkId, OrgId, RequestId, VersionId};
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_EXPIRY_DAYS: i64 = 30;
@@ -49,6 +49,8 @@ pub struct LinkOptions {
     pub max_purchases: Option<i64>,
     pub bound_org: Option<String>,
     pub note: String,
+    /// The published version it sells; `None`: the latest.
+    pub version: Option<VersionId>,
 }
 
 impl LinkOptions {
@@ -57,6 +59,7 @@ impl LinkOptions {
         max_purchases: &str,
         bound_org: &str,
         note: &str,
+        version: &str,
     ) -> AppResult<LinkOptions> {
         let expires_days = match expires_days.trim() {
             "" => DEFAULT_EXPIRY_DAYS,
@@ -86,7 +89,15 @@ impl LinkOptions {
         if note.chars().count() > NOTE_MAX || note.chars().any(|c| c.is_control() && c != '\n') {
             return Err(AppError::new(ErrorCode::InvalidNote));
         }
+        let version = match version.trim() {
+            "" => None,
+            v if v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                Some(VersionId(v.to_string()))
+            }
+            _ => return Err(AppError::new(ErrorCode::NotFound)),
+        };
         Ok(LinkOptions {
+            version,
             expires_days,
             max_purchases,
             bound_org,
@@ -145,6 +156,8 @@ pub struct LinkView {
     pub bound_org: Option<String>,
     pub note: String,
     pub app_version: i64,
+    /// The published version it sells (`None`: made before versions).
+    pub version: Option<String>,
 }
 
 /// The distribution dialog: what the link will sell, and its links so far.
@@ -152,7 +165,11 @@ pub struct LinkView {
 pub struct DistributeView {
     pub app_id: AppId,
     pub version: i64,
+    /// What a new link sells by default: the latest version (or, before
+    /// the first, the app as it is now).
     pub contents: Contents,
+    /// Published versions, newest first.
+    pub versions: Vec<crate::versions::domain::VersionView>,
     pub links: Vec<LinkView>,
 }
 
@@ -179,6 +196,8 @@ pub struct LinkPage {
     pub isv_name: String,
     pub contents: Contents,
     pub app_version: i64,
+    /// The published version sold (`None`: a link made before versions).
+    pub version: Option<String>,
     pub bound: bool,
     /// Empty when signed out.
     pub orgs: Vec<BuyerOrg>,
@@ -209,38 +228,40 @@ mod tests {
 
     #[test]
     fn link_options_have_defaults_and_bounds() {
-        let d = LinkOptions::parse("", "", "", "").unwrap();
+        let d = LinkOptions::parse("", "", "", "", "").unwrap();
         assert_eq!(
             (d.expires_days, d.max_purchases, d.bound_org),
             (30, None, None)
         );
         assert_eq!(
-            LinkOptions::parse("0", "", "", "").unwrap_err().code,
+            LinkOptions::parse("0", "", "", "", "").unwrap_err().code,
             ErrorCode::InvalidExpiry
         );
         assert_eq!(
-            LinkOptions::parse("366", "", "", "").unwrap_err().code,
+            LinkOptions::parse("366", "", "", "", "").unwrap_err().code,
             ErrorCode::InvalidExpiry
         );
         assert_eq!(
-            LinkOptions::parse("7", "0", "", "").unwrap_err().code,
+            LinkOptions::parse("7", "0", "", "", "").unwrap_err().code,
             ErrorCode::InvalidMaxPurchases
         );
         assert_eq!(
-            LinkOptions::parse("7", "x", "", "").unwrap_err().code,
+            LinkOptions::parse("7", "x", "", "", "").unwrap_err().code,
             ErrorCode::InvalidMaxPurchases
         );
         assert_eq!(
-            LinkOptions::parse("7", "3", "a b", "").unwrap_err().code,
+            LinkOptions::parse("7", "3", "a b", "", "")
+                .unwrap_err()
+                .code,
             ErrorCode::InvalidBoundOrg
         );
         assert_eq!(
-            LinkOptions::parse("7", "", "", &"注".repeat(201))
+            LinkOptions::parse("7", "", "", &"注".repeat(201), "")
                 .unwrap_err()
                 .code,
             ErrorCode::InvalidNote
         );
-        let o = LinkOptions::parse("7", "3", "abc123", " 给北风 ").unwrap();
+        let o = LinkOptions::parse("7", "3", "abc123", " 给北风 ", "").unwrap();
         assert_eq!(
             (o.max_purchases, o.bound_org.as_deref(), o.note.as_str()),
             (Some(3), Some("abc123"), "给北风")

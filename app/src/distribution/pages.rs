@@ -8,6 +8,9 @@ use crate::error::ErrorCode;
 use crate::i18n::{t, use_lang, K};
 use crate::session::use_session;
 use crate::ui::{error_note, submit_button, urlencode, SignedIn};
+use crate::versions::api::{get_versions, PublishVersion};
+use crate::versions::domain::VersionsView;
+use crate::versions::pages::VersionsPanel;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_params_map};
@@ -43,22 +46,57 @@ pub fn DistributePage() -> impl IntoView {
     let params = use_params_map();
     let create = ServerAction::<CreateLink>::new();
     let revoke = ServerAction::<RevokeLink>::new();
+    let publish = ServerAction::<PublishVersion>::new();
+    let offer = ServerAction::<crate::upgrades::api::OfferUpgrade>::new();
     let dialog = Resource::new(
         move || {
             let id = params.read().get("id").unwrap_or_default();
-            (id, create.version().get(), revoke.version().get())
+            (
+                id,
+                create.version().get(),
+                revoke.version().get(),
+                publish.version().get(),
+            )
         },
-        |(id, _, _)| distribute_dialog(id.into()),
+        |(id, _, _, _)| distribute_dialog(id.into()),
     );
-    view! { <SignedIn children=move |_me: Me| view! { <Distribute create revoke dialog /> } /> }
+    let versions = Resource::new(
+        move || {
+            let id = params.read().get("id").unwrap_or_default();
+            (id, create.version().get(), publish.version().get())
+        },
+        |(id, _, _)| get_versions(id.into()),
+    );
+    let actions = Actions {
+        create,
+        revoke,
+        publish,
+        offer,
+    };
+    view! { <SignedIn children=move |_me: Me| view! { <Distribute actions dialog versions /> } /> }
+}
+
+/// The distribution page's actions.
+#[derive(Clone, Copy)]
+struct Actions {
+    create: ServerAction<CreateLink>,
+    revoke: ServerAction<RevokeLink>,
+    publish: ServerAction<PublishVersion>,
+    offer: ServerAction<crate::upgrades::api::OfferUpgrade>,
 }
 
 #[component]
 fn Distribute(
-    create: ServerAction<CreateLink>,
-    revoke: ServerAction<RevokeLink>,
+    actions: Actions,
     dialog: Resource<Result<DistributeView, crate::error::AppError>>,
+    versions: Resource<Result<VersionsView, crate::error::AppError>>,
 ) -> impl IntoView {
+    let Actions {
+        create,
+        revoke,
+        publish,
+        offer,
+    } = actions;
     let copied = RwSignal::new(None::<(String, bool)>);
     // Once the link exists: put it on the clipboard, or show it selected.
     Effect::new(move |_| {
@@ -92,6 +130,11 @@ fn Distribute(
                 }
             })}
         </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                versions.await.ok().map(|v| view! { <VersionsPanel v publish offer /> })
+            })}
+        </Transition>
     }
 }
 
@@ -123,6 +166,25 @@ fn Dialog(
             <h3>{t(K::LinkOptions)}</h3>
             <ActionForm action=create attr:class="stack" attr:data-testid="link-form">
                 <input type="hidden" name="app_id" value=d.app_id.clone() />
+                {if d.versions.is_empty() {
+                    view! {
+                        <p class="small notice" data-testid="first-version-hint">{t(K::FirstVersionHint)}</p>
+                        <input type="hidden" name="version_id" value="" />
+                    }.into_any()
+                } else {
+                    view! {
+                        <label>{t(K::SellsVersion)}
+                            <select name="version_id" data-testid="link-version">
+                                {d.versions.iter().enumerate().map(|(i, v)| view! {
+                                    <option value=v.id.to_string() selected=i == 0>
+                                        {v.version.to_string()}
+                                        {(i == 0).then(|| view! { " (" {t(K::LatestVersion)} ")" })}
+                                    </option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    }.into_any()
+                }}
                 <div class="grid2">
                     <label>{t(K::ExpiresDays)} <input name="expires_days" type="number" min="1" max="365" value="30" /></label>
                     <label>{t(K::MaxPurchases)} <input name="max_purchases" type="number" min="1" /></label>
@@ -140,7 +202,7 @@ fn Dialog(
             {(!d.links.is_empty()).then(|| view! {
                 <table class="table" data-testid="links">
                     <thead><tr>
-                        <th>{t(K::Created)}</th><th>{t(K::CreatedBy)}</th><th>{t(K::Expires)}</th>
+                        <th>{t(K::Created)}</th><th>{t(K::CreatedBy)}</th><th>{t(K::Version)}</th><th>{t(K::Expires)}</th>
                         <th>{t(K::Purchases)}</th><th>{t(K::Views)}</th><th>{t(K::Status)}</th><th>{t(K::Actions)}</th>
                     </tr></thead>
                     <tbody>
@@ -152,6 +214,7 @@ fn Dialog(
                                 <tr data-link=l.id.clone() data-status=format!("{status:?}").to_lowercase()>
                                     <td>{crate::time::show(l.created_at)} {(!l.note.is_empty()).then(|| view! { <div class="muted small">{l.note.clone()}</div> })}</td>
                                     <td>{l.created_by.clone()}</td>
+                                    <td data-testid="link-version-sold">{l.version.clone().unwrap_or_else(|| format!("#{}", l.app_version))}</td>
                                     <td>{crate::time::show(l.expires_at)}</td>
                                     <td>{l.purchases} " / " {move || max.map(|m| m.to_string()).unwrap_or_else(|| K::Unlimited.text(lang.get()).to_string())}</td>
                                     <td>{l.views}</td>
@@ -291,7 +354,9 @@ fn Offer(
     let token2 = token.clone();
     view! {
         <section class="card narrow-wide" data-testid="link-page">
-            <p class="muted small">{t(K::ProvidedBy)} ": " <strong data-testid="isv-name">{p.isv_name.clone()}</strong></p>
+            <p class="muted small">{t(K::ProvidedBy)} ": " <strong data-testid="isv-name">{p.isv_name.clone()}</strong>
+                {p.version.clone().map(|v| view! { " · " {t(K::VersionNumber)} " " <span data-testid="link-page-version">{v}</span> })}
+            </p>
             <ContentsView contents=p.contents.clone() />
             {if !p.signed_in {
                 view! {

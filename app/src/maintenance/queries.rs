@@ -71,6 +71,8 @@ pub async fn start(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResul
     };
     let access = access_of(&mut tx, &app_id).await?;
     policy::may_start(&isv, access.as_ref(), now)?;
+    // Never while an upgrade step runs on the copy (it holds the same row).
+    crate::upgrades::queries::lock_app(&mut tx, &app_id).await?;
     let id = new_id();
     sqlx::query(
         "INSERT INTO maintenance_sessions (id, order_id, app_id, customer_org_id, isv_org_id, isv_user_id, started_at) \

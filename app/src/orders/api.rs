@@ -5,10 +5,14 @@ use crate::values::OrderId;
 
 crate::api!(
     /// A page of the organization's orders: newest first, searched and filtered.
-    list_orders at "orders/list" for member (q: String, access: String, after: Option<String>) -> OrderPage, |c| {
+    list_orders at "orders/list" for member
+    (q: String, access: String, after: Option<String>, upgrade: Option<String>) -> OrderPage, |c| {
         let after = after.filter(|a| !a.is_empty());
-        let filter = AccessFilter::parse(&access);
-        super::queries::list(&c.s.db, &c.ctx, &q, filter, after.as_deref(), PAGE_SIZE, c.now).await
+        let filters = Filters {
+            access: AccessFilter::parse(&access),
+            upgrade: UpgradeFilter::parse(upgrade.as_deref().unwrap_or("")),
+        };
+        super::queries::list(&c.s.db, &c.ctx, &q, filters, after.as_deref(), PAGE_SIZE, c.now).await
     }
 );
 

@@ -1,6 +1,6 @@
 //! CSV export of the Order Center's current filter (`GET /orders.csv`).
 
-use super::domain::{AccessFilter, AccessState};
+use super::domain::{AccessFilter, AccessState, Filters, UpgradeFilter};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -81,7 +81,11 @@ fn push_line(out: &mut String, r: &super::domain::OrderRow, zone: &jiff::tz::Tim
         push_field(out, text);
     }
     push_field(out, &time(r.created_at));
-    out.push_str(&r.app_version.to_string());
+    // A published version, else the revision number (orders before versions).
+    match &r.version {
+        Some(v) => out.push_str(v),
+        None => out.push_str(&r.app_version.to_string()),
+    }
     out.push_str(if r.setup_done {
         ",done,"
     } else {
@@ -129,7 +133,11 @@ pub async fn export(
         }
     };
     let q = params.get("q").cloned().unwrap_or_default();
-    let filter = AccessFilter::parse(params.get("access").map(String::as_str).unwrap_or(""));
+    let param = |k: &str| params.get(k).map(String::as_str).unwrap_or("");
+    let filter = Filters {
+        access: AccessFilter::parse(param("access")),
+        upgrade: UpgradeFilter::parse(param("upgrade")),
+    };
     let now = state.clock.now_ms();
     let refuse = |e: crate::error::AppError| {
         (

@@ -1,5 +1,6 @@
 //! Values of the Order Center.
 
+use crate::upgrades::domain::UpgradeState;
 use crate::values::OrderId;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,60 @@ pub enum AccessFilter {
     Open,
     Requested,
     Closed,
+}
+
+/// Orders by their upgrade state: every order, those never offered one
+/// (up to date), or those in one state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum UpgradeFilter {
+    #[default]
+    All,
+    UpToDate,
+    State(UpgradeState),
+}
+
+impl UpgradeFilter {
+    /// The states the Order Center offers as filters.
+    pub const CHOICES: [UpgradeFilter; 7] = [
+        UpgradeFilter::All,
+        UpgradeFilter::UpToDate,
+        UpgradeFilter::State(UpgradeState::Offered),
+        UpgradeFilter::State(UpgradeState::Applied),
+        UpgradeFilter::State(UpgradeState::Declined),
+        UpgradeFilter::State(UpgradeState::Failed),
+        UpgradeFilter::State(UpgradeState::RolledBack),
+    ];
+
+    pub fn parse(s: &str) -> UpgradeFilter {
+        match s {
+            "up_to_date" => UpgradeFilter::UpToDate,
+            s => UpgradeState::parse(s).map_or(UpgradeFilter::All, UpgradeFilter::State),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpgradeFilter::All => "",
+            UpgradeFilter::UpToDate => "up_to_date",
+            UpgradeFilter::State(s) => s.as_str(),
+        }
+    }
+}
+
+/// What the Order Center filters on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Filters {
+    pub access: AccessFilter,
+    pub upgrade: UpgradeFilter,
+}
+
+impl From<AccessFilter> for Filters {
+    fn from(access: AccessFilter) -> Filters {
+        Filters {
+            access,
+            upgrade: UpgradeFilter::All,
+        }
+    }
 }
 
 impl AccessFilter {
@@ -50,8 +105,22 @@ pub struct OrderRow {
     pub buyer: String,
     pub created_at: i64,
     pub app_version: i64,
+    /// The published version installed (`None`: bought before versions).
+    pub version: Option<String>,
+    /// The last upgrade offered to the order, and what became of it.
+    pub upgrade: Option<UpgradeState>,
     pub setup_done: bool,
     pub access: AccessState,
+}
+
+impl OrderRow {
+    /// The installed version's number, or the definition's revision for
+    /// orders made before versions.
+    pub fn version_label(&self) -> String {
+        self.version
+            .clone()
+            .unwrap_or_else(|| format!("#{}", self.app_version))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +153,13 @@ pub enum Event {
         by: String,
         minutes: i64,
         ended: bool,
+    },
+    /// An upgrade offered, applied, rolled back or declined (the audit
+    /// action's code), to `version`.
+    Upgrade {
+        by: String,
+        action: String,
+        version: String,
     },
 }
 

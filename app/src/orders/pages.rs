@@ -37,9 +37,10 @@ pub fn OrdersPage() -> impl IntoView {
                 q.get("q").unwrap_or_default(),
                 q.get("access").unwrap_or_default(),
                 q.get("after"),
+                q.get("upgrade"),
             )
         },
-        |(q, a, after)| list_orders(q, a, after),
+        |(q, a, after, upgrade)| list_orders(q, a, after, upgrade),
     );
     view! { <SignedIn children=move |_me: Me| view! { <Orders page /> } /> }
 }
@@ -49,6 +50,7 @@ fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl Int
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let access = move || query.read().get("access").unwrap_or_default();
+    let upgrade = move || query.read().get("upgrade").unwrap_or_default();
     let lang = use_lang();
     view! {
         <section class="card" data-testid="orders">
@@ -73,8 +75,21 @@ fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl Int
                         })
                         .collect_view()}
                 </select>
+                <select name="upgrade" aria-label=t(K::UpgradeState) data-testid="upgrade-filter">
+                    {UpgradeFilter::CHOICES
+                        .into_iter()
+                        .map(|f| {
+                            let label = match f {
+                                UpgradeFilter::All => K::AllUpgrades,
+                                UpgradeFilter::UpToDate => K::UpToDate,
+                                UpgradeFilter::State(s) => s.label(),
+                            };
+                            view! { <option value=f.as_str() selected=move || upgrade() == f.as_str()>{t(label)}</option> }
+                        })
+                        .collect_view()}
+                </select>
                 <button type="submit">{t(K::Search)}</button>
-                <a class="button secondary" href=move || format!("/orders.csv?q={}&access={}", urlencode(&q()), urlencode(&access())) rel="external" download>
+                <a class="button secondary" href=move || format!("/orders.csv?q={}&access={}&upgrade={}", urlencode(&q()), urlencode(&access()), urlencode(&upgrade())) rel="external" download>
                     {t(K::ExportCsv)}
                 </a>
             </form>
@@ -83,7 +98,7 @@ fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl Int
                     match page.await {
                         Err(e) => error_note(move || Some(e.clone())).into_any(),
                         Ok(p) if p.rows.is_empty() => view! { <p class="muted">{t(K::NoOrders)}</p> }.into_any(),
-                        Ok(p) => view! { <OrderTable p q=q() access=access() /> }.into_any(),
+                        Ok(p) => view! { <OrderTable p q=q() access=access() upgrade=upgrade() /> }.into_any(),
                     }
                 })}
             </Transition>
@@ -92,7 +107,7 @@ fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl Int
 }
 
 #[component]
-fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
+fn OrderTable(p: OrderPage, q: String, access: String, upgrade: String) -> impl IntoView {
     let lang = use_lang();
     let start = start_action();
     view! {
@@ -100,7 +115,7 @@ fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
         <table class="table" data-testid="order-table">
             <thead><tr>
                 <th>{t(K::OrderNo)}</th><th>{t(K::App)}</th><th>{t(K::Customer)}</th><th>{t(K::Buyer)}</th>
-                <th>{t(K::PurchasedAt)}</th><th>{t(K::Version)}</th><th>{t(K::Setup)}</th><th>{t(K::MaintenanceAccess)}</th>
+                <th>{t(K::PurchasedAt)}</th><th>{t(K::Version)}</th><th>{t(K::UpgradeState)}</th><th>{t(K::Setup)}</th><th>{t(K::MaintenanceAccess)}</th>
             </tr></thead>
             <tbody>
                 {p.rows.into_iter().map(|r| {
@@ -119,7 +134,8 @@ fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
                             <td>{r.customer.clone()}</td>
                             <td>{r.buyer.clone()}</td>
                             <td>{crate::time::show(r.created_at)}</td>
-                            <td>{r.app_version}</td>
+                            <td data-testid="order-version">{r.version_label()}</td>
+                            <td data-testid="order-upgrade">{r.upgrade.map(|s| view! { <span class="badge">{t(s.label())}</span> })}</td>
                             <td>{if r.setup_done { view! { <span class="ok">{t(K::SetupDone)}</span> }.into_any() } else { view! { <span class="badge warn">{t(K::SetupIncomplete)}</span> }.into_any() }}</td>
                             <td>
                                 {move || access_view(&a, lang.get())}
@@ -134,7 +150,7 @@ fn OrderTable(p: OrderPage, q: String, access: String) -> impl IntoView {
             </tbody>
         </table>
         {p.next.map(|n| view! {
-            <A href=format!("/orders?q={}&access={}&after={}", urlencode(&q), urlencode(&access), urlencode(&n)) attr:class="button secondary" attr:data-testid="next-page">
+            <A href=format!("/orders?q={}&access={}&upgrade={}&after={}", urlencode(&q), urlencode(&access), urlencode(&upgrade), urlencode(&n)) attr:class="button secondary" attr:data-testid="next-page">
                 {t(K::NextPage)}
             </A>
         })}
@@ -227,6 +243,10 @@ fn event_text(e: Event) -> impl IntoView {
         Event::Purchased { by } => view! { {t(K::EvPurchased)} " · " {by} }.into_any(),
         Event::SetupItem { by, action } => view! { {t(K::EvSetupItem)} " (" {action} ") · " {by} }.into_any(),
         Event::AccessClosed { by } => view! { {t(K::EvAccessClosed)} " · " {by} }.into_any(),
+        Event::Upgrade { by, action, version } => {
+            let lang = use_lang();
+            view! { {move || crate::audit::domain::action_text(&action, lang.get())} " " {version} " · " {by} }.into_any()
+        }
         Event::MaintenanceRequested { by, note } => view! { {t(K::EvRequested)} " · " {by} " · " {note} }.into_any(),
         Event::Maintenance { by, minutes, ended } => view! {
             {t(K::EvMaintenance)} " · " {by} " · " {minutes} " " {t(K::Minutes)} {(!ended).then(|| view! { " · " {t(K::InProgress)} })}

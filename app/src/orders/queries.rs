@@ -22,6 +22,8 @@ struct Row {
     buyer: String,
     created_at: i64,
     app_version: i64,
+    version: Option<String>,
+    upgrade_state: Option<String>,
     /// 1 while the copy has something to configure again (one probe each
     /// in the partial indexes of migration 0006).
     pending_setup: i64,
@@ -48,6 +50,11 @@ impl Row {
             buyer: self.buyer,
             created_at: self.created_at,
             app_version: self.app_version,
+            version: self.version,
+            upgrade: self
+                .upgrade_state
+                .as_deref()
+                .and_then(|s| crate::upgrades::domain::UpgradeState::parse(s).ok()),
             setup_done: self.pending_setup == 0,
             access,
         }
@@ -55,7 +62,7 @@ impl Row {
 }
 
 const COLUMNS: &str = "SELECT o.id, o.order_no, l.app_name, c.name AS customer, b.display_name AS buyer, o.created_at, \
-        o.app_version, \
+        o.app_version, o.version, o.upgrade_state, \
         CAST(CASE WHEN EXISTS (SELECT 1 FROM forms f WHERE f.app_id = o.installed_app_id AND f.process_needs_config = 1) \
         OR EXISTS (SELECT 1 FROM notification_templates t WHERE t.app_id = o.installed_app_id AND t.needs_config = 1) \
         OR EXISTS (SELECT 1 FROM services s WHERE s.app_id = o.installed_app_id AND s.needs_config = 1) \
@@ -78,11 +85,12 @@ pub async fn list(
     db: &Db,
     ctx: &Ctx,
     q: &str,
-    filter: AccessFilter,
+    filters: impl Into<Filters>,
     after: Option<&str>,
     limit: i64,
     now: i64,
 ) -> AppResult<OrderPage> {
+    let filters = filters.into();
     require_isv(ctx)?;
     let org = &ctx.org()?.org_id.0;
     let term = search::term(q)?;
@@ -94,7 +102,8 @@ pub async fn list(
         org,
         c_time,
         c_id: &c_id,
-        filter,
+        filter: filters.access,
+        upgrade: filters.upgrade,
         limit,
         now,
     };
@@ -137,6 +146,7 @@ struct Page<'a> {
     c_time: i64,
     c_id: &'a str,
     filter: AccessFilter,
+    upgrade: UpgradeFilter,
     limit: i64,
     now: i64,
 }
@@ -150,6 +160,12 @@ impl Page<'_> {
             AccessFilter::Requested => " AND g.open_until > $4 AND g.requested_at IS NOT NULL",
             AccessFilter::Closed => " AND (g.open_until IS NULL OR g.open_until <= $4)",
         };
+        // The state is one of a fixed set of codes, never input text.
+        let upgrade_sql = match self.upgrade {
+            UpgradeFilter::All => String::new(),
+            UpgradeFilter::UpToDate => " AND o.upgrade_state IS NULL".into(),
+            UpgradeFilter::State(s) => format!(" AND o.upgrade_state = '{}'", s.as_str()),
+        };
         let plan = search.map(|(scan, term)| (scan, scan.plan(db.backend, term)));
         let (source, condition) = match &plan {
             None => ("distribution_orders o", ""),
@@ -160,7 +176,7 @@ impl Page<'_> {
         let sql = format!(
             "{} WHERE o.isv_org_id = $1 \
                AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \
-               AND $4 = $4{access_sql}{condition} \
+               AND $4 = $4{access_sql}{upgrade_sql}{condition} \
              ORDER BY o.created_at DESC, o.id DESC LIMIT $5",
             select(source)
         );
@@ -200,7 +216,7 @@ impl Page<'_> {
 /// A [`Row`]'s columns, in its fields' order (a packed row is read as a
 /// sequence).
 const PACKED: &str =
-    "p.id, p.order_no, p.app_name, p.customer, p.buyer, p.created_at, p.app_version, \
+    "p.id, p.order_no, p.app_name, p.customer, p.buyer, p.created_at, p.app_version, p.version, p.upgrade_state, \
     p.pending_setup, p.open_until, p.requested_at, p.request_note";
 
 /// One order with its timeline, and whether the caller may maintain now.
@@ -234,7 +250,8 @@ pub async fn detail(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResu
         "SELECT e.at, e.action, COALESCE(u.display_name, ''), e.after_json FROM audit_entries e \
          LEFT JOIN users u ON u.id = e.actor_user_id \
          WHERE e.app_id = $1 AND e.org_id = (SELECT customer_org_id FROM distribution_orders WHERE id = $2) \
-           AND e.action IN ('step.approver_add', 'template.recipient_add', 'service.credential', 'maintenance.close', 'maintenance.request') \
+           AND e.action IN ('step.approver_add', 'template.recipient_add', 'service.credential', 'maintenance.close', 'maintenance.request', \
+             'upgrade.offered', 'upgrade.apply', 'upgrade.rollback', 'upgrade.decline') \
          ORDER BY e.at",
     )
     .bind(&installed)
@@ -250,6 +267,17 @@ pub async fn detail(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResu
                     .and_then(|v| v["note"].as_str().map(str::to_string))
                     .unwrap_or_default();
                 Event::MaintenanceRequested { by, note }
+            }
+            a if a.starts_with("upgrade.") => {
+                let version = after
+                    .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
+                    .and_then(|v| v["version"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                Event::Upgrade {
+                    by,
+                    action,
+                    version,
+                }
             }
             _ => Event::SetupItem { by, action },
         };

@@ -78,8 +78,21 @@ pub(crate) fn baseline(w: &World, c: Caller, field: &str) -> String {
         "delivery_id" => w.id("delivery"),
         "decision" => "approve",
         "allow" => "yes",
+        "version_id" => w.id("version"),
+        "version" => "9.0.0",
+        "notes" => "修复",
+        "upgrade_id" => w.id(if c == CustomerAdmin {
+            "upgrade"
+        } else {
+            "other_upgrade"
+        }),
+        "basis" => w.id("basis"),
+        "scope" => "all",
+        "step" => "apply",
+        "orders" => "",
         "use_by" => "chosen",
-        "max_purchases" | "bound_org" | "q" | "after" | "status" | "comment" | "values" => "",
+        "max_purchases" | "bound_org" | "q" | "after" | "status" | "comment" | "values"
+        | "choices" | "upgrade" => "",
         _ => "fuzz",
     };
     v.to_string()

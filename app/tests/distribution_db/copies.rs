@@ -31,7 +31,7 @@ async fn a_bought_copy_cannot_be_resold_even_by_a_certified_buyer() {
         .await
         .unwrap();
     let buyer = w.t.ctx(&b.user_id, Some(&org(b))).await;
-    let o = LinkOptions::parse("", "", "", "").unwrap();
+    let o = LinkOptions::parse("", "", "", "", "").unwrap();
     let links_before = w.t.count("SELECT COUNT(*) FROM distribution_links").await;
     let e = links::create_link(&w.t.db, &buyer, &copy, &o, T0)
         .await

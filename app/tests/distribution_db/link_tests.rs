@@ -5,7 +5,7 @@ use super::*;
 #[tokio::test]
 async fn only_certified_isvs_distribute() {
     let w = world().await;
-    let o = LinkOptions::parse("", "", "", "").unwrap();
+    let o = LinkOptions::parse("", "", "", "", "").unwrap();
     // A member of the ISV who is not the app's app admin.
     let e = links::create_link(&w.t.db, &w.isv_member, &w.app, &o, T0)
         .await
@@ -112,7 +112,7 @@ async fn every_invalid_link_gives_the_same_answer() {
         db,
         &w.isv,
         &w.app,
-        &LinkOptions::parse("1", "", "", "").unwrap(),
+        &LinkOptions::parse("1", "", "", "", "").unwrap(),
         T0,
     )
     .await
@@ -161,7 +161,7 @@ async fn link_audit_entries_name_the_real_role() {
     edits::add_app_admin(&w.t.db, &w.isv, &w.app, &w.isv_member.user_id.0, T0)
         .await
         .unwrap();
-    let o = LinkOptions::parse("", "", "", "").unwrap();
+    let o = LinkOptions::parse("", "", "", "", "").unwrap();
     let by_admin = links::create_link(&w.t.db, &w.isv, &w.app, &o, T0)
         .await
         .unwrap();

@@ -90,7 +90,7 @@ trait Probe {
 
 impl Probe for Cast {
     async fn link(&self, max: &str) -> String {
-        let o = LinkOptions::parse("30", max, "", "").unwrap();
+        let o = LinkOptions::parse("30", max, "", "", "").unwrap();
         links::create_link(&self.t.db, &self.isv, &self.app, &o, T0)
             .await
             .unwrap()

@@ -19,9 +19,55 @@ pub(super) fn rows() -> Vec<Row> {
             &[],
         ),
         post(
+            "/api/distribution/create_link",
+            "app_id={app}&expires_days=30&max_purchases=&bound_org=&note=&version_id={version}",
+            APP_EDITORS,
+        ),
+        post(
             "/api/distribution/revoke_link",
             "link_id={link}",
             APP_EDITORS,
+        ),
+        // Versions
+        post("/api/versions/view", "app_id={app}", APP_EDITORS).seeing("1.0.0", APP_EDITORS),
+        post(
+            "/api/versions/publish",
+            "app_id={app}&version=9.0.0&notes=fix",
+            APP_EDITORS,
+        ),
+        post(
+            "/api/versions/publish",
+            "app_id={installed}&version=9.0.0&notes=fix",
+            &[],
+        ),
+        // Upgrades: the ISV offers, the customer's admins decide (never a
+        // provider in maintenance; none while one maintains the copy).
+        post(
+            "/api/upgrades/offer",
+            "app_id={app}&version_id={version2}&scope=all&orders=",
+            APP_EDITORS,
+        ),
+        post("/api/upgrades/card", "app_id={installed}", &[CustomerAdmin])
+            .seeing("1.1.0", &[CustomerAdmin]),
+        post(
+            "/api/upgrades/preview",
+            "app_id={installed}&upgrade_id={upgrade}",
+            &[CustomerAdmin],
+        ),
+        post(
+            "/api/upgrades/run",
+            "app_id={other_installed}&upgrade_id={other_upgrade}&step=apply&basis={other_basis}",
+            &[OtherOrgAdmin],
+        ),
+        post(
+            "/api/upgrades/run",
+            "app_id={installed}&upgrade_id={upgrade}&step=apply&basis={basis}",
+            &[],
+        ),
+        post(
+            "/api/upgrades/decline",
+            "app_id={installed}&upgrade_id={upgrade}",
+            &[CustomerAdmin],
         ),
         post("/api/distribution/link", "token={token}", &ALL),
         post(

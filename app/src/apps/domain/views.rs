@@ -39,6 +39,8 @@ pub struct AppCard {
     pub setup_incomplete: bool,
     /// An installed app whose maintenance access is open (shown to admins).
     pub access_open: bool,
+    /// A version offered to this copy and not yet decided (shown to its admins).
+    pub upgrade_offered: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -136,13 +136,22 @@ pub fn AppEditorPage() -> impl IntoView {
         |(id, _)| get_app(id.into()),
     );
     let access = crate::maintenance::pages::AccessSwitch::new(app_id);
-    view! { <SignedIn children=move |me: Me| view! { <AppEditor app access last_error maintaining=me.maintenance.is_some() /> } /> }
+    let upgrades = crate::upgrades::pages::UpgradeSwitch::new(app_id);
+    let switches = Switches { access, upgrades };
+    view! { <SignedIn children=move |me: Me| view! { <AppEditor app switches last_error maintaining=me.maintenance.is_some() /> } /> }
+}
+
+/// The installed-copy panels' data, made before the sign-in guard.
+#[derive(Clone, Copy)]
+struct Switches {
+    access: crate::maintenance::pages::AccessSwitch,
+    upgrades: crate::upgrades::pages::UpgradeSwitch,
 }
 
 #[component]
 fn AppEditor(
     app: Resource<Result<AppDetail, AppError>>,
-    access: crate::maintenance::pages::AccessSwitch,
+    switches: Switches,
     last_error: RwSignal<Option<AppError>>,
     maintaining: bool,
 ) -> impl IntoView {
@@ -151,7 +160,7 @@ fn AppEditor(
         <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match app.await {
-                    Ok(app) => view! { <Editor app access maintaining /> }.into_any(),
+                    Ok(app) => view! { <Editor app switches maintaining /> }.into_any(),
                     Err(e) => view! {
                         <section class="card narrow" data-testid="app-missing">
                             {error_note(move || Some(e.clone()))}
@@ -166,11 +175,8 @@ fn AppEditor(
 }
 
 #[component]
-fn Editor(
-    app: AppDetail,
-    access: crate::maintenance::pages::AccessSwitch,
-    maintaining: bool,
-) -> impl IntoView {
+fn Editor(app: AppDetail, switches: Switches, maintaining: bool) -> impl IntoView {
+    let Switches { access, upgrades } = switches;
     let lang = use_lang();
     let origin = if app.origin == "installed" {
         K::OriginInstalled
@@ -187,12 +193,13 @@ fn Editor(
                     <h1 data-testid="app-name">{app.name.clone()}</h1>
                     <p class="muted">{app.description.clone()}</p>
                     <p class="muted small">
-                        {move || origin.text(lang.get())} " · " {t(K::Version)} " " {app.version} " · " {t(K::LastChange)} " " {updated}
+                        {move || origin.text(lang.get())} " · " {t(K::Revision)} " " {app.version} " · " {t(K::LastChange)} " " {updated}
                     </p>
                 </div>
             </div>
             {(!can_edit).then(|| view! { <p class="notice" data-testid="read-only">{t(K::ReadOnly)}</p> })}
         </section>
+        {(app.origin == "installed" && app.can_edit && !maintaining).then(|| view! { <crate::upgrades::pages::UpgradeCardView switch=upgrades /> })}
         <Checklist app=app.clone() />
         {(app.origin == "installed").then(|| view! { <crate::maintenance::pages::AccessControl app_id=app.id.clone() switch=access /> })}
         {can_edit.then(|| view! { <Settings app=app.clone() /> })}

@@ -32,6 +32,7 @@ struct CardRow {
     is_app_user: i64,
     pending_setup: i64,
     open_until: Option<i64>,
+    offered: Option<String>,
 }
 
 pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
@@ -45,7 +46,8 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
                 (SELECT COUNT(*) FROM forms f WHERE f.app_id = a.id AND f.process_needs_config = 1) \
                 + (SELECT COUNT(*) FROM notification_templates t WHERE t.app_id = a.id AND t.needs_config = 1) \
                 + (SELECT COUNT(*) FROM services s WHERE s.app_id = a.id AND s.needs_config = 1) AS pending_setup, \
-                (SELECT g.open_until FROM maintenance_grants g WHERE g.app_id = a.id) AS open_until \
+                (SELECT g.open_until FROM maintenance_grants g WHERE g.app_id = a.id) AS open_until, \
+                (SELECT MAX(x.version) FROM upgrades x WHERE x.app_id = a.id AND x.state IN ('offered', 'failed')) AS offered \
          FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
          WHERE a.org_id = $1 AND ($3 = '' OR a.id = $3) ORDER BY a.updated_at DESC, a.id",
     )
@@ -67,6 +69,7 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
                 can_edit,
                 can_distribute: can_edit && org.cert.may_distribute() && r.origin == "own",
                 setup_incomplete: r.pending_setup > 0,
+                upgrade_offered: r.offered.filter(|_| can_edit && ctx.maintenance.is_none()),
                 access_open: org.role == Role::Admin
                     && ctx.maintenance.is_none()
                     && r.open_until.is_some_and(|u| u > now),

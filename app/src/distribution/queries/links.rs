@@ -27,7 +27,7 @@ pub fn hash_token(token: &str) -> String {
 
 /// Checks `policy::may_distribute` for the caller and app; returns the role
 /// to record.
-async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<ActingAs> {
+pub async fn require_distributor(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<ActingAs> {
     let org = ctx.org()?;
     let mut conn = db.pool.acquire().await?;
     let access = crate::apps::queries::access::resolve(&mut conn, ctx, app_id).await?;
@@ -58,6 +58,7 @@ fn link_view(row: LinkRow, now: i64) -> LinkView {
         bound_org: row.bound_org_id,
         note: row.note,
         app_version: row.app_version,
+        version: row.version,
     }
 }
 
@@ -73,6 +74,7 @@ struct LinkRow {
     bound_org_id: Option<String>,
     note: String,
     app_version: i64,
+    version: Option<String>,
     revoked_at: Option<i64>,
 }
 
@@ -101,10 +103,14 @@ pub async fn distribute_view(
 ) -> AppResult<DistributeView> {
     require_distributor(db, ctx, app_id).await?;
     let mut conn = db.pool.acquire().await?;
-    let (snap, version) = current_snapshot(&mut conn, app_id).await?;
+    let (mut snap, version) = current_snapshot(&mut conn, app_id).await?;
+    if let Some(latest) = crate::versions::queries::latest(&mut conn, app_id).await? {
+        snap = latest.snapshot;
+    }
+    let versions = crate::versions::queries::list(&mut conn, app_id).await?;
     let rows = sqlx::query_as::<_, LinkRow>(
         "SELECT l.id, l.created_at, COALESCE(u.display_name, '') AS created_by, l.expires_at, l.purchases, l.max_purchases, \
-                l.views, l.bound_org_id, l.note, l.app_version, l.revoked_at \
+                l.views, l.bound_org_id, l.note, l.app_version, l.version, l.revoked_at \
          FROM distribution_links l LEFT JOIN users u ON u.id = l.created_by \
          WHERE l.source_app_id = $1 AND l.isv_org_id = $2 ORDER BY l.created_at DESC, l.id",
     )
@@ -119,11 +125,14 @@ pub async fn distribute_view(
         app_id: app_id.clone(),
         version,
         contents: Contents::of(&snap),
+        versions,
         links: rows.into_iter().map(|r| link_view(r, now)).collect(),
     })
 }
 
-/// Freezes the app as it is now and returns the link's path (`/l/<token>`).
+/// Makes a link selling a published version (the latest unless one is
+/// chosen; with none yet, the app as it is now is published as 1.0.0 in the
+/// same transaction) and returns the link's path (`/l/<token>`).
 pub async fn create_link(
     db: &Db,
     ctx: &Ctx,
@@ -134,7 +143,29 @@ pub async fn create_link(
     let acting_as = require_distributor(db, ctx, app_id).await?;
     let org = ctx.org()?.org_id.0.clone();
     let mut tx = db.begin_write().await?;
-    let (snap, version) = current_snapshot(&mut tx, app_id).await?;
+    let (_, version) = current_snapshot(&mut tx, app_id).await?;
+    let sold = match &o.version {
+        Some(id) => crate::versions::queries::one(&mut tx, app_id, id).await?,
+        None => match crate::versions::queries::latest(&mut tx, app_id).await? {
+            Some(latest) => latest,
+            None => {
+                let first = crate::versions::domain::Publish {
+                    version: crate::versions::domain::Version::FIRST,
+                    notes: String::new(),
+                };
+                crate::versions::queries::publish_in(
+                    &mut tx,
+                    ctx,
+                    acting_as.clone(),
+                    app_id,
+                    &first,
+                    now,
+                )
+                .await?
+            }
+        },
+    };
+    let snap = &sold.snapshot;
     if let Some(bound) = &o.bound_org {
         let exists: Option<(String,)> =
             sqlx::query_as("SELECT id FROM organizations WHERE id = $1")
@@ -149,8 +180,8 @@ pub async fn create_link(
     let id = new_id();
     sqlx::query(
         "INSERT INTO distribution_links (id, token_hash, isv_org_id, source_app_id, app_name, app_version, snapshot_json, \
-         created_by, created_at, expires_at, max_purchases, purchases, views, bound_org_id, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, $12, $13)",
+         created_by, created_at, expires_at, max_purchases, purchases, views, bound_org_id, note, version_id, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, $12, $13, $14, $15)",
     )
     .bind(&id)
     .bind(hash_token(&token))
@@ -165,9 +196,11 @@ pub async fn create_link(
     .bind(o.max_purchases)
     .bind(o.bound_org.as_deref())
     .bind(&o.note)
+    .bind(&sold.id)
+    .bind(sold.version.to_string())
     .execute(&mut *tx)
     .await?;
-    let after = json!({ "app": snap.name, "version": version, "expires_days": o.expires_days,
+    let after = json!({ "app": snap.name, "version": sold.version.to_string(), "expires_days": o.expires_days,
         "max_purchases": o.max_purchases, "bound_org": o.bound_org, "note": o.note });
     let entry = Entry {
         org_id: &org,
@@ -230,6 +263,9 @@ pub struct ValidLink {
     pub isv_name: String,
     pub source_app_id: String,
     pub app_version: i64,
+    /// The published version it sells (`None`: made before versions).
+    pub version_id: Option<String>,
+    pub version: Option<String>,
     /// Shared with the link cache: frozen when the link was made.
     pub snapshot: std::sync::Arc<AppSnapshot>,
     pub bound_org_id: Option<String>,
@@ -249,6 +285,8 @@ pub async fn valid_link(
         isv_name: String,
         source_app_id: String,
         app_version: i64,
+        version_id: Option<String>,
+        version: Option<String>,
         bound_org_id: Option<String>,
         expires_at: i64,
         purchases: i64,
@@ -260,7 +298,7 @@ pub async fn valid_link(
         LinkRef::Id(id) => ("l.id", id.to_string()),
     };
     let sql = format!(
-        "SELECT l.id, l.isv_org_id, o.name AS isv_name, l.source_app_id, l.app_version, l.bound_org_id, \
+        "SELECT l.id, l.isv_org_id, o.name AS isv_name, l.source_app_id, l.app_version, l.version_id, l.version, l.bound_org_id, \
                 l.expires_at, l.purchases, l.max_purchases, l.revoked_at \
          FROM distribution_links l JOIN organizations o ON o.id = l.isv_org_id WHERE {column} = $1 \
          AND NOT EXISTS (SELECT 1 FROM apps a WHERE a.id = l.source_app_id AND a.origin <> 'own')"
@@ -301,6 +339,8 @@ pub async fn valid_link(
         isv_name: row.isv_name,
         source_app_id: row.source_app_id,
         app_version: row.app_version,
+        version_id: row.version_id,
+        version: row.version,
         snapshot,
         bound_org_id: row.bound_org_id,
     })
@@ -349,6 +389,7 @@ pub async fn link_page(
         isv_name: link.isv_name,
         contents: Contents::of(&link.snapshot),
         app_version: link.app_version,
+        version: link.version,
         bound: link.bound_org_id.is_some(),
         orgs,
         signed_in: ctx.is_some(),

@@ -143,11 +143,18 @@ async fn purchase_once(
         now,
     };
     let app_id = snapshot::deploy(&mut tx, &link.snapshot, &d).await?;
+    // The version sold is the copy's merge base for later upgrades.
+    sqlx::query("UPDATE apps SET base_version_id = $1 WHERE id = $2")
+        .bind(link.version_id.as_deref())
+        .bind(&app_id)
+        .execute(&mut *tx)
+        .await?;
     let order_id = OrderId(new_id());
     let order_no = order_no(now);
     let inserted = sqlx::query(
         "INSERT INTO distribution_orders (id, order_no, link_id, isv_org_id, customer_org_id, buyer_user_id, source_app_id, \
-         installed_app_id, app_version, idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         installed_app_id, app_version, idempotency_key, created_at, version_id, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&order_id)
     .bind(&order_no)
@@ -160,6 +167,8 @@ async fn purchase_once(
     .bind(link.app_version)
     .bind(key)
     .bind(now)
+    .bind(link.version_id.as_deref())
+    .bind(link.version.as_deref())
     .execute(&mut *tx)
     .await;
     match inserted {
@@ -178,8 +187,8 @@ async fn purchase_once(
         .bind(org_id)
         .execute(&mut *tx)
         .await?;
-    let order =
-        json!({ "order_no": order_no, "app": link.snapshot.name, "version": link.app_version });
+    let order = json!({ "order_no": order_no, "app": link.snapshot.name,
+        "version": link.version.clone().unwrap_or_else(|| link.app_version.to_string()) });
     for (org, action, target) in [
         (
             link.isv_org_id.as_str(),

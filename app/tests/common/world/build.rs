@@ -202,10 +202,19 @@ pub async fn world() -> World {
         "link".into(),
         q("SELECT id FROM distribution_links WHERE source_app_id = $1").await,
     );
+    ids.insert(
+        "version".into(),
+        q("SELECT id FROM app_versions WHERE app_id = $1").await,
+    );
     ids.insert("app".into(), app);
     ids.insert("token".into(), token);
     ids.insert("token2".into(), token2);
     ids.insert("plain_token".into(), ptoken);
+    ids.insert(
+        "plain_version".into(),
+        s.t.one("SELECT id FROM app_versions WHERE app_id = $1", &papp)
+            .await,
+    );
     ids.insert(
         "plain_link".into(),
         s.t.one(
@@ -464,6 +473,51 @@ pub async fn world() -> World {
         )
         .await,
     );
+
+    // Acme publishes 1.1.0 (the call and the user added since 1.0.0) and
+    // offers it to every order; each customer previews it (the preview's
+    // basis is what applying it must name).
+    let isv_admin = s.session("isv-admin@acme.example").await;
+    let v2 = ok(s
+        .call(
+            "/api/versions/publish",
+            &format!("app_id={}&version=1.1.0&notes=fix", ids["app"]),
+            Some(&isv_admin),
+            &[],
+        )
+        .await);
+    let v2 = v2.as_str().unwrap().to_string();
+    ok(s.call(
+        "/api/upgrades/offer",
+        &format!("app_id={}&version_id={v2}&scope=all&orders=", ids["app"]),
+        Some(&isv_admin),
+        &[],
+    )
+    .await);
+    ids.insert("version2".into(), v2);
+    for (key, copy, basis, admin) in [
+        ("upgrade", "installed", "basis", &north_admin),
+        (
+            "other_upgrade",
+            "other_installed",
+            "other_basis",
+            &south_admin,
+        ),
+    ] {
+        let id =
+            s.t.one("SELECT id FROM upgrades WHERE app_id = $1", &ids[copy])
+                .await;
+        let preview = ok(s
+            .call(
+                "/api/upgrades/preview",
+                &format!("app_id={}&upgrade_id={id}", ids[copy]),
+                Some(admin),
+                &[],
+            )
+            .await);
+        ids.insert(basis.into(), preview["basis"].as_str().unwrap().into());
+        ids.insert(key.into(), id);
+    }
 
     let mut tokens = vec![(Anonymous, None), (Operator, Some(op))];
     for (c, email) in [
