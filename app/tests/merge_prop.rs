@@ -98,7 +98,7 @@ fn edit(s: &AppSnapshot, side: &str, edits: &[(u8, u32, u32)]) -> AppSnapshot {
         match op % 14 {
             0 => s.name = word(a),
             1 => s.forms[f].name = word(b),
-            2 | 3 | 4 => {
+            2..=4 => {
                 let fields = &mut s.forms[f].fields;
                 let at = b as usize % fields.len().max(1);
                 if let Some(x) = fields.get_mut(at) {

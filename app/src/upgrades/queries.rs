@@ -82,7 +82,7 @@ pub async fn offer(
             out.not_upgradable += 1;
             continue;
         };
-        let behind = Version::parse(&installed).map_or(false, |i| i < v.version);
+        let behind = Version::parse(&installed).is_ok_and(|i| i < v.version);
         let (already,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM upgrades WHERE order_id = $1 AND version_id = $2")
                 .bind(&order_id)

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod merge;
 
-/// A published version number, `major.minor.patch`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A published version number, `major.minor.patch` (also as JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
     pub major: u32,
     pub minor: u32,
@@ -80,6 +80,19 @@ impl Version {
         } else {
             Some(Level::Patch)
         }
+    }
+}
+
+impl Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Version, D::Error> {
+        let s = String::deserialize(d)?;
+        Version::parse(&s).map_err(|_| serde::de::Error::custom("not a version number"))
     }
 }
 
@@ -325,6 +338,12 @@ mod tests {
         }
         assert!(Version::parse("1.10.0").unwrap() > Version::parse("1.9.9").unwrap());
         assert_eq!(Version::FIRST.next(Level::Minor).to_string(), "1.1.0");
+        let json = serde_json::to_string(&Version::FIRST).unwrap();
+        assert_eq!(json, "\"1.0.0\"");
+        assert_eq!(
+            serde_json::from_str::<Version>(&json).unwrap(),
+            Version::FIRST
+        );
         assert_eq!(
             Version::parse("1.2.3")
                 .unwrap()

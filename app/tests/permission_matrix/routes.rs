@@ -28,7 +28,7 @@ async fn every_registered_route_is_in_the_matrix() {
                 .path
                 .split('/')
                 .map(|seg| match seg {
-                    "{app}" => "{id}",
+                    "{app}" | "{installed}" => "{id}",
                     "{order}" | "{record}" => "{id}",
                     "{token}" | "{invitation_token}" => "{token}",
                     s => s,

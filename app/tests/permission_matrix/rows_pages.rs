@@ -23,6 +23,11 @@ pub(super) fn rows() -> Vec<Row> {
         page("/operator", Some(("{south}", &[Operator, OtherOrgAdmin]))),
         page("/apps/{app}", Some(("{step}", ACME_USERS))),
         page("/apps/{app}/distribute", Some(("{link}", APP_EDITORS))),
+        // An upgrade's preview (its basis) only for the copy's own admin.
+        page(
+            "/apps/{installed}/upgrades/{upgrade}",
+            Some(("{basis}", &[CustomerAdmin])),
+        ),
         page("/l/{token}", Some(("客户拜访管理", &ALL))),
         page(
             "/invitations/{invitation_token}",

@@ -495,6 +495,17 @@ pub async fn world() -> World {
     )
     .await);
     ids.insert("version2".into(), v2);
+    // The editor goes on with a draft after 1.1.0 (so there is something to publish).
+    ok(s.call(
+        "/api/apps/update",
+        &format!(
+            "app_id={}&name=%E5%AE%A2%E6%88%B7%E6%8B%9C%E8%AE%BF%E7%AE%A1%E7%90%86+Customer+visits&icon=briefcase&description=Draft",
+            ids["app"]
+        ),
+        Some(&isv_admin),
+        &[],
+    )
+    .await);
     for (key, copy, basis, admin) in [
         ("upgrade", "installed", "basis", &north_admin),
         (
