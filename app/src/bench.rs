@@ -13,6 +13,9 @@ use crate::apps::snapshot::{
 use crate::db::Db;
 use crate::error::AppResult;
 
+mod upgrades;
+pub use upgrades::upgrade_session;
+
 pub const ISV_ORG: &str = "bench-isv";
 /// Session token of the ISV's admin.
 pub const ISV_SESSION: &str = "bench-session-isv";
@@ -30,6 +33,8 @@ pub struct Scale {
     pub buyers: usize,
     /// Records of the ISV's records app (one plain form).
     pub records: usize,
+    /// Customers with a copy of the first app and an upgrade offered.
+    pub upgrades: usize,
 }
 
 /// The dataset of the benchmark.
@@ -40,6 +45,7 @@ pub const FULL: Scale = Scale {
     audit: 100_000,
     buyers: 5_000,
     records: 1_000_000,
+    upgrades: 30,
 };
 
 /// The name of the ISV's app whose one plain form holds the records.
@@ -345,6 +351,7 @@ pub async fn seed(db: &Db, scale: Scale, now: i64) -> AppResult<()> {
         .execute(&mut *tx)
         .await?;
     }
+    upgrades::seed(&mut tx, admin, &hash, scale.upgrades, now).await?;
     tx.commit().await?;
     crate::orders::search::backfill(db).await?;
     // Measurements start from a checkpointed database: otherwise the serving

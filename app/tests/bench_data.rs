@@ -18,13 +18,16 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
         audit: 30,
         buyers: 3,
         records: 120,
+        upgrades: 2,
     };
     bench::seed(&t.db, scale, common::T0).await.unwrap();
     assert!(bench::is_seeded(&t.db).await.unwrap());
     for (sql, n) in [
-        ("SELECT COUNT(*) FROM distribution_orders", 20),
+        // The bought orders, and the upgrade customers' orders.
+        ("SELECT COUNT(*) FROM distribution_orders", 20 + 2),
         ("SELECT COUNT(*) FROM distribution_links", 4),
-        ("SELECT COUNT(*) FROM organizations", 1 + 10 + 3),
+        ("SELECT COUNT(*) FROM organizations", 1 + 10 + 3 + 2),
+        ("SELECT COUNT(*) FROM upgrades WHERE state = 'offered'", 2),
         (
             "SELECT COUNT(*) FROM audit_entries WHERE id LIKE 'bench-a%'",
             30,
@@ -43,7 +46,8 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
              + (SELECT COUNT(*) FROM notification_templates) + (SELECT COUNT(*) FROM services)",
         )
         .await;
-    assert_eq!(rows, 4 * 101 + 4);
+    // (and the upgrade customers' copies of the first app).
+    assert_eq!(rows, 4 * 101 + 4 + 2 * 101);
     let s = site_on(t, false).await;
 
     // The ISV's Order Center pages through every order with its cursors.
@@ -69,8 +73,8 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
             break;
         }
     }
-    // The list API pages 50 at a time; 20 orders fit on one page.
-    assert_eq!(seen, 20);
+    // The list API pages 50 at a time; 22 orders fit on one page.
+    assert_eq!(seen, 22);
 
     // The link page and a buyer's purchase, as the load tool sends them.
     let link = s
@@ -98,7 +102,59 @@ async fn the_benchmark_dataset_serves_the_benchmarks_requests() {
     assert!(buy.json()["Bought"]["app_id"].is_string(), "{}", buy.body);
     assert_eq!(
         s.t.count("SELECT COUNT(*) FROM distribution_orders").await,
-        21
+        23
+    );
+
+    // An upgrade customer previews its upgrade and applies it, as the
+    // benchmark does: every field relabelled but its own, a form added.
+    let copy =
+        s.t.one(
+            "SELECT installed_app_id FROM distribution_orders WHERE customer_org_id = $1",
+            "bench-up0",
+        )
+        .await;
+    let session = bench::upgrade_session(0);
+    let p = s
+        .call(
+            "/api/upgrades/preview",
+            &format!("app_id={copy}&upgrade_id=bench-upg0"),
+            Some(&session),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    let p = p.json();
+    let outcomes = |o: &str| {
+        p["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["outcome"] == o)
+            .count()
+    };
+    assert_eq!(
+        (outcomes("applied"), outcomes("conflict"), outcomes("added")),
+        (71, 1, 1)
+    );
+    let run = s
+        .call(
+            "/api/upgrades/run",
+            &format!(
+                "app_id={copy}&upgrade_id=bench-upg0&step=apply&basis={}",
+                p["basis"].as_str().unwrap()
+            ),
+            Some(&session),
+            &[],
+        )
+        .await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    assert_eq!(
+        s.t.one(
+            "SELECT version FROM distribution_orders WHERE installed_app_id = $1",
+            &copy
+        )
+        .await,
+        "1.1.0"
     );
 
     // The records app: its records page newest first with their cursors, and

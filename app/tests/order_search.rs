@@ -48,6 +48,7 @@ async fn orders() -> Orders {
         audit: 1,
         buyers: NAMES.len(),
         records: 0,
+        upgrades: 0,
     };
     bench::seed(&t.db, scale, BENCH_NOW).await.unwrap();
     let admin = t

@@ -137,6 +137,7 @@ async fn the_export_streams_every_order_page_by_page_and_runs_twice_at_once_at_m
         audit: 1,
         buyers: 1,
         records: 0,
+        upgrades: 0,
     };
     app::bench::seed(&t.db, scale, common::T0).await.unwrap();
     let s = common::site::site_on(t, false).await;
