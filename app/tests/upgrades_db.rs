@@ -376,3 +376,92 @@ async fn a_copy_jumps_versions_past_a_declined_offer() {
         UpgradeState::Declined
     );
 }
+
+#[tokio::test]
+async fn new_parts_reopen_the_setup_checklist_and_records_keep_what_the_definition_loses() {
+    let s = sold().await;
+    let (db, isv, app) = (&s.w.t.db, &s.w.isv, &s.w.app);
+    // The customer's member records a visit with option 乙 of "客户" and a "地点".
+    let (form, field_a, field_b): (String, String, String) = sqlx::query_as(
+        "SELECT m.id, a.id, b.id FROM forms m JOIN fields a ON a.form_id = m.id JOIN fields b ON b.form_id = m.id \
+         WHERE m.app_id = $1 AND a.label = '客户' AND b.label = '地点'",
+    )
+    .bind(&s.copy)
+    .fetch_one(&s.w.t.db.pool)
+    .await
+    .unwrap();
+    let raw = app::runtime::domain::RawValues::from([
+        (format!("f{field_a}"), "乙".to_string()),
+        (format!("f{field_b}"), "甲".to_string()),
+    ]);
+    let record = app::runtime::queries::submit(db, &s.w.buyer, &s.copy, &form.into(), &raw, T0)
+        .await
+        .unwrap();
+    // 2.0.0: option 乙 and the field "地点" removed, a process form with a
+    // step, a template and a service added.
+    edits::update_field(
+        db,
+        isv,
+        app,
+        &s.field_a,
+        &FieldInput::parse("客户", "single_choice", false, "甲").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    let place: String = s
+        .w
+        .t
+        .one("SELECT f.id FROM fields f JOIN forms m ON m.id = f.form_id WHERE m.app_id = $1 AND f.label = '地点'", app)
+        .await;
+    edits::delete_field(db, isv, app, &place.into(), T0).await.unwrap();
+    let approval = edits::add_form(db, isv, app, "审批", "process", T0)
+        .await
+        .unwrap();
+    edits::add_step(db, isv, app, &approval, "经理", T0)
+        .await
+        .unwrap();
+    edits::add_template(db, isv, app, &approval, "submitted", "新审批", T0)
+        .await
+        .unwrap();
+    edits::add_service(
+        db,
+        isv,
+        app,
+        &edits::ServiceInput::parse("ERP", "https://erp.example").unwrap(),
+        Some("isv-secret"),
+        T0,
+    )
+    .await
+    .unwrap();
+    let v2 = s.publish("2.0.0").await;
+    s.offer(&v2).await;
+    let p = s.preview(&s.upgrade().await).await.unwrap();
+    assert_eq!(p.changes.iter().filter(|c| c.needs_setup).count(), 3);
+    s.run(&p, &[]).await.unwrap();
+    // The new parts wait for the customer's approvers, recipients, credential.
+    let pending = |sql: &str| {
+        let sql = sql.to_string();
+        let copy = s.copy.to_string();
+        let pool = s.w.t.db.pool.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(&sql).bind(copy).fetch_one(&pool).await.unwrap();
+            n
+        }
+    };
+    assert_eq!(pending("SELECT COUNT(*) FROM forms WHERE app_id = $1 AND process_needs_config = 1").await, 1);
+    assert_eq!(pending("SELECT COUNT(*) FROM notification_templates WHERE app_id = $1 AND needs_config = 1").await, 1);
+    assert_eq!(
+        pending("SELECT COUNT(*) FROM services WHERE app_id = $1 AND needs_config = 1 AND credential IS NULL").await,
+        1
+    );
+    // The record still shows both values, marked as no longer offered.
+    let detail = app::runtime::queries::detail(db, &s.w.buyer, &record, T0)
+        .await
+        .unwrap();
+    let value = |label: &str| detail.values.iter().find(|v| v.label == label).unwrap().clone();
+    assert_eq!(value("客户").text, "乙");
+    assert_eq!(value("客户").removed_options, ["乙"]);
+    assert_eq!(value("地点").text, "甲");
+    assert!(value("地点").field_removed);
+}

@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { Page } from '@playwright/test';
-import { test, expect, goto, signIn, newContext, createLink, unique } from './fixtures';
+import { test, expect, goto, signIn, newContext, createLink, unique, findings } from './fixtures';
 
 // Every screen, as axe-core (WCAG 2.1 AA) judges it: no serious or critical
 // finding, in both languages, on a desktop and on a 375 px phone.
@@ -8,14 +7,6 @@ import { test, expect, goto, signIn, newContext, createLink, unique } from './fi
 // Each test signs in four users, buys an app and sweeps nineteen screens.
 test.describe.configure({ timeout: 150_000 });
 
-async function findings(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-}
 
 for (const locale of ['zh-CN', 'en']) for (const width of [1280, 375]) {
   test(`no serious accessibility finding on any screen (${locale}, ${width} px)`, async ({ browser }) => {

@@ -1,4 +1,5 @@
 import { test as base, expect, Page, BrowserContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -96,6 +97,16 @@ export async function createLink(page: Page, appId: string): Promise<{ status: n
     });
     return { status: r.status, body: await r.json() };
   }, appId);
+}
+
+/** What axe-core (WCAG 2.1 AA) finds serious or critical on the page. */
+export async function findings(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
 }
 
 export function unique(prefix: string) {

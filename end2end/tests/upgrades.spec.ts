@@ -1,4 +1,4 @@
-import { test, expect, goto, signIn, newContext, createLink, unique } from './fixtures';
+import { test, expect, goto, signIn, newContext, createLink, unique, findings } from './fixtures';
 import type { Page } from '@playwright/test';
 
 test.use({ locale: 'en' });
@@ -107,6 +107,9 @@ test('an ISV publishes and offers 1.1.0; the customer previews, keeps its own la
   await expect(conflict).toContainText('Our notes');
   await expect(conflict).toContainText('Remarks');
   await expect(conflict.getByLabel(/Keep mine/)).toBeChecked();
+  // The preview and the versions panel pass axe (WCAG 2.1 AA) as every screen does.
+  expect(await findings(cust)).toEqual([]);
+  expect(await findings(isv)).toEqual([]);
   const changes = preview.getByTestId('changes').last();
   await expect(changes.locator('[data-outcome="applied"]')).toContainText('Client');
   await expect(changes.locator('[data-outcome="kept"]')).toContainText('Site');
