@@ -414,7 +414,9 @@ async fn new_parts_reopen_the_setup_checklist_and_records_keep_what_the_definiti
         .t
         .one("SELECT f.id FROM fields f JOIN forms m ON m.id = f.form_id WHERE m.app_id = $1 AND f.label = '地点'", app)
         .await;
-    edits::delete_field(db, isv, app, &place.into(), T0).await.unwrap();
+    edits::delete_field(db, isv, app, &place.into(), T0)
+        .await
+        .unwrap();
     let approval = edits::add_form(db, isv, app, "审批", "process", T0)
         .await
         .unwrap();
@@ -445,12 +447,25 @@ async fn new_parts_reopen_the_setup_checklist_and_records_keep_what_the_definiti
         let copy = s.copy.to_string();
         let pool = s.w.t.db.pool.clone();
         async move {
-            let (n,): (i64,) = sqlx::query_as(&sql).bind(copy).fetch_one(&pool).await.unwrap();
+            let (n,): (i64,) = sqlx::query_as(&sql)
+                .bind(copy)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
             n
         }
     };
-    assert_eq!(pending("SELECT COUNT(*) FROM forms WHERE app_id = $1 AND process_needs_config = 1").await, 1);
-    assert_eq!(pending("SELECT COUNT(*) FROM notification_templates WHERE app_id = $1 AND needs_config = 1").await, 1);
+    assert_eq!(
+        pending("SELECT COUNT(*) FROM forms WHERE app_id = $1 AND process_needs_config = 1").await,
+        1
+    );
+    assert_eq!(
+        pending(
+            "SELECT COUNT(*) FROM notification_templates WHERE app_id = $1 AND needs_config = 1"
+        )
+        .await,
+        1
+    );
     assert_eq!(
         pending("SELECT COUNT(*) FROM services WHERE app_id = $1 AND needs_config = 1 AND credential IS NULL").await,
         1
@@ -459,7 +474,14 @@ async fn new_parts_reopen_the_setup_checklist_and_records_keep_what_the_definiti
     let detail = app::runtime::queries::detail(db, &s.w.buyer, &record, T0)
         .await
         .unwrap();
-    let value = |label: &str| detail.values.iter().find(|v| v.label == label).unwrap().clone();
+    let value = |label: &str| {
+        detail
+            .values
+            .iter()
+            .find(|v| v.label == label)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(value("客户").text, "乙");
     assert_eq!(value("客户").removed_options, ["乙"]);
     assert_eq!(value("地点").text, "甲");

@@ -1,277 +1,6 @@
-//! Offers of a version to orders (ISV side) and the customer's steps on its
-//! copy: preview, apply, decline, roll back. Every step is one transaction
-//! with its audit entries on both sides; the merge is `versions::domain::merge`.
+//! The customer's steps on its copy: preview, apply or roll back, decline.
 
-use super::domain::*;
-use crate::apps::queries::access::{resolve, AppAccess};
-use crate::apps::snapshot::{self, sync::sync, AppSnapshot};
-use crate::audit::domain::ActingAs;
-use crate::audit::{self, Entry};
-use crate::db::{new_id, Db, Tx};
-use crate::error::{AppError, AppResult, ErrorCode};
-use crate::session::Ctx;
-use crate::values::{AppId, UpgradeId, VersionId};
-use crate::versions::domain::merge::{merge, Choices, Incoming, Merged};
-use crate::versions::domain::Version;
-use crate::versions::queries as versions;
-use serde_json::json;
-use sha2::{Digest, Sha256};
-use sqlx::AnyConnection;
-use std::collections::HashMap;
-
-// ---------------------------------------------------------------- ISV side
-
-/// Offers `version_id` of the caller's app to its orders in `scope`
-/// (`orders`: order numbers, for the chosen or excepted ones). Offering
-/// again changes nothing; a newer offer supersedes one still open.
-pub async fn offer(
-    db: &Db,
-    ctx: &Ctx,
-    app_id: &AppId,
-    version_id: &VersionId,
-    scope: OfferScope,
-    orders: &[String],
-    now: i64,
-) -> AppResult<OfferOutcome> {
-    let acting_as =
-        crate::distribution::queries::links::require_distributor(db, ctx, app_id).await?;
-    let isv = ctx.org()?.org_id.0.clone();
-    let mut tx = db.begin_write().await?;
-    let v = versions::one(&mut tx, app_id, version_id).await?;
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT o.id, o.order_no, o.installed_app_id, o.customer_org_id, o.version, a.base_version_id \
-         FROM distribution_orders o LEFT JOIN apps a ON a.id = o.installed_app_id \
-         WHERE o.isv_org_id = $1 AND o.source_app_id = $2 ORDER BY o.created_at, o.id",
-    )
-    .bind(&isv)
-    .bind(app_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let named: std::collections::HashSet<&str> = orders.iter().map(String::as_str).collect();
-    if named
-        .iter()
-        .any(|n| !rows.iter().any(|r| r.1.eq_ignore_ascii_case(n)))
-    {
-        return Err(AppError::new(ErrorCode::InvalidOrderList));
-    }
-    let mut out = OfferOutcome {
-        offered: 0,
-        unchanged: 0,
-        not_upgradable: 0,
-    };
-    for (order_id, order_no, copy, customer, installed, base) in rows {
-        let listed = named.contains(order_no.to_uppercase().as_str());
-        let included = match scope {
-            OfferScope::All => true,
-            OfferScope::Chosen => listed,
-            OfferScope::AllExcept => !listed,
-        };
-        if !included {
-            continue;
-        }
-        // A copy bought before versions (or deleted) has no base to merge from.
-        let (Some(installed), Some(_)) = (installed, base) else {
-            out.not_upgradable += 1;
-            continue;
-        };
-        let behind = Version::parse(&installed).is_ok_and(|i| i < v.version);
-        let (already,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM upgrades WHERE order_id = $1 AND version_id = $2")
-                .bind(&order_id)
-                .bind(version_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if !behind || already > 0 {
-            out.unchanged += 1;
-            continue;
-        }
-        sqlx::query(
-            "UPDATE upgrades SET state = 'superseded' WHERE order_id = $1 AND state IN ('offered', 'failed')",
-        )
-        .bind(&order_id)
-        .execute(&mut *tx)
-        .await?;
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO upgrades (id, order_id, isv_org_id, customer_org_id, app_id, version_id, version, state, \
-             offered_by, offered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'offered', $8, $9)",
-        )
-        .bind(&id)
-        .bind(&order_id)
-        .bind(&isv)
-        .bind(&customer)
-        .bind(&copy)
-        .bind(version_id)
-        .bind(v.version.to_string())
-        .bind(&ctx.user_id.0)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        set_order(&mut tx, &order_id, UpgradeState::Offered).await?;
-        // The customer's admins find it in their audit log and on the app.
-        let entry = Entry {
-            org_id: &customer,
-            actor_user_id: &ctx.user_id.0,
-            acting_as: ActingAs::Provider,
-            actor_org_id: Some(&isv),
-            app_id: Some(&copy),
-            action: "upgrade.offered",
-            target: &id,
-            before: Some(json!({ "version": installed })),
-            after: Some(json!({ "version": v.version.to_string() })),
-        };
-        audit::record(&mut tx, entry, now).await?;
-        out.offered += 1;
-    }
-    let entry = Entry {
-        org_id: &isv,
-        actor_user_id: &ctx.user_id.0,
-        acting_as,
-        actor_org_id: None,
-        app_id: Some(app_id),
-        action: "upgrade.offer",
-        target: version_id,
-        before: None,
-        after: Some(
-            json!({ "version": v.version.to_string(), "scope": scope.as_str(),
-            "offered": out.offered, "unchanged": out.unchanged, "not_upgradable": out.not_upgradable }),
-        ),
-    };
-    audit::record(&mut tx, entry, now).await?;
-    tx.commit().await?;
-    Ok(out)
-}
-
-async fn set_order(tx: &mut Tx, order_id: &str, state: UpgradeState) -> AppResult<()> {
-    sqlx::query("UPDATE distribution_orders SET upgrade_state = $1 WHERE id = $2")
-        .bind(state.as_str())
-        .bind(order_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-// ----------------------------------------------------------- customer side
-
-/// The copy's admins (organization admins and its app admins), in their
-/// own right: never a provider in maintenance.
-async fn customer(conn: &mut AnyConnection, ctx: &Ctx, app_id: &AppId) -> AppResult<AppAccess> {
-    super::policy::may_decide(true, ctx.maintenance.is_some())?;
-    let access = resolve(conn, ctx, app_id).await?;
-    super::policy::may_decide(access.can_edit, false)?;
-    Ok(access)
-}
-
-#[derive(sqlx::FromRow)]
-struct UpgradeRow {
-    id: String,
-    order_id: String,
-    isv_org_id: String,
-    app_id: String,
-    version_id: String,
-    version: String,
-    state: String,
-    from_version_id: Option<String>,
-    from_version: Option<String>,
-    offered_at: i64,
-    decided_at: Option<i64>,
-    before_json: Option<String>,
-    after_json: Option<String>,
-    rb_before_json: Option<String>,
-    rb_after_json: Option<String>,
-    notes: String,
-    installed: Option<String>,
-}
-
-const UPGRADE: &str = "SELECT u.id, u.order_id, u.isv_org_id, u.app_id, u.version_id, u.version, u.state, \
-    u.from_version_id, u.from_version, u.offered_at, u.decided_at, u.before_json, u.after_json, \
-    u.rb_before_json, u.rb_after_json, v.notes, o.version AS installed \
-    FROM upgrades u JOIN app_versions v ON v.id = u.version_id JOIN distribution_orders o ON o.id = u.order_id";
-
-impl UpgradeRow {
-    fn state(&self) -> AppResult<UpgradeState> {
-        UpgradeState::parse(&self.state)
-    }
-
-    fn view(&self) -> AppResult<UpgradeView> {
-        let state = self.state()?;
-        let from = match state {
-            UpgradeState::Applied | UpgradeState::RolledBack => self.from_version.clone(),
-            _ => self.installed.clone(),
-        };
-        Ok(UpgradeView {
-            id: UpgradeId(self.id.clone()),
-            app_id: AppId(self.app_id.clone()),
-            state,
-            from,
-            to: self.version.clone(),
-            notes: self.notes.clone(),
-            offered_at: self.offered_at,
-            decided_at: self.decided_at,
-            undo_until: match state {
-                UpgradeState::Applied | UpgradeState::RolledBack => {
-                    self.decided_at.map(|d| d + ROLLBACK_MS)
-                }
-                _ => None,
-            },
-        })
-    }
-}
-
-async fn upgrade_of(
-    conn: &mut AnyConnection,
-    app_id: &AppId,
-    id: &UpgradeId,
-) -> AppResult<UpgradeRow> {
-    let row: Option<UpgradeRow> =
-        sqlx::query_as(&format!("{UPGRADE} WHERE u.app_id = $1 AND u.id = $2"))
-            .bind(app_id)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    row.ok_or_else(|| AppError::new(ErrorCode::NotFound))
-}
-
-/// The copy's installed version and the upgrades in view: an open offer
-/// and the last one decided (newest first).
-pub async fn card(db: &Db, ctx: &Ctx, app_id: &AppId, now: i64) -> AppResult<UpgradeCard> {
-    let mut conn = db.pool.acquire().await?;
-    customer(&mut conn, ctx, app_id).await?;
-    let installed: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT version FROM distribution_orders WHERE installed_app_id = $1")
-            .bind(app_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let rows: Vec<UpgradeRow> = sqlx::query_as(&format!(
-        "{UPGRADE} WHERE u.app_id = $1 AND u.state <> 'superseded' ORDER BY COALESCE(u.decided_at, u.offered_at) DESC, u.id DESC"
-    ))
-    .bind(app_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let open = rows
-        .iter()
-        .find(|r| matches!(r.state.as_str(), "offered" | "failed"));
-    let last = rows
-        .iter()
-        .find(|r| matches!(r.state.as_str(), "applied" | "rolled_back" | "declined"));
-    Ok(UpgradeCard {
-        installed: installed.and_then(|(v,)| v),
-        upgrades: open
-            .into_iter()
-            .chain(last)
-            .map(UpgradeRow::view)
-            .collect::<AppResult<_>>()?,
-        now,
-    })
-}
+use super::*;
 
 /// A published version's definition by id (a copy's base may be a version
 /// of an app since deleted).
@@ -460,7 +189,7 @@ async fn run_once(
             return Err(AppError::new(ErrorCode::UpgradeNotPossible));
         }
     }
-    super::policy::may_change_now(maintenance_open(&mut tx, app_id, now).await?)?;
+    crate::upgrades::policy::may_change_now(maintenance_open(&mut tx, app_id, now).await?)?;
     let sides = sides(&mut tx, &row, step).await?;
     if basis(&sides.1) != basis_seen {
         return Err(AppError::new(ErrorCode::UpgradeChanged));
@@ -537,23 +266,16 @@ async fn run_once(
     };
     let after = json!({ "version": version, "from": row.installed, "changes": merged.changes.len(),
         "conflicts": conflicts });
-    for (org, action, acting_as) in [
-        (access.org_id.as_str(), action, access.acting_as.clone()),
-        (row.isv_org_id.as_str(), isv_action, ActingAs::Customer),
-    ] {
-        let entry = Entry {
-            org_id: org,
-            actor_user_id: &ctx.user_id.0,
-            acting_as,
-            actor_org_id: (org != access.org_id).then_some(access.org_id.as_str()),
-            app_id: Some(app_id),
-            action,
-            target: id,
-            before: None,
-            after: Some(after.clone()),
-        };
-        audit::record(&mut tx, entry, now).await?;
-    }
+    audit_both(
+        &mut tx,
+        ctx,
+        &access,
+        &row,
+        [action, isv_action],
+        after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -584,43 +306,40 @@ pub async fn decline(
     .await?;
     set_order(&mut tx, &row.order_id, UpgradeState::Declined).await?;
     let after = json!({ "version": row.version });
+    let actions = ["upgrade.decline", "order.upgrade_declined"];
+    audit_both(&mut tx, ctx, &access, &row, actions, after, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A customer's step, in its own audit log and (as the customer's) in the
+/// ISV's, where the order's timeline finds it.
+async fn audit_both(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    access: &AppAccess,
+    row: &UpgradeRow,
+    [own, isv]: [&str; 2],
+    after: serde_json::Value,
+    now: i64,
+) -> AppResult<()> {
     for (org, action, acting_as) in [
-        (
-            access.org_id.as_str(),
-            "upgrade.decline",
-            access.acting_as.clone(),
-        ),
-        (
-            row.isv_org_id.as_str(),
-            "order.upgrade_declined",
-            ActingAs::Customer,
-        ),
+        (access.org_id.as_str(), own, access.acting_as.clone()),
+        (row.isv_org_id.as_str(), isv, ActingAs::Customer),
     ] {
         let entry = Entry {
             org_id: org,
             actor_user_id: &ctx.user_id.0,
             acting_as,
             actor_org_id: (org != access.org_id).then_some(access.org_id.as_str()),
-            app_id: Some(app_id),
+            app_id: Some(&row.app_id),
             action,
-            target: id,
+            target: &row.id,
             before: None,
             after: Some(after.clone()),
         };
-        audit::record(&mut tx, entry, now).await?;
+        audit::record(tx, entry, now).await?;
     }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Takes the app's row for the rest of the transaction (PostgreSQL; SQLite
-/// already serialises writers): upgrade steps and maintenance starts on the
-/// same copy queue behind each other.
-pub async fn lock_app(tx: &mut Tx, app_id: &AppId) -> AppResult<()> {
-    sqlx::query("UPDATE apps SET version = version WHERE id = $1")
-        .bind(app_id)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 
