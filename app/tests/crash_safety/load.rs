@@ -37,12 +37,7 @@ impl Load {
         )
         .await;
         let seeded_fields = fields_of(&t.db, &app_id).await;
-        let audited0 = count(
-            &t.db,
-            "SELECT COUNT(*) FROM audit_entries WHERE app_id = $1",
-            &app_id,
-        )
-        .await;
+        let audited0 = count(&t.db, super::killed::CHANGES, &app_id).await;
         let mut buyers = Vec::new();
         for email in ["admin@north.example", "admin@south.example"] {
             let org = strings(
@@ -87,7 +82,8 @@ impl Load {
         (isv, buyers)
     }
 
-    /// A new unlimited link for the ISV's app (a snapshot of it as it is now).
+    /// A new unlimited link for the ISV's app, selling its latest version
+    /// (the first link publishes the app as it is then).
     pub(crate) async fn link(&self, server: &Instance, isv: &str) -> String {
         let body = form(&[
             ("app_id", &self.app_id),
