@@ -487,3 +487,63 @@ async fn new_parts_reopen_the_setup_checklist_and_records_keep_what_the_definiti
     assert_eq!(value("地点").text, "甲");
     assert!(value("地点").field_removed);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_apply_and_a_maintenance_start_at_once_never_interleave() {
+    // Several rounds: which of the two takes the copy first varies.
+    for round in 0..4 {
+        let s = sold().await;
+        edits::add_form(&s.w.t.db, &s.w.isv, &s.w.app, "回访", "plain", T0)
+            .await
+            .unwrap();
+        let v2 = s.publish("1.1.0").await;
+        s.offer(&v2).await;
+        let p = s.preview(&s.upgrade().await).await.unwrap();
+        let order: String =
+            s.w.t
+                .one(
+                    "SELECT id FROM distribution_orders WHERE installed_app_id = $1",
+                    &s.copy,
+                )
+                .await;
+        let (db, buyer, isv, copy) = (
+            s.w.t.db.clone(),
+            s.w.buyer.clone(),
+            s.w.isv.clone(),
+            s.copy.clone(),
+        );
+        let (db2, id, basis) = (db.clone(), p.upgrade.id.clone(), p.basis.clone());
+        let apply = tokio::spawn(async move {
+            upgrades::run(
+                &db,
+                &buyer,
+                &copy,
+                &id,
+                Step::Apply,
+                &basis,
+                &HashMap::new(),
+                T0,
+            )
+            .await
+        });
+        let start = tokio::spawn(async move {
+            app::maintenance::queries::start(&db2, &isv, &order.into(), T0).await
+        });
+        let (applied, started) = (apply.await.unwrap(), start.await.unwrap());
+        // Maintenance always starts (it waits for a running apply); the
+        // apply either finished first, whole, or was refused, changing nothing.
+        started.unwrap();
+        let forms = s.copy_now().await.forms.len();
+        match applied {
+            Ok(()) => {
+                assert_eq!(forms, 2, "round {round}");
+                assert_eq!(s.order().await.0, "1.1.0");
+            }
+            Err(e) => {
+                assert_eq!(e.code, ErrorCode::MaintenanceInProgress, "round {round}");
+                assert_eq!(forms, 1, "round {round}");
+                assert_eq!(s.order().await, ("1.0.0".into(), Some("offered".into())));
+            }
+        }
+    }
+}
