@@ -1,11 +1,8 @@
 //! Who may take which upgrade step. Pure rules: the queries gather the
-//! facts, these decide.
+//! facts, these decide. The ISV offers versions of the apps it may
+//! distribute (`distribution::policy::may_distribute`, as for links).
 
 use crate::error::{AppError, AppResult, ErrorCode};
-
-/// The ISV offers versions to the orders of apps it may distribute (the
-/// same rule as links).
-pub use crate::distribution::policy::may_distribute as may_offer;
 
 /// The customer's admins (its organization admins and the copy's app
 /// admins) take upgrade steps in their own right: a provider maintaining

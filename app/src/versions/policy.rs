@@ -1,4 +1,4 @@
 //! Who may publish: the same people who may distribute the app (certified
-//! ISVs, as its editors, of their own apps): a version exists to be sold.
-
-pub use crate::distribution::policy::may_distribute as may_publish;
+//! ISVs, as its editors, of their own apps), since a version exists to be
+//! sold: `distribution::policy::may_distribute`, applied through
+//! `distribution::queries::links::require_distributor`.

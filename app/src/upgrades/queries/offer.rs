@@ -26,14 +26,18 @@ pub async fn offer(
         String,
         Option<String>,
         Option<String>,
+        i64,
     );
+    // With each order, whether this version was offered to it before.
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT o.id, o.order_no, o.installed_app_id, o.customer_org_id, o.version, a.base_version_id \
+        "SELECT o.id, o.order_no, o.installed_app_id, o.customer_org_id, o.version, a.base_version_id, \
+                (SELECT COUNT(*) FROM upgrades u WHERE u.order_id = o.id AND u.version_id = $3) \
          FROM distribution_orders o LEFT JOIN apps a ON a.id = o.installed_app_id \
          WHERE o.isv_org_id = $1 AND o.source_app_id = $2 ORDER BY o.created_at, o.id",
     )
     .bind(&isv)
     .bind(app_id)
+    .bind(version_id)
     .fetch_all(&mut *tx)
     .await?;
     let named: std::collections::HashSet<&str> = orders.iter().map(String::as_str).collect();
@@ -48,7 +52,7 @@ pub async fn offer(
         unchanged: 0,
         not_upgradable: 0,
     };
-    for (order_id, order_no, copy, customer, installed, base) in rows {
+    for (order_id, order_no, copy, customer, installed, base, already) in rows {
         let listed = named.contains(order_no.to_uppercase().as_str());
         let included = match scope {
             OfferScope::All => true,
@@ -64,12 +68,6 @@ pub async fn offer(
             continue;
         };
         let behind = Version::parse(&installed).is_ok_and(|i| i < v.version);
-        let (already,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM upgrades WHERE order_id = $1 AND version_id = $2")
-                .bind(&order_id)
-                .bind(version_id)
-                .fetch_one(&mut *tx)
-                .await?;
         if !behind || already > 0 {
             out.unchanged += 1;
             continue;
