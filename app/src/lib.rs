@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod apps;
 pub mod audit;
+pub mod changes;
 pub mod distribution;
 pub mod error;
 pub mod i18n;

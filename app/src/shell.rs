@@ -9,6 +9,7 @@ use crate::accounts::Me;
 use crate::apps::pages::editor::AppEditorPage;
 use crate::apps::pages::WorkbenchPage;
 use crate::audit::pages::AuditPage;
+use crate::changes::pages::ChangeSetPage;
 use crate::distribution::pages::{DistributePage, LinkRoutePage};
 use crate::i18n::{t, use_lang, LangCtx, K};
 use crate::orders::pages::{OrderDetailPage, OrdersPage};
@@ -59,6 +60,7 @@ lazy_page!(TodoRoute, TodoPage);
 lazy_page!(MessagesRoute, MessagesPage);
 lazy_page!(DeliveriesRoute, DeliveriesPage);
 lazy_page!(UpgradeRoute, UpgradePage);
+lazy_page!(ChangeSetRoute, ChangeSetPage);
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -176,6 +178,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/apps/:id") view={Lazy::<AppEditorRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/apps/:id/distribute") view={Lazy::<DistributeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/apps/:id/upgrades/:upgrade") view={Lazy::<UpgradeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/apps/:id/changes/:set") view={Lazy::<ChangeSetRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/l/:token") view=LinkRoutePage ssr=SsrMode::Async />
                 <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/orders/:id") view={Lazy::<OrderDetailRoute>::new()} ssr=SsrMode::Async />

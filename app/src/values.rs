@@ -82,6 +82,8 @@ typed_id! {
     VersionId;
     /// A version offered to one order (and what the customer did with it).
     UpgradeId;
+    /// What one maintenance session (or a revert) changed in an app.
+    ChangeSetId;
     /// The stored hash of a sign-in session's token (never the token).
     SessionId;
 }

@@ -87,6 +87,18 @@ pub async fn start(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResul
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // What the session changes is kept as one change set for the customer.
+    crate::changes::queries::open(
+        &mut tx,
+        &id,
+        order_id,
+        &app_id,
+        &customer,
+        &ctx.user_id.0,
+        &org.org_id.0,
+        now,
+    )
+    .await?;
     sqlx::query("UPDATE sessions SET maintenance_id = $1 WHERE id_hash = $2")
         .bind(&id)
         .bind(&ctx.session_hash)
@@ -125,6 +137,24 @@ pub async fn exit(
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether a provider is maintaining the copy right now.
+pub async fn in_progress(
+    conn: &mut sqlx::AnyConnection,
+    app_id: &AppId,
+    now: i64,
+) -> AppResult<bool> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM maintenance_sessions s JOIN maintenance_grants g ON g.app_id = s.app_id \
+         WHERE s.app_id = $1 AND s.ended_at IS NULL AND g.open_until > $2 AND s.started_at > $3",
+    )
+    .bind(app_id)
+    .bind(now)
+    .bind(now - crate::maintenance::domain::SESSION_MS)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
 }
 
 /// The customer side: an installed app of the caller's organization, admins only.

@@ -165,11 +165,17 @@ pub fn OrderDetailPage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         |id| get_order(id.into()),
     );
-    view! { <SignedIn children=move |_me: Me| view! { <OrderDetailView detail /> } /> }
+    let changes = crate::changes::pages::OrderChangesSwitch::new(move || {
+        params.read().get("id").unwrap_or_default()
+    });
+    view! { <SignedIn children=move |_me: Me| view! { <OrderDetailView detail changes /> } /> }
 }
 
 #[component]
-fn OrderDetailView(detail: Resource<Result<OrderDetail, crate::error::AppError>>) -> impl IntoView {
+fn OrderDetailView(
+    detail: Resource<Result<OrderDetail, crate::error::AppError>>,
+    changes: crate::changes::pages::OrderChangesSwitch,
+) -> impl IntoView {
     let start = start_action();
     let lang = use_lang();
     view! {
@@ -202,6 +208,7 @@ fn OrderDetailView(detail: Resource<Result<OrderDetail, crate::error::AppError>>
                                     }.into_any(),
                                 }}
                             </section>
+                            <crate::changes::pages::OrderChanges switch=changes order_id=d.row.id.to_string() />
                             <section class="card">
                                 <h2>{t(K::Timeline)}</h2>
                                 <ol class="timeline" data-testid="timeline">

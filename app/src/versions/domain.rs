@@ -187,6 +187,8 @@ str_enum!(
         Message => "message", PropMessage;
         Endpoint => "endpoint", PropEndpoint;
         Call => "call", PropCall;
+        Approvers => "approvers", PropApprovers;
+        Recipients => "recipients", PropRecipients;
     }
 );
 

@@ -12,7 +12,7 @@ use crate::upgrades::domain::OfferScope;
 use leptos::prelude::*;
 
 /// A value as the report shows it: typed values by their label.
-fn shown(prop: Prop, value: &str, lang: Lang) -> String {
+pub(crate) fn shown(prop: Prop, value: &str, lang: Lang) -> String {
     let label = match prop {
         Prop::Type => FieldType::parse(value).ok().map(FieldType::label),
         Prop::Kind => FormKind::parse(value).ok().map(FormKind::label),
@@ -25,7 +25,7 @@ fn shown(prop: Prop, value: &str, lang: Lang) -> String {
 }
 
 /// Which part, in words: "Field «Days» (Request)".
-fn part_name(c: &Change, lang: Lang) -> String {
+pub(crate) fn part_name(c: &Change, lang: Lang) -> String {
     let name = match c.part {
         Part::App => String::new(),
         Part::Template => format!(" «{}»", shown(Prop::Trigger, &c.name, lang)),

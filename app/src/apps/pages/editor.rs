@@ -137,7 +137,12 @@ pub fn AppEditorPage() -> impl IntoView {
     );
     let access = crate::maintenance::pages::AccessSwitch::new(app_id);
     let upgrades = crate::upgrades::pages::UpgradeSwitch::new(app_id);
-    let switches = Switches { access, upgrades };
+    let changes = crate::changes::pages::ChangesSwitch::new(app_id);
+    let switches = Switches {
+        access,
+        upgrades,
+        changes,
+    };
     view! { <SignedIn children=move |me: Me| view! { <AppEditor app switches last_error maintaining=me.maintenance.is_some() /> } /> }
 }
 
@@ -146,6 +151,7 @@ pub fn AppEditorPage() -> impl IntoView {
 struct Switches {
     access: crate::maintenance::pages::AccessSwitch,
     upgrades: crate::upgrades::pages::UpgradeSwitch,
+    changes: crate::changes::pages::ChangesSwitch,
 }
 
 #[component]
@@ -176,7 +182,11 @@ fn AppEditor(
 
 #[component]
 fn Editor(app: AppDetail, switches: Switches, maintaining: bool) -> impl IntoView {
-    let Switches { access, upgrades } = switches;
+    let Switches {
+        access,
+        upgrades,
+        changes,
+    } = switches;
     let lang = use_lang();
     let origin = if app.origin == "installed" {
         K::OriginInstalled
@@ -200,6 +210,7 @@ fn Editor(app: AppDetail, switches: Switches, maintaining: bool) -> impl IntoVie
             {(!can_edit).then(|| view! { <p class="notice" data-testid="read-only">{t(K::ReadOnly)}</p> })}
         </section>
         {(app.origin == "installed" && app.can_edit && !maintaining).then(|| view! { <crate::upgrades::pages::UpgradeCardView switch=upgrades /> })}
+        {(app.origin == "installed" && !maintaining).then(|| view! { <crate::changes::pages::ChangeSetsCard switch=changes /> })}
         <Checklist app=app.clone() />
         {(app.origin == "installed").then(|| view! { <crate::maintenance::pages::AccessControl app_id=app.id.clone() switch=access /> })}
         {can_edit.then(|| view! { <Settings app=app.clone() /> })}

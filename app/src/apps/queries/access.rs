@@ -91,6 +91,8 @@ pub struct AppEdit {
     pub(crate) actor: String,
     pub(crate) acting_as: ActingAs,
     pub(crate) actor_org_id: Option<String>,
+    /// The maintenance session the change is made in (its change set follows).
+    pub(crate) maintenance: Option<crate::values::MaintenanceId>,
     pub now: i64,
 }
 
@@ -108,6 +110,7 @@ impl AppEdit {
             actor: ctx.user_id.0.clone(),
             acting_as: access.acting_as,
             actor_org_id: access.actor_org_id,
+            maintenance: ctx.maintenance.as_ref().map(|m| m.id.clone()),
             now,
         })
     }
@@ -140,6 +143,9 @@ impl AppEdit {
             after,
         };
         audit::record(&mut self.tx, entry, self.now).await?;
+        if let Some(session) = &self.maintenance {
+            crate::changes::queries::track(&mut self.tx, session, &self.app_id, self.now).await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }

@@ -23,20 +23,23 @@ enum Col {
 }
 
 /// The rows of one kind of part under one parent (an app or a form), by key.
-struct Rows {
+struct Rows<'f> {
     table: &'static str,
     parent: &'static str,
     parent_id: String,
     ids: HashMap<String, String>,
+    /// Ids the parts had before (see `sync`).
+    former: &'f HashMap<String, String>,
 }
 
-impl Rows {
+impl<'f> Rows<'f> {
     async fn of(
         tx: &mut Tx,
         table: &'static str,
         parent: &'static str,
         parent_id: &str,
-    ) -> Result<Rows, sqlx::Error> {
+        former: &'f HashMap<String, String>,
+    ) -> Result<Rows<'f>, sqlx::Error> {
         let ids: Vec<(String, String)> = sqlx::query_as(&format!(
             "SELECT COALESCE(origin_key, id), id FROM {table} WHERE {parent} = $1"
         ))
@@ -48,6 +51,7 @@ impl Rows {
             parent,
             parent_id: parent_id.to_string(),
             ids: ids.into_iter().collect(),
+            former,
         })
     }
 
@@ -108,7 +112,10 @@ impl Rows {
                 )
             }
         };
-        let id = existing.cloned().unwrap_or_else(new_id);
+        let id = existing
+            .or_else(|| self.former.get(key))
+            .cloned()
+            .unwrap_or_else(new_id);
         let mut q = sqlx::query(&sql);
         for c in &cols {
             q = match c {
@@ -127,12 +134,15 @@ impl Rows {
 }
 
 /// Makes `app_id`'s definition equal to `snap`; parts whose keys are in
-/// `needs_setup` are marked for the customer's setup.
+/// `needs_setup` are marked for the customer's setup. A part that comes
+/// back takes the id `former` gives its key, so the values its records
+/// hold under that id are its values again.
 pub async fn sync(
     tx: &mut Tx,
     app_id: &AppId,
     snap: &AppSnapshot,
     needs_setup: &HashSet<&str>,
+    former: &HashMap<String, String>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE apps SET name = $1, icon = $2, description = $3 WHERE id = $4")
         .bind(&snap.name)
@@ -142,7 +152,7 @@ pub async fn sync(
         .execute(&mut **tx)
         .await?;
     let setup = |key: &str| needs_setup.contains(key);
-    let forms = Rows::of(tx, "forms", "app_id", app_id.as_str()).await?;
+    let forms = Rows::of(tx, "forms", "app_id", app_id.as_str(), former).await?;
     // Deleting a form takes its fields, steps, templates and calls with it.
     forms
         .keep_only(tx, snap.forms.iter().map(|f| f.key.as_str()))
@@ -157,7 +167,7 @@ pub async fn sync(
             Col::Flag("process_needs_config", needs),
         ];
         let id = forms.put(tx, &form.key, cols).await?;
-        let fields = Rows::of(tx, "fields", "form_id", &id).await?;
+        let fields = Rows::of(tx, "fields", "form_id", &id, former).await?;
         fields
             .keep_only(tx, form.fields.iter().map(|f| f.key.as_str()))
             .await?;
@@ -171,7 +181,7 @@ pub async fn sync(
             ];
             fields.put(tx, &f.key, cols).await?;
         }
-        let steps = Rows::of(tx, "process_steps", "form_id", &id).await?;
+        let steps = Rows::of(tx, "process_steps", "form_id", &id, former).await?;
         steps
             .keep_only(tx, form.process.iter().map(|s| s.key.as_str()))
             .await?;
@@ -191,7 +201,14 @@ pub async fn sync(
             .cloned()
             .ok_or_else(|| sqlx::Error::Decode("a part of an unknown form".into()))
     };
-    let templates = Rows::of(tx, "notification_templates", "app_id", app_id.as_str()).await?;
+    let templates = Rows::of(
+        tx,
+        "notification_templates",
+        "app_id",
+        app_id.as_str(),
+        former,
+    )
+    .await?;
     templates
         .keep_only(tx, snap.templates.iter().map(|t| t.key.as_str()))
         .await?;
@@ -206,7 +223,7 @@ pub async fn sync(
         ];
         templates.put(tx, &t.key, cols).await?;
     }
-    let services = Rows::of(tx, "services", "app_id", app_id.as_str()).await?;
+    let services = Rows::of(tx, "services", "app_id", app_id.as_str(), former).await?;
     services
         .keep_only(tx, snap.services.iter().map(|v| v.key.as_str()))
         .await?;
@@ -239,4 +256,22 @@ pub async fn sync(
         }
     }
     Ok(())
+}
+
+/// Every part's key and row id in an app (what `sync` takes as `former`).
+pub async fn part_ids(
+    conn: &mut sqlx::AnyConnection,
+    app_id: &AppId,
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT COALESCE(origin_key, id), id FROM forms WHERE app_id = $1 \
+         UNION ALL SELECT COALESCE(f.origin_key, f.id), f.id FROM fields f JOIN forms p ON p.id = f.form_id WHERE p.app_id = $1 \
+         UNION ALL SELECT COALESCE(s.origin_key, s.id), s.id FROM process_steps s JOIN forms p ON p.id = s.form_id WHERE p.app_id = $1 \
+         UNION ALL SELECT COALESCE(origin_key, id), id FROM notification_templates WHERE app_id = $1 \
+         UNION ALL SELECT COALESCE(origin_key, id), id FROM services WHERE app_id = $1",
+    )
+    .bind(app_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().collect())
 }

@@ -189,13 +189,22 @@ async fn run_once(
             return Err(AppError::new(ErrorCode::UpgradeNotPossible));
         }
     }
-    crate::upgrades::policy::may_change_now(maintenance_open(&mut tx, app_id, now).await?)?;
+    crate::upgrades::policy::may_change_now(
+        crate::maintenance::queries::in_progress(&mut tx, app_id, now).await?,
+    )?;
     let sides = sides(&mut tx, &row, step).await?;
     if basis(&sides.1) != basis_seen {
         return Err(AppError::new(ErrorCode::UpgradeChanged));
     }
     let merged = resolved(&sides, picks);
-    sync(&mut tx, app_id, &merged.app, &merged.needing_setup()).await?;
+    sync(
+        &mut tx,
+        app_id,
+        &merged.app,
+        &merged.needing_setup(),
+        &Default::default(),
+    )
+    .await?;
     let mine_json = sides.1.to_json();
     let after_json = merged.app.to_json();
     let conflicts = merged.conflicts().count();
@@ -341,18 +350,4 @@ async fn audit_both(
         audit::record(tx, entry, now).await?;
     }
     Ok(())
-}
-
-/// Whether a provider is maintaining the copy right now.
-async fn maintenance_open(tx: &mut Tx, app_id: &AppId, now: i64) -> AppResult<bool> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM maintenance_sessions s JOIN maintenance_grants g ON g.app_id = s.app_id \
-         WHERE s.app_id = $1 AND s.ended_at IS NULL AND g.open_until > $2 AND s.started_at > $3",
-    )
-    .bind(app_id)
-    .bind(now)
-    .bind(now - crate::maintenance::domain::SESSION_MS)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(n > 0)
 }

@@ -24,7 +24,15 @@ pub enum Incoming {
     Published,
     /// The customer's own earlier definition (undoing an upgrade).
     Own,
+    /// The customer's own earlier definition with its configuration
+    /// (approvers, recipients) merged too: reviewing and reverting what a
+    /// maintenance session changed.
+    Revert,
 }
+
+/// The changes a merge may take from the incoming side, by change id
+/// (`<key>/<prop>[/<item>]`) or by part key; `None` takes every change.
+pub type Selection = HashSet<String>;
 
 /// The customer's resolutions, by conflict id; absent means keep mine.
 pub type Choices = HashMap<String, Resolution>;
@@ -60,9 +68,23 @@ pub fn merge(
     incoming: Incoming,
     choices: &Choices,
 ) -> Merged {
+    merge_selected(base, mine, new, incoming, choices, None)
+}
+
+/// `merge`, taking from `new` only the selected changes (the rest of the
+/// customer's definition stays as it is).
+pub fn merge_selected(
+    base: &AppSnapshot,
+    mine: &AppSnapshot,
+    new: &AppSnapshot,
+    incoming: Incoming,
+    choices: &Choices,
+    only: Option<&Selection>,
+) -> Merged {
     let mut e = Engine {
         incoming,
         choices,
+        only,
         changes: Vec::new(),
     };
     let app = e.app(base, mine, new);
@@ -75,6 +97,12 @@ pub fn merge(
 /// What publishing `next` after `prev` changes (as the ISV sees it).
 pub fn diff(prev: &AppSnapshot, next: &AppSnapshot) -> Vec<Change> {
     merge(prev, prev, next, Incoming::Own, &Choices::new()).changes
+}
+
+/// Every change from `prev` to `next`, the configuration included (what a
+/// maintenance session did).
+pub fn diff_all(prev: &AppSnapshot, next: &AppSnapshot) -> Vec<Change> {
+    merge(prev, prev, next, Incoming::Revert, &Choices::new()).changes
 }
 
 /// How a typed value is shown in a change report.
@@ -105,6 +133,19 @@ macro_rules! show_code {
 }
 show_code!(FieldType, FormKind, Icon, Trigger);
 
+impl Show for Vec<String> {
+    fn show(&self) -> String {
+        self.join(", ")
+    }
+}
+
+impl Show for Vec<Recipient> {
+    fn show(&self) -> String {
+        let v: Vec<String> = self.iter().map(Recipient::form_value).collect();
+        v.join(", ")
+    }
+}
+
 /// A part as the report names it.
 #[derive(Clone)]
 struct At {
@@ -112,6 +153,8 @@ struct At {
     key: String,
     name: String,
     form: Option<String>,
+    /// For options and calls, the item itself (names the change).
+    item: Option<String>,
 }
 
 /// An item of a list merged by key.
@@ -269,10 +312,36 @@ impl<'a, T> Sides<'a, T> {
 struct Engine<'a> {
     incoming: Incoming,
     choices: &'a Choices,
+    only: Option<&'a Selection>,
     changes: Vec<Change>,
 }
 
+/// A change's id: `<key>/<prop>`, and the item for options and calls.
+fn change_id(at: &At, prop: Prop) -> String {
+    match &at.item {
+        Some(item) if matches!(prop, Prop::Option | Prop::Call) => {
+            format!("{}/{}/{item}", at.key, prop.as_str())
+        }
+        _ => format!("{}/{}", at.key, prop.as_str()),
+    }
+}
+
 impl Engine<'_> {
+    /// Whether the selection takes this change from the incoming side.
+    fn taken(&self, at: &At, prop: Prop) -> bool {
+        self.only
+            .is_none_or(|s| s.contains(&at.key) || s.contains(&change_id(at, prop)))
+    }
+
+    /// Whether two versions of an item are the same for this merge: the
+    /// customer's configuration counts only when reverting its own changes.
+    fn same<T: Item>(&self, a: &T, b: &T) -> bool {
+        match self.incoming {
+            Incoming::Revert => a == b,
+            _ => a.definition() == b.definition(),
+        }
+    }
+
     fn note(
         &mut self,
         at: &At,
@@ -282,13 +351,8 @@ impl Engine<'_> {
         needs_setup: bool,
     ) {
         let [base, mine, new] = values;
-        let mut id = format!("{}/{}", at.key, prop.as_str());
         // Options and calls are items of their part: one change each.
-        if matches!(prop, Prop::Option | Prop::Call) {
-            if let Some(v) = mine.as_ref().or(new.as_ref()).or(base.as_ref()) {
-                id = format!("{id}/{}/{v}", at.form.as_deref().unwrap_or(""));
-            }
-        }
+        let id = change_id(at, prop);
         self.changes.push(Change {
             id,
             key: at.key.clone(),
@@ -319,13 +383,16 @@ impl Engine<'_> {
             }
             return s.mine.clone();
         }
-        if s.base == Some(s.mine) {
-            self.note(at, prop, Outcome::Applied, shown(&s), false);
-            return s.new.clone();
-        }
         if s.base == Some(s.new) {
             self.note(at, prop, Outcome::Kept, shown(&s), false);
             return s.mine.clone();
+        }
+        if !self.taken(at, prop) {
+            return s.mine.clone();
+        }
+        if s.base == Some(s.mine) {
+            self.note(at, prop, Outcome::Applied, shown(&s), false);
+            return s.new.clone();
         }
         self.note(at, prop, Outcome::Conflict, shown(&s), false);
         let id = &self
@@ -351,7 +418,7 @@ impl Engine<'_> {
     fn message(&mut self, at: &At, s: Sides<String>) -> String {
         if let Some(base) = s.base {
             let (b, m, n) = (base, s.mine, s.new);
-            if m != n && b != m && b != n {
+            if m != n && b != m && b != n && self.taken(at, Prop::Message) {
                 if let Ok(merged) = diffy::merge(&lines(b), &lines(m), &lines(n)) {
                     let values = [Some(b.clone()), Some(m.clone()), Some(n.clone())];
                     self.note(at, Prop::Message, Outcome::Merged, values, false);
@@ -407,8 +474,10 @@ impl Engine<'_> {
                     out.insert(k.to_string(), merged);
                 }
                 (Some(b), Some(m), None) => {
-                    if m.definition() == b.definition() && !held.contains(k) {
-                        let (a, v) = at(b);
+                    let (a, v) = at(b);
+                    if !self.taken(&a, exists) {
+                        out.insert(k.to_string(), m.clone());
+                    } else if self.same(m, b) && !held.contains(k) {
                         self.note(&a, exists, Outcome::Removed, [v.clone(), v, None], false);
                     } else {
                         let (a, v) = at(m);
@@ -417,14 +486,17 @@ impl Engine<'_> {
                     }
                 }
                 (Some(b), None, Some(n)) => {
-                    if n.definition() != b.definition() {
+                    if !self.same(n, b) {
                         let (a, v) = at(n);
                         self.note(&a, exists, Outcome::StaysDeleted, [None, None, v], false);
                     }
                 }
                 (None, None, Some(n)) => {
-                    let (taken, needs_setup) = adopt(self, n);
                     let (a, v) = at(n);
+                    if !self.taken(&a, exists) {
+                        continue;
+                    }
+                    let (taken, needs_setup) = adopt(self, n);
                     self.note(&a, exists, Outcome::Added, [None, None, v], needs_setup);
                     out.insert(k.to_string(), taken);
                 }
@@ -442,7 +514,8 @@ impl Engine<'_> {
                 .map(|x| x.key().to_string())
                 .collect()
         };
-        let new_moved = common(base) != common(new);
+        let new_moved =
+            common(base) != common(new) && parent.is_none_or(|p| self.taken(p, Prop::Order));
         if new_moved {
             if let Some(p) = parent {
                 self.note(p, Prop::Order, Outcome::Applied, [None, None, None], false);
@@ -479,6 +552,7 @@ impl Engine<'_> {
             key: String::new(),
             name: mine.name.clone(),
             form: None,
+            item: None,
         };
         let all = Sides {
             base: Some(base),
@@ -494,6 +568,7 @@ impl Engine<'_> {
                 key: f.key.clone(),
                 name: f.name.clone(),
                 form: None,
+                item: None,
             };
             (a, None)
         };
@@ -588,6 +663,7 @@ impl Engine<'_> {
             key: s.mine.key.clone(),
             name: s.mine.name.clone(),
             form: None,
+            item: None,
         };
         let name = self.prop(&at, Prop::Name, s.map(|f| &f.name));
         let kind = self.prop(&at, Prop::Kind, s.map(|f| &f.kind));
@@ -596,6 +672,7 @@ impl Engine<'_> {
             key: key.to_string(),
             name: name.to_string(),
             form: Some(s.mine.name.clone()),
+            item: None,
         };
         let empty = FormSnap {
             key: String::new(),
@@ -625,7 +702,10 @@ impl Engine<'_> {
                 StepSnap {
                     key: st.mine.key.clone(),
                     name: e.prop(&at, Prop::Name, st.map(|x| &x.name)),
-                    approvers: st.mine.approvers.clone(),
+                    approvers: match e.incoming {
+                        Incoming::Revert => e.prop(&at, Prop::Approvers, st.map(|x| &x.approvers)),
+                        _ => st.mine.approvers.clone(),
+                    },
                 }
             },
             |e, st| e.adopt_step(st),
@@ -653,7 +733,13 @@ impl Engine<'_> {
             &HashSet::new(),
             Prop::Option,
             Some(at),
-            &|o: &String| (at.clone(), Some(o.clone())),
+            &|o: &String| {
+                let a = At {
+                    item: Some(o.clone()),
+                    ..at.clone()
+                };
+                (a, Some(o.clone()))
+            },
             |_, o| o.mine.clone(),
             |_, o| (o.clone(), false),
         );
@@ -669,14 +755,14 @@ impl Engine<'_> {
     fn adopt_step(&mut self, st: &StepSnap) -> (StepSnap, bool) {
         match self.incoming {
             Incoming::Published => (st.definition(), true),
-            Incoming::Own => (st.clone(), false),
+            Incoming::Own | Incoming::Revert => (st.clone(), false),
         }
     }
 
     fn adopt_form(&mut self, f: &FormSnap) -> (FormSnap, bool) {
         match self.incoming {
             Incoming::Published => (f.definition(), f.kind == FormKind::Process),
-            Incoming::Own => (f.clone(), false),
+            Incoming::Own | Incoming::Revert => (f.clone(), false),
         }
     }
 
@@ -691,6 +777,7 @@ impl Engine<'_> {
             key: t.key.clone(),
             name: t.trigger.as_str().to_string(),
             form: form_names.get(&t.form).cloned(),
+            item: None,
         };
         let incoming = self.incoming;
         self.list(
@@ -706,12 +793,15 @@ impl Engine<'_> {
                     form: e.prop(&a, Prop::Form, s.map(|t| &t.form)),
                     trigger: e.prop(&a, Prop::Trigger, s.map(|t| &t.trigger)),
                     message: e.message(&a, s.map(|t| &t.message)),
-                    recipients: s.mine.recipients.clone(),
+                    recipients: match e.incoming {
+                        Incoming::Revert => e.prop(&a, Prop::Recipients, s.map(|t| &t.recipients)),
+                        _ => s.mine.recipients.clone(),
+                    },
                 }
             },
             |_, t| match incoming {
                 Incoming::Published => (t.definition(), true),
-                Incoming::Own => (t.clone(), false),
+                Incoming::Own | Incoming::Revert => (t.clone(), false),
             },
         )
     }
@@ -728,6 +818,7 @@ impl Engine<'_> {
             key: v.key.clone(),
             name: v.name.clone(),
             form: None,
+            item: None,
         };
         self.list(
             lists,
@@ -745,6 +836,7 @@ impl Engine<'_> {
                     let (form, trigger) = c.split_once(' ').unwrap_or((c, ""));
                     let at = At {
                         form: form_names.get(form).cloned(),
+                        item: Some(c.clone()),
                         ..a.clone()
                     };
                     (at, Some(trigger.to_string()))
