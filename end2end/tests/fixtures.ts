@@ -149,3 +149,34 @@ export async function mailedLink(to: string, prefix: string): Promise<string> {
     .not.toBe('');
   return found;
 }
+
+/** Calls a server function as the page's user; fails on an error answer. */
+export async function api(page: Page, path: string, form: Record<string, string>): Promise<any> {
+  const r = await page.evaluate(
+    async ([p, body]) => {
+      const res = await fetch(p, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      return { status: res.status, text: await res.text() };
+    },
+    [path, new URLSearchParams(form).toString()] as const,
+  );
+  expect(r.status, `${path}: ${r.text}`).toBe(200);
+  return r.text ? JSON.parse(r.text) : null;
+}
+
+/** The id of the field labelled `label` in the app (as its editor lists it). */
+export async function fieldId(page: Page, appId: string, label: string): Promise<string> {
+  const app = await api(page, '/api/apps/get', { app_id: appId });
+  for (const f of app.forms) for (const x of f.fields) if (x.label === label) return x.id;
+  throw new Error(`no field ${label}`);
+}
+
+export async function relabel(page: Page, appId: string, from: string, to: string) {
+  const field_id = await fieldId(page, appId, from);
+  await api(page, '/api/apps/update_field', {
+    app_id: appId, field_id, label: to, field_type: 'text', required: 'no', options: '',
+  });
+}

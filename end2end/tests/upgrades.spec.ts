@@ -1,38 +1,6 @@
-import { test, expect, goto, signIn, newContext, createLink, unique, findings } from './fixtures';
-import type { Page } from '@playwright/test';
+import { test, expect, goto, signIn, newContext, createLink, unique, findings, api, relabel } from './fixtures';
 
 test.use({ locale: 'en' });
-
-/** Calls a server function as the page's user; fails on an error answer. */
-async function api(page: Page, path: string, form: Record<string, string>): Promise<any> {
-  const r = await page.evaluate(
-    async ([p, body]) => {
-      const res = await fetch(p, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
-      return { status: res.status, text: await res.text() };
-    },
-    [path, new URLSearchParams(form).toString()] as const,
-  );
-  expect(r.status, `${path}: ${r.text}`).toBe(200);
-  return r.text ? JSON.parse(r.text) : null;
-}
-
-/** The id of the field labelled `label` in the app (as its editor lists it). */
-async function fieldId(page: Page, appId: string, label: string): Promise<string> {
-  const app = await api(page, '/api/apps/get', { app_id: appId });
-  for (const f of app.forms) for (const x of f.fields) if (x.label === label) return x.id;
-  throw new Error(`no field ${label}`);
-}
-
-async function relabel(page: Page, appId: string, from: string, to: string) {
-  const field_id = await fieldId(page, appId, from);
-  await api(page, '/api/apps/update_field', {
-    app_id: appId, field_id, label: to, field_type: 'text', required: 'no', options: '',
-  });
-}
 
 test('an ISV publishes and offers 1.1.0; the customer previews, keeps its own label in a conflict, applies and rolls back', async ({ browser }) => {
   const [, isv, isvErrors] = await newContext(browser, 'en');

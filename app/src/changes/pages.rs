@@ -143,18 +143,24 @@ fn SetPage(
     }
 }
 
+/// The change set a form acts on.
+#[derive(Clone)]
+struct Target {
+    app_id: AppId,
+    set_id: String,
+}
+
 /// A revert form: hidden fields and one button.
 fn revert_form(
     revert: ServerAction<RevertChanges>,
-    app_id: &AppId,
-    set_id: &str,
+    target: &Target,
     only: String,
     restore: String,
     with_dependents: bool,
     label: K,
     disabled: bool,
 ) -> impl IntoView {
-    let (app_id, set_id) = (app_id.to_string(), set_id.to_string());
+    let (app_id, set_id) = (target.app_id.to_string(), target.set_id.clone());
     let pending = move || revert.pending().get();
     let testid = match label {
         K::RevertSession => "revert-session",
@@ -199,8 +205,12 @@ fn SetBody(
         }
     }
     let kind = s.kind;
+    let target = Target {
+        app_id: app_id.clone(),
+        set_id: set_id.clone(),
+    };
     let (app_for_last, set_for_last) = (app_id.clone(), set_id.clone());
-    let (app_in_note, set_in_note) = (app_id.clone(), set_id.clone());
+    let in_note = target.clone();
     let last = move || revert.value().get();
     view! {
         <section class="card" data-testid="change-set" data-set=set_id.clone()>
@@ -227,7 +237,7 @@ fn SetBody(
                                 view! { <li data-dependent=d.key.clone()>{move || part_name(&c, lang.get())}</li> }
                             }).collect_view()}</ul>
                             <p class="small">{t(K::DependentsHint)}</p>
-                            {can.then(|| revert_form(revert, &app_in_note, &set_in_note, only, restore, true, K::RevertWithDependents, blocked))}
+                            {can.then(|| revert_form(revert, &in_note, only, restore, true, K::RevertWithDependents, blocked))}
                         </div>
                     }.into_any()
                 } else if o.reverted > 0 {
@@ -237,7 +247,7 @@ fn SetBody(
                 }
             })}
             <div class="row">
-                {revert_form(revert, &app_for_last, &set_for_last, String::new(), String::new(), false, K::RevertSession, blocked || !any)}
+                {revert_form(revert, &target, String::new(), String::new(), false, K::RevertSession, blocked || !any)}
                 {(kind == SetKind::Maintenance && !s.reviewed).then(|| {
                     let pending = move || reviewed.pending().get();
                     view! {
@@ -262,10 +272,10 @@ fn SetBody(
                                 <th>{t(K::ChangedAt)}</th><th></th><th>{t(K::BeforeSession)}</th><th>{t(K::AfterSession)}</th><th>{t(K::NowValue)}</th><th></th>
                             </tr></thead>
                             <tbody>
-                                {rows.into_iter().map(|r| change_row(r, revert, &app_id, &set_id, blocked)).collect_view()}
+                                {rows.into_iter().map(|r| change_row(r, revert, &target, blocked)).collect_view()}
                             </tbody>
                         </table>
-                        {revert_form(revert, &app_id, &set_id, ids, String::new(), false, K::RevertPart, blocked || !any_here)}
+                        {revert_form(revert, &target, ids, String::new(), false, K::RevertPart, blocked || !any_here)}
                     </section>
                 }
             }).collect_view()}
@@ -304,8 +314,7 @@ fn value_cell(prop: Prop, v: Option<String>) -> impl IntoView {
 fn change_row(
     r: ChangeRow,
     revert: ServerAction<RevertChanges>,
-    app_id: &AppId,
-    set_id: &str,
+    target: &Target,
     blocked: bool,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -322,8 +331,7 @@ fn change_row(
         Standing::Restorable => Some(
             revert_form(
                 revert,
-                app_id,
-                set_id,
+                target,
                 c.id.clone(),
                 String::new(),
                 false,
@@ -335,8 +343,7 @@ fn change_row(
         Standing::ChangedSince if prop != Prop::Exists => Some(
             revert_form(
                 revert,
-                app_id,
-                set_id,
+                target,
                 c.id.clone(),
                 c.id.clone(),
                 false,
