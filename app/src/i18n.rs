@@ -595,6 +595,7 @@ catalogue! {
     ActFieldMove => "调整字段顺序", "Moved a field";
     ActFieldDelete => "删除字段", "Deleted a field";
     ActStepAdd => "添加审批节点", "Added an approval step";
+    ActStepRename => "重命名审批节点", "Renamed an approval step";
     ActStepMove => "调整审批节点顺序", "Moved an approval step";
     ActStepDelete => "删除审批节点", "Deleted an approval step";
     ActApproverAdd => "添加审批人", "Added an approver";

@@ -46,6 +46,10 @@ const ROWS: &[(&str, &str)] = &[
     ("/api/apps/delete_field", "app_id={app}&field_id={field}"),
     ("/api/apps/add_step", "app_id={app}&form_id={form}&name=S"),
     (
+        "/api/apps/rename_step",
+        "app_id={app}&step_id={step}&name=R",
+    ),
+    (
         "/api/apps/move_step",
         "app_id={app}&step_id={step}&direction=up",
     ),
@@ -142,6 +146,11 @@ const ROWS: &[(&str, &str)] = &[
     ("/api/apps/remove_user", "app_id={app}&user_id={member}"),
     ("/api/runtime/retry", "app_id={app}&delivery_id={delivery}"),
     ("/api/maintenance/start", "order_id={order}"),
+    ("/api/changes/order", "order_id={order}"),
+    (
+        "/api/changes/take_home",
+        "order_id={order}&set_id={order_set}",
+    ),
     ("/api/change_role", "user_id={member}&role=admin"),
     ("/api/remove_member", "user_id={member}"),
     ("/api/switch_org", "org_id={org}"),
@@ -165,6 +174,20 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
         "app_id={installed}&allow=yes",
     ),
     ("/api/withdraw_invitation", "invitation_id={invitation}"),
+    // A copy with a maintenance change set, and that set.
+    ("/api/changes/list", "app_id={changed_copy}"),
+    (
+        "/api/changes/view",
+        "app_id={changed_copy}&set_id={change_set}",
+    ),
+    (
+        "/api/changes/revert",
+        "app_id={changed_copy}&set_id={change_set}&only=&restore=&with_dependents=no",
+    ),
+    (
+        "/api/changes/reviewed",
+        "app_id={changed_copy}&set_id={change_set}",
+    ),
     ("/api/upgrades/card", "app_id={installed}"),
     (
         "/api/upgrades/preview",
@@ -231,6 +254,7 @@ fn sides(w: &World) -> [Side; 4] {
             ("message", "message"),
             ("delivery", "delivery"),
             ("version", "version"),
+            ("order_set", "change_set"),
         ]),
         secrets: vec![
             "世界客户".into(),
@@ -256,6 +280,7 @@ fn sides(w: &World) -> [Side; 4] {
             ("message", "plain_message"),
             ("delivery", "plain_delivery"),
             ("version", "plain_version"),
+            ("order_set", "plain_change_set"),
         ]),
         secrets: vec![
             "Plain customer".into(),
@@ -275,8 +300,10 @@ fn sides(w: &World) -> [Side; 4] {
             ("token", "token2"),
             ("upgrade", "upgrade"),
             ("basis", "basis"),
+            ("changed_copy", "installed"),
+            ("change_set", "change_set"),
         ]),
-        secrets: vec!["Northwind Trading".into()],
+        secrets: vec!["Northwind Trading".into(), "Fixed in maintenance".into()],
     };
     let south = Side {
         caller: OtherOrgAdmin,
@@ -289,8 +316,11 @@ fn sides(w: &World) -> [Side; 4] {
             ("token", "token2"),
             ("upgrade", "other_upgrade"),
             ("basis", "other_basis"),
+            // Southgate's copy of Plain's app, which Plain maintained.
+            ("changed_copy", "plain_installed"),
+            ("change_set", "plain_change_set"),
         ]),
-        secrets: vec!["Southgate Logistics".into()],
+        secrets: vec!["Southgate Logistics".into(), "Visit checked".into()],
     };
     [acme, plain, north, south]
 }

@@ -2,6 +2,11 @@ import { test, expect, goto, signIn, newContext, createLink, unique, findings, a
 
 test.use({ locale: 'en' });
 
+/** The session's "look at" badge for its approval process. */
+function sessionRisk(page: import('@playwright/test').Locator) {
+  return page.getByTestId('risky').locator('[data-risk="process"]');
+}
+
 test('the customer reviews a maintenance session, reverts one of its changes and keeps the other; the ISV takes the fix home', async ({ browser }) => {
   const [, isv, isvErrors] = await newContext(browser, 'en');
   const [, cust, custErrors] = await newContext(browser, 'en');
@@ -18,6 +23,8 @@ test('the customer reviews a maintenance session, reverts one of its changes and
       app_id: appId, form_id: formId, label, field_type: 'text', required: 'no', options: '',
     });
   }
+  const processId = await api(isv, '/api/apps/add_form', { app_id: appId, name: 'Approval', kind: 'process' });
+  await api(isv, '/api/apps/add_step', { app_id: appId, form_id: processId, name: 'Manager' });
   const link = await createLink(isv, appId);
   expect(link.status).toBe(200);
   await goto(cust, link.body.path);
@@ -26,15 +33,19 @@ test('the customer reviews a maintenance session, reverts one of its changes and
   await expect(cust).toHaveURL(/\/apps\/[0-9a-f]{32}$/);
   const copyId = cust.url().split('/').pop()!;
 
-  // The ISV maintains the copy: renames a field and the form, then leaves.
+  // The ISV maintains the copy: renames a field and an approval step, then leaves.
   await goto(isv, `/orders?q=${encodeURIComponent(name)}`);
   const row = isv.locator('tr[data-customer="Southgate Logistics"]').filter({ hasText: name }).first();
   await row.getByRole('link').first().click();
   await isv.getByTestId('start-maintenance').click();
   await expect(isv.getByTestId('maintenance-banner')).toBeVisible();
   await relabel(isv, copyId, 'Customer', 'Client');
-  const copy = await api(isv, '/api/apps/get', { app_id: copyId });
-  await api(isv, '/api/apps/rename_form', { app_id: copyId, form_id: copy.forms[0].id, name: 'Site visit' });
+  await goto(isv, `/apps/${copyId}`);
+  const step = isv.locator('li[data-step="Manager"]');
+  await step.getByText('Rename').click();
+  await step.getByLabel('Step name').fill('Site manager');
+  await step.getByRole('button', { name: 'Save' }).click();
+  await expect(isv.locator('li[data-step="Site manager"]')).toBeVisible();
   await isv.getByRole('button', { name: 'Exit maintenance' }).click();
   await expect(isv.getByTestId('maintenance-banner')).toHaveCount(0);
 
@@ -49,21 +60,23 @@ test('the customer reviews a maintenance session, reverts one of its changes and
   const page = cust.getByTestId('change-set');
   await expect(page).toBeVisible();
   const label = page.locator('tr[data-change$="/label"]');
-  const formName = page.locator('tr[data-change$="/name"]');
+  const stepName = page.locator('tr[data-change$="/name"]');
   await expect(label).toContainText('Customer');
   await expect(label).toContainText('Client');
-  await expect(formName).toContainText('Site visit');
+  await expect(stepName).toContainText('Manager');
+  await expect(stepName).toContainText('Site manager');
+  await expect(sessionRisk(page)).toBeVisible();
   await expect(label).toHaveAttribute('data-standing', 'restorable');
   expect(await findings(cust)).toEqual([]);
 
-  // Revert the label only; the form keeps its new name.
+  // Revert the label only; the step keeps its new name.
   await label.getByTestId('revert-one').click();
   await expect(cust.getByTestId('reverted')).toContainText('1');
   await expect(label).toHaveAttribute('data-standing', 'as_before');
-  await expect(formName).toHaveAttribute('data-standing', 'restorable');
+  await expect(stepName).toHaveAttribute('data-standing', 'restorable');
   const after = await api(cust, '/api/apps/get', { app_id: copyId });
-  expect(after.forms[0].name).toBe('Site visit');
   expect(after.forms[0].fields.map((f: any) => f.label)).toEqual(['Customer', 'Place']);
+  expect(after.forms[1].steps.map((x: any) => x.name)).toEqual(['Site manager']);
   await cust.getByRole('button', { name: 'Mark as reviewed' }).click();
   await expect(cust.getByTestId('reviewed')).toBeVisible();
 
@@ -79,8 +92,8 @@ test('the customer reviews a maintenance session, reverts one of its changes and
   await theirs.getByRole('button', { name: 'Apply to my app as a draft' }).click();
   await expect(isv.getByTestId('taken-home')).toContainText('2');
   const source = await api(isv, '/api/apps/get', { app_id: appId });
-  expect(source.forms[0].name).toBe('Site visit');
   expect(source.forms[0].fields.map((f: any) => f.label)).toEqual(['Client', 'Place']);
+  expect(source.forms[1].steps.map((x: any) => x.name)).toEqual(['Site manager']);
 
   expect(custErrors).toEqual([]);
   expect(isvErrors).toEqual([]);

@@ -91,6 +91,9 @@ crate::api!(delete_field at "apps/delete_field" for app_editor (app_id: AppId, f
 crate::api!(add_step at "apps/add_step" for app_editor (app_id: AppId, form_id: FormId, name: String) -> StepId, |c|
     edits::add_step(&c.s.db, &c.ctx, &app_id, &form_id, &name, c.now).await);
 
+crate::api!(rename_step at "apps/rename_step" for app_editor (app_id: AppId, step_id: StepId, name: String) -> (), |c|
+    edits::rename_step(&c.s.db, &c.ctx, &app_id, &step_id, &name, c.now).await);
+
 crate::api!(move_step at "apps/move_step" for app_editor (app_id: AppId, step_id: StepId, direction: String) -> (), |c|
     edits::move_step(&c.s.db, &c.ctx, &app_id, &step_id, up(&direction)?, c.now).await);
 

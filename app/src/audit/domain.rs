@@ -106,6 +106,7 @@ fn action_key(code: &str) -> Option<K> {
         "field.move" => K::ActFieldMove,
         "field.delete" => K::ActFieldDelete,
         "step.add" => K::ActStepAdd,
+        "step.rename" => K::ActStepRename,
         "step.move" => K::ActStepMove,
         "step.delete" => K::ActStepDelete,
         "step.approver_add" => K::ActApproverAdd,

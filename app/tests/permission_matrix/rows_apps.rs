@@ -76,6 +76,11 @@ pub(super) fn rows() -> Vec<Row> {
             APP_EDITORS,
         ),
         post(
+            "/api/apps/rename_step",
+            "app_id={app}&step_id={step}&name=Checked",
+            APP_EDITORS,
+        ),
+        post(
             "/api/apps/move_step",
             "app_id={app}&step_id={step}&direction=down",
             APP_EDITORS,

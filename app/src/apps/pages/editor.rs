@@ -58,7 +58,7 @@ editor_actions! {
     update: UpdateApp, delete: DeleteApp, add_admin: AddAppAdmin, remove_admin: RemoveAppAdmin,
     add_form: AddForm, rename_form: RenameForm, move_form: MoveForm, delete_form: DeleteForm,
     add_field: AddField, update_field: UpdateField, move_field: MoveField, delete_field: DeleteField,
-    add_step: AddStep, move_step: MoveStep, delete_step: DeleteStep,
+    add_step: AddStep, rename_step: RenameStep, move_step: MoveStep, delete_step: DeleteStep,
     add_approver: AddApprover, remove_approver: RemoveApprover,
     add_template: AddTemplate, update_template: UpdateTemplate, delete_template: DeleteTemplate,
     add_recipient: AddRecipient, remove_recipient: RemoveRecipient,

@@ -178,6 +178,7 @@ fn Process(app: AppDetail, form: FormView) -> impl IntoView {
                     .iter()
                     .map(|s| {
                         let step_id = StoredValue::new(s.id.clone());
+                        let step_name = s.name.clone();
                         view! {
                             <li class="item" data-step=s.name.clone()>
                                 <div class="item-main">
@@ -210,6 +211,15 @@ fn Process(app: AppDetail, form: FormView) -> impl IntoView {
                                             <select name="user_id" aria-label=t(K::AddApprover)>{users.with_value(|u| user_options(u))}</select>
                                             <button type="submit" class="secondary">{t(K::AddApprover)}</button>
                                         </ActionForm>
+                                        <details>
+                                            <summary>{t(K::Rename)}</summary>
+                                            <ActionForm action=a.rename_step attr:class="row">
+                                                {hidden("app_id", app_id.get_value())}
+                                                {hidden("step_id", step_id.get_value())}
+                                                <input name="name" required maxlength="60" value=step_name.clone() aria-label=t(K::StepName) />
+                                                {submit_button(K::Save, K::Saving, move || a.rename_step.pending().get())}
+                                            </ActionForm>
+                                        </details>
                                         {move_buttons!(a.move_step, app_id.get_value(), "step_id", step_id.get_value())}
                                         <ActionForm action=a.delete_step attr:class="inline">
                                             {hidden("app_id", app_id.get_value())}

@@ -68,6 +68,31 @@ pub async fn add_step(
     Ok(id)
 }
 
+pub async fn rename_step(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    step_id: &StepId,
+    name: &str,
+    now: i64,
+) -> AppResult<()> {
+    let name = text(name, limits::STEP_NAME, ErrorCode::InvalidStepName)?;
+    let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
+    let (_, before, _) = step_of(&mut e, step_id).await?;
+    sqlx::query("UPDATE process_steps SET name = $1 WHERE id = $2")
+        .bind(&name)
+        .bind(step_id)
+        .execute(&mut *e.tx)
+        .await?;
+    e.finish(
+        "step.rename",
+        step_id,
+        Some(json!({ "name": before })),
+        Some(json!({ "name": name })),
+    )
+    .await
+}
+
 pub async fn move_step(
     db: &Db,
     ctx: &Ctx,
