@@ -270,6 +270,7 @@ catalogue! {
     NoChangeSets => "还没有维护记录", "No maintenance sessions yet";
     ChangeCount => "项修改", "changes";
     Unreviewed => "待查看", "Not reviewed";
+    UnreviewedSessions => "待查看的维护", "Maintenance to review";
     ReviewedMark => "已查看", "Reviewed";
     MarkReviewed => "标记为已查看", "Mark as reviewed";
     SessionInProgress => "进行中", "In progress";

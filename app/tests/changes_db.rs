@@ -239,6 +239,19 @@ async fn a_session_is_one_change_set_and_one_change_reverts_alone() {
     assert_eq!(sets[0].changes, 2);
     assert!(!sets[0].reviewed);
     assert_eq!(sets[0].author_org, "Acme");
+    // The app's card counts it for the customer's admins only.
+    let unreviewed = |cards: Vec<app::apps::domain::AppCard>| {
+        cards
+            .iter()
+            .find(|c| c.id == s.copy)
+            .map(|c| c.unreviewed_changes)
+    };
+    let cards = app::apps::queries::list(db, &s.w.buyer, T2).await.unwrap();
+    assert_eq!(unreviewed(cards), Some(1));
+    let cards = app::apps::queries::list(db, &s.w.buyer_member, T2)
+        .await
+        .unwrap();
+    assert_eq!(unreviewed(cards), Some(0));
     let set = sets[0].id.clone();
     let view = changes::view(db, &s.w.buyer, &s.copy, &set, T2)
         .await

@@ -49,7 +49,9 @@ test('the customer reviews a maintenance session, reverts one of its changes and
   await isv.getByRole('button', { name: 'Exit maintenance' }).click();
   await expect(isv.getByTestId('maintenance-banner')).toHaveCount(0);
 
-  // The customer sees the session on the app, unreviewed, with both changes.
+  // The customer sees the session on the app's card and on the app, unreviewed, with both changes.
+  await goto(cust, '/');
+  await expect(cust.locator(`li[data-app-id="${copyId}"]`).getByTestId('unreviewed-changes')).toContainText('1');
   await goto(cust, `/apps/${copyId}`);
   const sets = cust.getByTestId('change-sets');
   await expect(sets.getByTestId('unreviewed-count')).toHaveText('1');
@@ -79,6 +81,9 @@ test('the customer reviews a maintenance session, reverts one of its changes and
   expect(after.forms[1].steps.map((x: any) => x.name)).toEqual(['Site manager']);
   await cust.getByRole('button', { name: 'Mark as reviewed' }).click();
   await expect(cust.getByTestId('reviewed')).toBeVisible();
+  await goto(cust, '/');
+  await expect(cust.locator(`li[data-app-id="${copyId}"]`)).toBeVisible();
+  await expect(cust.locator(`li[data-app-id="${copyId}"]`).getByTestId('unreviewed-changes')).toHaveCount(0);
 
   // The audit log shows the revert, by the customer's admin.
   await goto(cust, '/audit');

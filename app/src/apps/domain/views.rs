@@ -41,6 +41,8 @@ pub struct AppCard {
     pub access_open: bool,
     /// A version offered to this copy and not yet decided (shown to its admins).
     pub upgrade_offered: Option<String>,
+    /// Maintenance sessions whose changes its admins have not reviewed.
+    pub unreviewed_changes: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -166,6 +166,7 @@ fn AppCardView(
         .then(|| format!("/apps/{}/distribute", app.id));
     let setup_incomplete = app.setup_incomplete;
     let offered = app.upgrade_offered.clone();
+    let unreviewed = app.unreviewed_changes;
     let access_open = app.access_open;
     let app_id = app.id.clone();
     let updated = crate::time::show(app.updated_at);
@@ -179,7 +180,8 @@ fn AppCardView(
                 <AppIcon icon />
                 <span class="app-card-text">
                     <strong>{name} {setup_incomplete.then(|| view! { " " <span class="badge warn" data-testid="setup-incomplete">{t(K::SetupIncomplete)}</span> })}
-                        {offered.map(|v| view! { " " <span class="badge" data-testid="upgrade-offered">{t(K::UpgradeOffered)} " " {v}</span> })}</strong>
+                        {offered.map(|v| view! { " " <span class="badge" data-testid="upgrade-offered">{t(K::UpgradeOffered)} " " {v}</span> })}
+                        {(unreviewed > 0).then(|| view! { " " <span class="badge warn" data-testid="unreviewed-changes">{t(K::UnreviewedSessions)} " " {unreviewed}</span> })}</strong>
                     <span class="muted small clamp">{description}</span>
                     <span class="muted small">
                         {move || origin.text(lang.get())} " · " {t(K::LastChange)} " " {updated} {by}

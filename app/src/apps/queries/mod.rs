@@ -33,6 +33,7 @@ struct CardRow {
     pending_setup: i64,
     open_until: Option<i64>,
     offered: Option<String>,
+    unreviewed: i64,
 }
 
 pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
@@ -47,7 +48,8 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
                 + (SELECT COUNT(*) FROM notification_templates t WHERE t.app_id = a.id AND t.needs_config = 1) \
                 + (SELECT COUNT(*) FROM services s WHERE s.app_id = a.id AND s.needs_config = 1) AS pending_setup, \
                 (SELECT g.open_until FROM maintenance_grants g WHERE g.app_id = a.id) AS open_until, \
-                (SELECT MAX(x.version) FROM upgrades x WHERE x.app_id = a.id AND x.state IN ('offered', 'failed')) AS offered \
+                (SELECT MAX(x.version) FROM upgrades x WHERE x.app_id = a.id AND x.state IN ('offered', 'failed')) AS offered, \
+                (SELECT COUNT(*) FROM change_sets c WHERE c.app_id = a.id AND c.kind = 'maintenance' AND c.changes > 0 AND c.reviewed_at IS NULL) AS unreviewed \
          FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
          WHERE a.org_id = $1 AND ($3 = '' OR a.id = $3) ORDER BY a.updated_at DESC, a.id",
     )
@@ -70,6 +72,12 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
                 can_distribute: can_edit && org.cert.may_distribute() && r.origin == "own",
                 setup_incomplete: r.pending_setup > 0,
                 upgrade_offered: r.offered.filter(|_| can_edit && ctx.maintenance.is_none()),
+                // Reviewing what a provider changed is the customer's admins' task.
+                unreviewed_changes: if org.role == Role::Admin && ctx.maintenance.is_none() {
+                    r.unreviewed
+                } else {
+                    0
+                },
                 access_open: org.role == Role::Admin
                     && ctx.maintenance.is_none()
                     && r.open_until.is_some_and(|u| u > now),
