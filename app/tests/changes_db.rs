@@ -646,3 +646,139 @@ async fn a_revert_and_a_maintenance_start_at_once_never_interleave() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_kind_of_change_reverts_to_the_definition_before_the_session() {
+    use app::apps::domain::{Recipient, Trigger};
+    use app::apps::queries::edits::{AppSettings, ServiceInput};
+    let s = sold().await;
+    let db = &s.w.t.db;
+    // The customer's own setup before the session: a process with an
+    // approver, a template with a recipient, a service called on submit.
+    let (buyer, copy) = (&s.w.buyer, &s.copy);
+    let plain = s.form().await;
+    let process = edits::add_form(db, buyer, copy, "报销", "process", T0)
+        .await
+        .unwrap();
+    let step = edits::add_step(db, buyer, copy, &process, "经理", T0)
+        .await
+        .unwrap();
+    let boss = buyer.user_id.0.clone();
+    edits::set_approver(db, buyer, copy, &step, &boss, true, T0)
+        .await
+        .unwrap();
+    let tpl = edits::add_template(db, buyer, copy, &plain, "submitted", "新申请 {{客户}}", T0)
+        .await
+        .unwrap();
+    edits::set_recipient(db, buyer, copy, &tpl, &Recipient::Submitter, true, T0)
+        .await
+        .unwrap();
+    let svc = edits::add_service(
+        db,
+        buyer,
+        copy,
+        &ServiceInput::parse("CRM", "https://crm.example/hook").unwrap(),
+        Some("secret"),
+        T0,
+    )
+    .await
+    .unwrap();
+    edits::set_service_call(db, buyer, copy, &svc, &plain, Trigger::Submitted, true, T0)
+        .await
+        .unwrap();
+    let before = s.now().await;
+
+    // The session touches every kind of part and property.
+    let m = s.maintain().await;
+    let settings = AppSettings::parse("客户拜访 2", "chart", "改过的描述").unwrap();
+    edits::update_app(db, &m, copy, &settings, T0)
+        .await
+        .unwrap();
+    edits::rename_form(db, &m, copy, &plain, "拜访申请", T0)
+        .await
+        .unwrap();
+    edits::update_field(
+        db,
+        &m,
+        copy,
+        &s.field("客户").await,
+        &FieldInput::parse("客户", "single_choice", true, "甲\n乙").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    edits::move_field(db, &m, copy, &s.field("地点").await, true, T0)
+        .await
+        .unwrap();
+    edits::delete_field(db, &m, copy, &s.field("地点").await, T0)
+        .await
+        .unwrap();
+    edits::add_field(db, &m, copy, &plain, &text_field("电话"), T0)
+        .await
+        .unwrap();
+    edits::rename_step(db, &m, copy, &step, "部门经理", T0)
+        .await
+        .unwrap();
+    let member = s.w.buyer_member.user_id.0.clone();
+    edits::set_approver(db, &m, copy, &step, &member, true, T0)
+        .await
+        .unwrap();
+    edits::add_step(db, &m, copy, &process, "财务", T0)
+        .await
+        .unwrap();
+    edits::update_template(db, &m, copy, &tpl, "approved", "已批准 {{客户}}", T0)
+        .await
+        .unwrap();
+    edits::set_recipient(
+        db,
+        &m,
+        copy,
+        &tpl,
+        &Recipient::User(member.clone()),
+        true,
+        T0,
+    )
+    .await
+    .unwrap();
+    edits::update_service(
+        db,
+        &m,
+        copy,
+        &svc,
+        &ServiceInput::parse("CRM 2", "https://evil.example/hook").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    edits::set_service_call(db, &m, copy, &svc, &plain, Trigger::Submitted, false, T0)
+        .await
+        .unwrap();
+    edits::delete_form(db, &m, copy, &process, T0)
+        .await
+        .unwrap();
+    s.end(&m).await;
+    assert_ne!(s.now().await, before);
+    let sets = changes::list(db, buyer, copy, T2).await.unwrap();
+    // The step edits went with their form: the session's net result is its deletion.
+    assert_eq!(
+        sets[0].risky,
+        [Risk::Recipients, Risk::Endpoints, Risk::Deletions]
+    );
+    // Reverting the whole session gives back exactly the definition before.
+    let set = sets[0].id.clone();
+    assert!(s.revert(&set, &[], &[]).await.reverted > 0);
+    assert_eq!(s.now().await, before);
+    // The deleted process form came back under its id, its approver set.
+    let back: String = s
+        .id_of("SELECT id FROM forms WHERE app_id = $1 AND name = '报销'")
+        .await;
+    assert_eq!(back, process.0);
+    // And reverting the revert gives back the session's result.
+    let sets = changes::list(db, buyer, copy, T2).await.unwrap();
+    let revert = sets.iter().find(|x| x.kind == SetKind::Revert).unwrap();
+    s.revert(&revert.id.clone(), &[], &[]).await;
+    let again = s.now().await;
+    assert_eq!(again.name, "客户拜访 2");
+    assert_eq!(again.forms.len(), 1);
+    assert_eq!(labels(&again), ["客户", "电话"]);
+}
