@@ -1,9 +1,10 @@
 //! The outbox of calls to third-party services, against a receiver on
 //! 127.0.0.1 that checks each call's signature: signed and sent once,
 //! retried with backoff on the manual clock until it gives up after 24
-//! hours, held until the service is set up, never sent twice by two
-//! workers, resumed after a worker died holding a claim, and never sent to
-//! a private address unless allowed.
+//! hours from its first attempt, held until the service is set up, never
+//! sent twice by two workers, resumed after a worker died holding a claim,
+//! recorded once when a slow call outlives its claim, and never sent to a
+//! private address unless allowed.
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -16,10 +17,16 @@ use app::runtime::queries as rt;
 use app::values::{FormId, RecordId, ServiceId};
 use common::world::{cast, Cast};
 use common::T0;
+use futures::future::BoxFuture;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 
 const SECRET: &str = "s3cret-key";
+
+/// What the receiver does while a call is in flight, before answering it
+/// (given the call's number, from 1): the test's stand-in for a slow
+/// service, on the manual clock.
+type DuringCall = Box<dyn Fn(usize) -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// What the receiver got: each call's delivery id and body, once its
 /// signature checked out (a bad signature is answered 401 and kept apart).
@@ -28,6 +35,7 @@ struct Inbox {
     calls: Mutex<Vec<(String, serde_json::Value)>>,
     bad_signatures: Mutex<usize>,
     answer: AtomicU16,
+    during_call: Mutex<Option<Arc<DuringCall>>>,
 }
 
 async fn receiver() -> (String, Arc<Inbox>) {
@@ -56,11 +64,15 @@ async fn receiver() -> (String, Arc<Inbox>) {
                     return StatusCode::UNAUTHORIZED;
                 }
                 let id = headers["fenfa-delivery"].to_str().unwrap().to_string();
-                inbox
-                    .calls
-                    .lock()
-                    .unwrap()
-                    .push((id, serde_json::from_str(&body).unwrap()));
+                let n = {
+                    let mut calls = inbox.calls.lock().unwrap();
+                    calls.push((id, serde_json::from_str(&body).unwrap()));
+                    calls.len()
+                };
+                let during = inbox.during_call.lock().unwrap().clone();
+                if let Some(during) = during {
+                    during(n).await;
+                }
                 StatusCode::from_u16(inbox.answer.load(Ordering::SeqCst)).unwrap()
             }
         }),
@@ -304,4 +316,150 @@ async fn private_addresses_are_never_called_unless_allowed() {
         "{}",
         log[0].last_error
     );
+}
+
+/// The rows' lease ends, straight from the table.
+async fn leases(s: &Setup) -> Vec<i64> {
+    sqlx::query_as::<_, (i64,)>("SELECT lease_until FROM deliveries ORDER BY created_at, id")
+        .fetch_all(&s.c.t.db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(l,)| l)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_call_that_outlives_its_claim_is_recorded_once() {
+    let s = setup(Some(SECRET)).await;
+    let r = s.submit("x").await;
+    // While worker A's call hangs, its lease runs out and worker B (another
+    // instance) claims the row, calls again and records the outcome.
+    let (b, clock) = (s.worker(), s.c.t.clock.clone());
+    let took_over = Arc::new(Mutex::new(None));
+    let seen = took_over.clone();
+    *s.inbox.during_call.lock().unwrap() = Some(Arc::new(Box::new(move |n| {
+        let (b, clock, seen) = (b.clone(), clock.clone(), seen.clone());
+        Box::pin(async move {
+            if n == 1 {
+                clock.advance_ms(LEASE_MS + 1);
+                let sent = b.run_once().await.unwrap();
+                *seen.lock().unwrap() = Some(sent);
+            }
+        }) as BoxFuture<'static, ()>
+    })));
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(*took_over.lock().unwrap(), Some(1), "B took the row over");
+    // Two calls went out (at least once), but one outcome is recorded: A's
+    // late update finds the claim gone and writes nothing.
+    assert_eq!(s.received(), 2);
+    let log = s.log().await;
+    assert_eq!(
+        (log[0].status, log[0].attempts, log[0].last_code),
+        (DeliveryStatus::Sent, 1, Some(200))
+    );
+    assert_eq!(
+        s.history(&r).await,
+        ["submitted", "service_queued", "service_sent"]
+    );
+    assert_eq!(leases(&s).await, [0]);
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn each_call_of_a_pass_is_claimed_when_its_turn_comes() {
+    let s = setup(Some(SECRET)).await;
+    s.submit("a").await;
+    s.submit("b").await;
+    // The first call of the pass takes longer than a lease; during the
+    // second, another worker looks for work: the second row's claim, taken
+    // just before its call, still holds.
+    let (b, clock) = (s.worker(), s.c.t.clock.clone());
+    let found = Arc::new(Mutex::new(None));
+    let seen = found.clone();
+    *s.inbox.during_call.lock().unwrap() = Some(Arc::new(Box::new(move |n| {
+        let (b, clock, seen) = (b.clone(), clock.clone(), seen.clone());
+        Box::pin(async move {
+            match n {
+                1 => clock.advance_ms(LEASE_MS + 1),
+                2 => *seen.lock().unwrap() = Some(b.run_once().await.unwrap()),
+                _ => {}
+            }
+        }) as BoxFuture<'static, ()>
+    })));
+    assert_eq!(s.worker().run_once().await.unwrap(), 2);
+    assert_eq!(*found.lock().unwrap(), Some(0), "B found nothing to claim");
+    assert_eq!(s.received(), 2);
+    let log = s.log().await;
+    assert!(log
+        .iter()
+        .all(|d| d.status == DeliveryStatus::Sent && d.attempts == 1));
+}
+
+#[tokio::test]
+async fn a_claim_lasts_one_call_from_the_moment_it_is_taken() {
+    let s = setup(Some(SECRET)).await;
+    s.submit("x").await;
+    let clock = s.c.t.clock.clone();
+    let at_call = Arc::new(Mutex::new(Vec::new()));
+    let seen = at_call.clone();
+    let pool = s.c.t.db.pool.clone();
+    *s.inbox.during_call.lock().unwrap() = Some(Arc::new(Box::new(move |_| {
+        let (clock, seen, pool) = (clock.clone(), seen.clone(), pool.clone());
+        Box::pin(async move {
+            let (lease,): (i64,) = sqlx::query_as("SELECT lease_until FROM deliveries")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            seen.lock().unwrap().push((clock.now_ms(), lease));
+        }) as BoxFuture<'static, ()>
+    })));
+    s.c.t.clock.advance_ms(5_000);
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    let (now, lease) = at_call.lock().unwrap()[0];
+    assert_eq!(lease, now + LEASE_MS);
+}
+
+#[tokio::test]
+async fn a_call_held_for_days_gets_its_day_of_retries_after_setup() {
+    let s = setup(None).await;
+    let clock = &s.c.t.clock;
+    s.inbox.answer.store(503, Ordering::SeqCst);
+    let r = s.submit("x").await;
+    // Held for three days: no attempt, so its retry window has not begun.
+    clock.advance_ms(3 * RETRY_WINDOW_MS);
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    edits::set_credential(&s.c.t.db, &s.c.isv, &s.c.app, &s.service, SECRET, T0)
+        .await
+        .unwrap();
+    let first = clock.now_ms();
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    let log = s.log().await;
+    assert_eq!(
+        (log[0].status, log[0].attempts, log[0].last_code),
+        (DeliveryStatus::Pending, 1, Some(503))
+    );
+    assert_eq!(log[0].next_attempt_at, Some(first + 30_000));
+    // The normal backoff: 30 s, then 60 s later.
+    clock.advance_ms(30_000);
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(
+        (s.log().await[0].status, s.log().await[0].attempts),
+        (DeliveryStatus::Pending, 2)
+    );
+    clock.advance_ms(60_000);
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(s.log().await[0].attempts, 3);
+    // It gives up a day after its first attempt, not at once.
+    let (until,): (i64,) = sqlx::query_as("SELECT retry_until FROM deliveries")
+        .fetch_one(&s.c.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(until, first + RETRY_WINDOW_MS);
+    assert!(!s.history(&r).await.contains(&"service_failed".to_string()));
+    clock.advance_ms(RETRY_WINDOW_MS);
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(s.log().await[0].status, DeliveryStatus::Failed);
+    assert_eq!(s.history(&r).await.last().unwrap(), "service_failed");
+    assert_eq!(s.received(), 4);
 }

@@ -2,11 +2,13 @@
 //!
 //! A record's event writes one `deliveries` row per service called on it, in
 //! the event's own transaction: nothing is sent in the user's request. A
-//! worker claims due rows with a lease (a conditional update: of several
-//! workers or server instances, one wins), POSTs the JSON body signed with
-//! the service's credential, and records the outcome; failures are retried
-//! with exponential backoff for 24 hours. A service that still needs setting
-//! up (no credential) holds its rows until it is set up.
+//! worker claims each due row just before calling, with a lease long enough
+//! for one call (a conditional update: of several workers or server
+//! instances, one wins), POSTs the JSON body signed with the service's
+//! credential, and records the outcome only if it still holds that claim;
+//! failures are retried with exponential backoff for 24 hours from the
+//! first attempt. A service that still needs setting up (no credential)
+//! holds its rows until it is set up.
 //!
 //! Signature (as well-known webhook senders do): header
 //! `Fenfa-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(credential, "<t>.<body>")>`.
@@ -21,10 +23,14 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long a call may be retried after its event (or a manual retry).
+/// How long a call may be retried after its first attempt (or a manual
+/// retry).
 pub const RETRY_WINDOW_MS: i64 = 24 * 3600 * 1000;
-/// How long a claim holds a row: longer than one call may take.
-pub const LEASE_MS: i64 = 60_000;
+/// The most one call may take, connecting included.
+const CALL_TIMEOUT_MS: i64 = 15_000;
+/// How long a claim holds a row: one call plus a wide margin for reading
+/// the row and writing the outcome (a slow database).
+pub const LEASE_MS: i64 = CALL_TIMEOUT_MS + 45_000;
 /// Rows one worker pass claims.
 const BATCH: i64 = 20;
 
@@ -46,30 +52,51 @@ pub fn signature(credential: &str, timestamp_s: i64, body: &str) -> String {
     )
 }
 
-/// Addresses a call must never reach unless allowed (SSRF): loopback,
-/// private, link-local, unspecified, shared and documentation ranges.
+/// Addresses a call must never reach unless allowed (SSRF): anything but
+/// a global unicast address. IPv6 forms that carry an IPv4 address
+/// (mapped, compatible, NAT64, 6to4) are judged by that address.
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
+            v4.is_loopback() // 127/8
+                || v4.is_private() // 10/8, 172.16/12, 192.168/16
+                || v4.is_link_local() // 169.254/16
                 || v4.is_documentation()
-                || o[0] == 0
-                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || o[0] == 0 // 0/8 "this network", 0.0.0.0 included
+                || (o[0] == 100 && (o[1] & 0xc0) == 64) // 100.64/10 shared (CGNAT)
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0/24 protocol assignments
+                || (o[0] == 198 && (o[1] & 0xfe) == 18) // 198.18/15 benchmarking
+                || o[0] >= 224 // 224/4 multicast, 240/4 reserved, broadcast
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            let s = v6.segments();
+            let o = v6.octets();
+            let embedded = |at: usize| {
+                let v4 = std::net::Ipv4Addr::new(o[at], o[at + 1], o[at + 2], o[at + 3]);
+                is_private(IpAddr::V4(v4))
+            };
+            // ::/96 (compatible, `::` and `::1` included) and ::ffff:0:0/96
+            // (mapped).
+            if let Some(v4) = v6.to_ipv4() {
                 return is_private(IpAddr::V4(v4));
             }
-            let s = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
+            // 64:ff9b::/96, NAT64 well-known prefix: a gateway calls the v4.
+            if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return embedded(12);
+            }
+            // 6to4 (2002::/16): the relay reaches the v4 in bits 16..48.
+            if s[0] == 0x2002 && embedded(2) {
+                return true;
+            }
+            (s[0] & 0xff00) == 0xff00 // ff00::/8 multicast
+                || (s[0] & 0xfe00) == 0xfc00 // fc00::/7 unique local
+                || (s[0] & 0xffc0) == 0xfe80 // fe80::/10 link-local
+                || (s[0] & 0xffc0) == 0xfec0 // fec0::/10 site-local (deprecated)
+                || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1) // 64:ff9b:1::/48 local NAT64
+                || (s[0] == 0x2001 && s[1] == 0) // 2001::/32 Teredo (v4 hidden inside)
+                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+                || s[..4] == [0x100, 0, 0, 0] // 100::/64 discard
         }
     }
 }
@@ -109,9 +136,12 @@ impl Worker {
     pub fn new(db: Db, clock: Clock, allow_private: bool) -> Worker {
         let mut b = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(15))
+            .timeout(Duration::from_millis(CALL_TIMEOUT_MS as u64))
             // A redirect could lead anywhere, including inside.
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy (HTTP_PROXY & co.) would resolve and connect for us,
+            // past the address check.
+            .no_proxy()
             .user_agent("Fenfa-Webhooks/1");
         if !allow_private {
             b = b.dns_resolver(Arc::new(PublicOnly));
@@ -143,9 +173,12 @@ impl Worker {
         });
     }
 
-    /// Claims what is due and sends it; returns how many calls were made.
+    /// Sends what is due, claiming each call just before making it;
+    /// returns how many calls were made.
     pub async fn run_once(&self) -> AppResult<usize> {
         let now = self.clock.now_ms();
+        // Candidates only: each is claimed (and re-checked) when its turn
+        // comes, since earlier calls of this pass may take a while.
         let due: Vec<(String,)> = sqlx::query_as(
             "SELECT d.id FROM deliveries d JOIN services s ON s.id = d.service_id \
              WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND d.lease_until < $1 \
@@ -158,25 +191,45 @@ impl Worker {
         .await?;
         let mut sent = 0;
         for (id,) in due {
-            // The claim: only one worker's update finds the row still free.
-            let claimed = sqlx::query(
-                "UPDATE deliveries SET lease_until = $1 \
-                 WHERE id = $2 AND status = 'pending' AND lease_until < $3",
-            )
-            .bind(now + LEASE_MS)
-            .bind(&id)
-            .bind(now)
-            .execute(&self.db.pool)
-            .await?;
-            if claimed.rows_affected() == 1 {
-                self.deliver(&id).await?;
+            if let Some(lease) = self.claim(&id).await? {
+                self.deliver(&id, lease).await?;
                 sent += 1;
             }
         }
         Ok(sent)
     }
 
-    async fn deliver(&self, id: &str) -> AppResult<()> {
+    /// Claims a call for one attempt, from the clock as it is now; the
+    /// lease's end is the claim's token. `None`: another worker has it, or
+    /// it is no longer due (sent, rescheduled, its service unset).
+    ///
+    /// A later claim on the row is only possible once this lease has ended,
+    /// so its lease ends later: no two claims of a row share a token.
+    async fn claim(&self, id: &str) -> AppResult<Option<i64>> {
+        let now = self.clock.now_ms();
+        let lease = now + LEASE_MS;
+        // The first attempt starts the retry window: a call held while its
+        // service was being set up still gets its day of retries.
+        let claimed = sqlx::query(
+            "UPDATE deliveries SET lease_until = $1, \
+               retry_until = CASE WHEN attempts = 0 THEN $2 ELSE retry_until END \
+             WHERE id = $3 AND status = 'pending' AND next_attempt_at <= $4 AND lease_until < $4 \
+               AND EXISTS (SELECT 1 FROM services s WHERE s.id = deliveries.service_id \
+                           AND s.needs_config = 0 AND s.credential IS NOT NULL)",
+        )
+        .bind(lease)
+        .bind(now + RETRY_WINDOW_MS)
+        .bind(id)
+        .bind(now)
+        .execute(&self.db.pool)
+        .await?;
+        Ok((claimed.rows_affected() == 1).then_some(lease))
+    }
+
+    /// Makes one claimed call and records its outcome, unless the claim
+    /// (`lease`) was lost meanwhile: then the worker that took the row over
+    /// records its own outcome, and this one none.
+    async fn deliver(&self, id: &str, lease: i64) -> AppResult<()> {
         let (endpoint, credential, name, body, record_id, attempts, retry_until): (
             String,
             String,
@@ -199,6 +252,7 @@ impl Worker {
             .map_err(crate::error::AppError::internal)?;
         let outcome = self.post(&endpoint, &credential, id, &body).await;
         let now = self.clock.now_ms();
+        let tried = attempts;
         let attempts = attempts + 1;
         let mut tx = self.db.begin_write().await?;
         let (status, code, error) = match &outcome {
@@ -212,9 +266,12 @@ impl Worker {
             "retry" => "pending",
             s => s,
         };
-        sqlx::query(
+        // Only while the claim is still ours: same lease and no attempt
+        // recorded since we read the row.
+        let recorded = sqlx::query(
             "UPDATE deliveries SET status = $1, attempts = $2, next_attempt_at = $3, lease_until = 0, \
-             last_code = $4, last_error = $5, sent_at = $6 WHERE id = $7",
+             last_code = $4, last_error = $5, sent_at = $6 \
+             WHERE id = $7 AND lease_until = $8 AND attempts = $9",
         )
         .bind(status)
         .bind(attempts)
@@ -223,8 +280,19 @@ impl Worker {
         .bind(&error)
         .bind((status == "sent").then_some(now))
         .bind(id)
+        .bind(lease)
+        .bind(tried)
         .execute(&mut *tx)
         .await?;
+        if recorded.rows_affected() == 0 {
+            // Our lease ran out and another worker took the row over (and
+            // sends or sent it): its outcome is the one recorded.
+            tracing::warn!(
+                delivery = id,
+                "webhook call outlived its claim; outcome not recorded"
+            );
+            return Ok(());
+        }
         // The record's history tells the outcome (not each retry).
         let kind = match status {
             "sent" => Some(EventKind::ServiceSent),
@@ -377,24 +445,76 @@ mod tests {
     }
 
     #[test]
-    fn private_addresses_are_recognised() {
-        for ip in [
+    fn only_global_unicast_addresses_are_called() {
+        let private = [
+            // IPv4: loopback, private, link-local, "this network", CGNAT.
             "127.0.0.1",
+            "127.255.255.254",
             "10.1.2.3",
-            "192.168.0.1",
             "172.16.5.4",
-            "169.254.1.1",
+            "172.31.255.255",
+            "192.168.0.1",
+            "169.254.169.254",
             "0.0.0.0",
+            "0.1.2.3",
             "100.64.0.1",
+            "100.127.255.255",
+            // Multicast, reserved, broadcast, protocol, benchmarking, docs.
+            "224.0.0.1",
+            "239.255.255.250",
+            "240.0.0.1",
+            "255.255.255.255",
+            "192.0.0.8",
+            "198.18.0.1",
+            "198.19.255.255",
+            "192.0.2.1",
+            "203.0.113.9",
+            // IPv6: loopback, unspecified, unique local, link-local,
+            // site-local, multicast, documentation, discard, Teredo.
             "::1",
-            "fd00::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
             "fe80::1",
+            "febf::1",
+            "fec0::1",
+            "ff02::1",
+            "ff0e::1",
+            "2001:db8::1",
+            "100::1",
+            "2001:0:4136:e378::1",
+            // IPv4 inside IPv6: mapped, compatible, NAT64, local NAT64, 6to4.
             "::ffff:127.0.0.1",
-        ] {
-            assert!(is_private(ip.parse().unwrap()), "{ip}");
+            "::ffff:10.0.0.1",
+            "::ffff:169.254.169.254",
+            "::127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b::c0a8:101",
+            "64:ff9b:1::808:808",
+            "2002:7f00:1::1",
+            "2002:c0a8:101::1",
+        ];
+        for ip in private {
+            assert!(is_private(ip.parse().unwrap()), "{ip} must be refused");
         }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
-            assert!(!is_private(ip.parse().unwrap()), "{ip}");
+        let public = [
+            "93.184.216.34",
+            "8.8.8.8",
+            "1.1.1.1",
+            "100.63.255.255",
+            "100.128.0.1",
+            "172.32.0.1",
+            "198.20.0.1",
+            "223.255.255.254",
+            "2606:4700::1111",
+            "2a00:1450:4001::200e",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+        ];
+        for ip in public {
+            assert!(!is_private(ip.parse().unwrap()), "{ip} must be allowed");
         }
     }
 

@@ -363,33 +363,48 @@ pub async fn decide(
 }
 
 /// A provider in remote maintenance reads records only while the customer
-/// allows it; each read is in the customer's audit log.
+/// allows it: refused before anything is read.
+fn provider_may_read(ctx: &Ctx) -> AppResult<()> {
+    match &ctx.maintenance {
+        Some(m) if !policy::provider_may_read(m.data_access) => {
+            Err(AppError::new(ErrorCode::NoDataAccess))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Every record a provider in maintenance reads is in the customer's audit
+/// log: one `record.read` entry per record shown (a list page writes one
+/// for each of its rows), in one transaction.
 async fn provider_reads(
     db: &Db,
     ctx: &Ctx,
     app_id: &AppId,
-    target: &str,
+    record_ids: &[&str],
     now: i64,
 ) -> AppResult<()> {
     let Some(m) = &ctx.maintenance else {
         return Ok(());
     };
-    if !policy::provider_may_read(m.data_access) {
-        return Err(AppError::new(ErrorCode::NoDataAccess));
+    provider_may_read(ctx)?;
+    if record_ids.is_empty() {
+        return Ok(());
     }
     let mut tx = db.begin_write().await?;
-    let entry = crate::audit::Entry {
-        org_id: &m.customer_org_id,
-        actor_user_id: &ctx.user_id,
-        acting_as: crate::audit::domain::ActingAs::Maintainer(m.order_no.clone()),
-        actor_org_id: Some(&m.isv_org_id),
-        app_id: Some(app_id),
-        action: "record.read",
-        target,
-        before: None,
-        after: None,
-    };
-    crate::audit::record(&mut tx, entry, now).await?;
+    for target in record_ids {
+        let entry = crate::audit::Entry {
+            org_id: &m.customer_org_id,
+            actor_user_id: &ctx.user_id,
+            acting_as: crate::audit::domain::ActingAs::Maintainer(m.order_no.clone()),
+            actor_org_id: Some(&m.isv_org_id),
+            app_id: Some(app_id),
+            action: "record.read",
+            target,
+            before: None,
+            after: None,
+        };
+        crate::audit::record(&mut tx, entry, now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -457,7 +472,7 @@ pub async fn list(
     if forms == 0 {
         return Err(AppError::new(ErrorCode::NotFound));
     }
-    provider_reads(db, ctx, app_id, form_id, now).await?;
+    provider_may_read(ctx)?;
     // Both read the same columns; the member's list walks its readers index.
     let sql = if all {
         "SELECT r.id, r.submitted_at, r.status, r.values_json, COALESCE(u.display_name, '') \
@@ -510,6 +525,10 @@ pub async fn list(
     let next = more
         .then(|| rows.last().map(|r| cursor(r.submitted_at, &r.id)))
         .flatten();
+    drop(conn);
+    // The page shows these records: each one is a read.
+    let shown: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    provider_reads(db, ctx, app_id, &shown, now).await?;
     Ok(RecordPage {
         rows,
         next,
@@ -539,7 +558,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, record_id: &RecordId, now: i64) -> AppRe
         return Err(AppError::new(ErrorCode::NotFound));
     }
     drop(conn);
-    provider_reads(db, ctx, &r.app_id, record_id, now).await?;
+    provider_reads(db, ctx, &r.app_id, &[record_id.as_str()], now).await?;
     let mut conn = db.pool.acquire().await?;
     let form = app.forms.iter().find(|f| f.id.as_str() == r.form_id);
     let values: Vec<EnteredValue> = decode(&r.values_json)?;
