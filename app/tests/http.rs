@@ -532,6 +532,32 @@ async fn a_signed_in_page_sends_its_data_once() {
         .json();
     let use_page = format!("/use/{visits}?form={form}");
     let record_page = format!("/records/{}", record.as_str().unwrap());
+    // An order of the app: Northwind's admin buys it through a link.
+    let token = s.create_link(&isv, "客户拜访管理").await;
+    let north =
+        s.t.one(
+            "SELECT id FROM organizations WHERE name = $1",
+            "Northwind Trading",
+        )
+        .await;
+    let buyer = s.session("admin@north.example").await;
+    let bought = s
+        .call(
+            "/api/distribution/buy",
+            &format!("token={token}&org_id={north}&idempotency_key=once"),
+            Some(&buyer),
+            &[],
+        )
+        .await;
+    assert_eq!(bought.status, StatusCode::OK, "{}", bought.body);
+    let order_page = format!(
+        "/orders/{}",
+        s.t.one(
+            "SELECT id FROM distribution_orders WHERE customer_org_id = $1",
+            &north
+        )
+        .await
+    );
     for (path, resources) in [
         (use_page.as_str(), 3),
         (record_page.as_str(), 2),
@@ -541,8 +567,11 @@ async fn a_signed_in_page_sends_its_data_once() {
         ("/orders", 2),
         ("/members", 3),
         ("/audit", 2),
-        // The editor: me, the app, its maintenance access, its upgrades.
-        (editor.as_str(), 4),
+        // The editor: me, the app, its maintenance access, its upgrades,
+        // its change sets.
+        (editor.as_str(), 5),
+        // An order: me, the order, its maintenance sessions' changes.
+        (order_page.as_str(), 3),
         // The distribution page: me, the dialog, the versions panel.
         (distribute.as_str(), 3),
     ] {

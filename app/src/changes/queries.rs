@@ -416,11 +416,11 @@ pub async fn revert(
 ) -> AppResult<RevertOutcome> {
     let mut tx = db.begin_write().await?;
     let app_name = customer(&mut tx, ctx, app_id).await?;
+    let s = stored(&mut tx, app_id, id).await?;
     // Not while a provider maintains the app or an upgrade step runs on it.
     crate::upgrades::queries::lock_app(&mut tx, app_id).await?;
     let busy = crate::maintenance::queries::in_progress(&mut tx, app_id, now).await?;
     policy::may_revert(false, busy)?;
-    let s = stored(&mut tx, app_id, id).await?;
     let now_snap = current(&mut tx, app_id).await?;
     let set_changes = diff_all(&s.before, &s.after);
     let in_set: HashSet<&str> = set_changes.iter().map(|c| c.key.as_str()).collect();

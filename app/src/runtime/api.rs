@@ -59,9 +59,10 @@ crate::api!(
     queries::mark_read(&c.s.db, &c.ctx, message_id.as_ref().filter(|m| !m.is_empty()), c.now).await);
 
 crate::api!(
-    /// The app's calls to third-party services (its admins).
-    list_deliveries at "runtime/deliveries" for member (app_id: AppId) -> Vec<super::domain::DeliveryView>, |c|
-    queries::deliveries(&c.s.db, &c.ctx, &app_id).await);
+    /// The app's calls to third-party services (its admins; a maintaining
+    /// provider while the customer allows it to see data).
+    list_deliveries at "runtime/deliveries" for app_editor (app_id: AppId) -> Vec<super::domain::DeliveryView>, |c|
+    queries::deliveries(&c.s.db, &c.ctx, &app_id, c.now).await);
 
 crate::api!(
     /// Sends a call again now, with a fresh 24-hour retry window.

@@ -749,10 +749,18 @@ async fn app_admin_of(
     Ok(a)
 }
 
-/// The app's newest 100 calls to third-party services.
-pub async fn deliveries(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<Vec<DeliveryView>> {
+/// The app's newest 100 calls to third-party services. A provider in
+/// maintenance sees them only while the customer allows it to see data;
+/// each record they concern is then in the audit log.
+pub async fn deliveries(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    now: i64,
+) -> AppResult<Vec<DeliveryView>> {
     let mut conn = db.pool.acquire().await?;
     app_admin_of(&mut conn, ctx, app_id).await?;
+    provider_may_read(ctx)?;
     let rows: Vec<DeliveryRow> = sqlx::query_as(
         "SELECT d.id, s.name AS service, d.event, d.record_id, d.status, d.attempts, d.last_code, \
                 d.last_error, d.next_attempt_at, d.created_at, \
@@ -763,7 +771,8 @@ pub async fn deliveries(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<Vec<Del
     .bind(app_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
+    let views = rows
+        .into_iter()
         .map(|r| {
             let status = match (r.status.as_str(), r.held) {
                 ("pending", 1) => DeliveryStatus::Held,
@@ -782,7 +791,13 @@ pub async fn deliveries(db: &Db, ctx: &Ctx, app_id: &AppId) -> AppResult<Vec<Del
                 created_at: r.created_at,
             })
         })
-        .collect()
+        .collect::<AppResult<Vec<DeliveryView>>>()?;
+    drop(conn);
+    let mut records: Vec<&str> = views.iter().map(|v| v.record_id.as_str()).collect();
+    records.sort_unstable();
+    records.dedup();
+    provider_reads(db, ctx, app_id, &records, now).await?;
+    Ok(views)
 }
 
 #[derive(sqlx::FromRow)]

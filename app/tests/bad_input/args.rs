@@ -87,12 +87,15 @@ pub(crate) fn baseline(w: &World, c: Caller, field: &str) -> String {
             "other_upgrade"
         }),
         "basis" => w.id("basis"),
+        // The set Acme's session made in Northwind's copy (its order's).
+        "set_id" => w.id("change_set"),
+        "with_dependents" => "no",
         "scope" => "all",
         "step" => "apply",
         "orders" => "",
         "use_by" => "chosen",
         "max_purchases" | "bound_org" | "q" | "after" | "status" | "comment" | "values"
-        | "choices" | "upgrade" => "",
+        | "choices" | "upgrade" | "only" | "restore" => "",
         _ => "fuzz",
     };
     v.to_string()

@@ -72,7 +72,7 @@ async fn the_provider_reads_records_only_while_allowed_and_every_read_is_audited
         assert_eq!(r.json()["code"], "no_data_access");
         assert!(!r.body.contains("Northwind-secret"));
     }
-    // Nor does it submit, ask for messages or see the calls.
+    // Nor does it submit, ask for messages or (yet) see the calls.
     for (path, form) in [
         (
             "/api/runtime/submit",
@@ -107,6 +107,15 @@ async fn the_provider_reads_records_only_while_allowed_and_every_read_is_audited
             "{c:?}"
         );
     }
+    // Now the delivery log too (this app calls no service: an empty log, no entry).
+    let r = i
+        .call(
+            IsvInMaintenance,
+            "/api/runtime/deliveries",
+            &format!("app_id={app}"),
+        )
+        .await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "[]"));
     let r = i
         .call(IsvInMaintenance, "/api/runtime/records", &list)
         .await;

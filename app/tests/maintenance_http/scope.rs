@@ -23,7 +23,8 @@ async fn changes_in_maintenance_record_both_identities() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let (actor, acting_as, actor_org, org): (String, String, String, String) = sqlx::query_as(
         "SELECT u.email, e.acting_as, o.name, c.name FROM audit_entries e JOIN users u ON u.id = e.actor_user_id \
-         JOIN organizations o ON o.id = e.actor_org_id JOIN organizations c ON c.id = e.org_id WHERE e.action = 'form.rename'",
+         JOIN organizations o ON o.id = e.actor_org_id JOIN organizations c ON c.id = e.org_id \
+         WHERE e.action = 'form.rename' AND e.after_json LIKE '%改过%'",
     )
     .fetch_one(&i.s.t.db.pool)
     .await

@@ -13,6 +13,7 @@ mod calls;
 mod routes;
 mod rows_accounts;
 mod rows_apps;
+mod rows_changes;
 mod rows_pages;
 mod rows_runtime;
 mod rows_sales;
@@ -67,6 +68,7 @@ fn matrix() -> Vec<Row> {
         rows_sales::rows(),
         rows_pages::rows(),
         rows_runtime::rows(),
+        rows_changes::rows(),
     ]
     .into_iter()
     .flatten()

@@ -28,7 +28,8 @@ async fn every_registered_route_is_in_the_matrix() {
                 .path
                 .split('/')
                 .map(|seg| match seg {
-                    "{app}" | "{installed}" => "{id}",
+                    "{app}" | "{installed}" | "{plain_installed}" => "{id}",
+                    "{change_set}" | "{plain_change_set}" => "{set}",
                     "{order}" | "{record}" => "{id}",
                     "{token}" | "{invitation_token}" => "{token}",
                     s => s,

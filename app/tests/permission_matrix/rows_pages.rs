@@ -45,6 +45,9 @@ pub(super) fn rows() -> Vec<Row> {
             )),
         ),
         page("/orders.csv", Some(("{other_order_no}", ACME_USERS))),
-        page("/audit", Some(("maintenance.start", &[CustomerAdmin]))),
+        page(
+            "/audit",
+            Some(("maintenance.start", &[CustomerAdmin, OtherOrgAdmin])),
+        ),
     ]
 }

@@ -475,8 +475,7 @@ pub async fn world() -> World {
     );
 
     // Acme publishes 1.1.0 (the call and the user added since 1.0.0) and
-    // offers it to every order; each customer previews it (the preview's
-    // basis is what applying it must name).
+    // offers it to every order (each customer previews it at the end).
     let isv_admin = s.session("isv-admin@acme.example").await;
     let v2 = ok(s
         .call(
@@ -506,6 +505,85 @@ pub async fn world() -> World {
         &[],
     )
     .await);
+    // Plain Studio maintains Southgate's copy of its app once: it renames the
+    // copy's form and leaves. Southgate's admins find that session to review
+    // and revert (no provider is in it any more).
+    ok(s.call(
+        "/api/maintenance/start",
+        &format!("order_id={}", ids["plain_order"]),
+        Some(&plain),
+        &[],
+    )
+    .await);
+    let pform_installed =
+        s.t.one(
+            "SELECT id FROM forms WHERE app_id = $1 ORDER BY position LIMIT 1",
+            &ids["plain_installed"],
+        )
+        .await;
+    ok(s.call(
+        "/api/apps/rename_form",
+        &format!(
+            "app_id={}&form_id={pform_installed}&name=Visit+checked",
+            ids["plain_installed"]
+        ),
+        Some(&plain),
+        &[],
+    )
+    .await);
+    ok(s.call("/api/maintenance/exit", "", Some(&plain), &[]).await);
+    ids.insert(
+        "plain_change_set".into(),
+        s.t.one(
+            "SELECT id FROM change_sets WHERE app_id = $1 AND kind = 'maintenance' AND changes > 0",
+            &ids["plain_installed"],
+        )
+        .await,
+    );
+
+    let mut tokens = vec![(Anonymous, None), (Operator, Some(op))];
+    for (c, email) in [
+        (IsvAdmin, "isv-admin@acme.example"),
+        (IsvAppAdmin, "isv-dev@acme.example"),
+        (IsvMember, "newdev@acme.example"),
+        (OtherIsv, "admin@plain.example"),
+        (CustomerAdmin, "admin@north.example"),
+        (CustomerMember, "member@north.example"),
+        (OtherOrgAdmin, "admin@south.example"),
+        (IsvInMaintenance, "isv-admin@acme.example"),
+    ] {
+        tokens.push((c, Some(s.session(email).await)));
+    }
+    let maint = tokens.iter().find(|(c, _)| *c == IsvInMaintenance).unwrap();
+    ok(s.call(
+        "/api/maintenance/start",
+        &format!("order_id={}", ids["order"]),
+        maint.1.as_deref(),
+        &[],
+    )
+    .await);
+    // The session renames the copy's first form: its change set (open while
+    // the session is) has one change for Northwind's admins to review.
+    ok(s.call(
+        "/api/apps/rename_form",
+        &format!(
+            "app_id={}&form_id={}&name=Fixed+in+maintenance",
+            ids["installed"], ids["installed_form"]
+        ),
+        maint.1.as_deref(),
+        &[],
+    )
+    .await);
+    ids.insert(
+        "change_set".into(),
+        s.t.one(
+            "SELECT id FROM change_sets WHERE app_id = $1 AND kind = 'maintenance' AND changes > 0",
+            &ids["installed"],
+        )
+        .await,
+    );
+    // Each customer previews the offered 1.1.0 on its copy as it is now (the
+    // preview's basis is what applying it must name).
     for (key, copy, basis, admin) in [
         ("upgrade", "installed", "basis", &north_admin),
         (
@@ -530,27 +608,6 @@ pub async fn world() -> World {
         ids.insert(key.into(), id);
     }
 
-    let mut tokens = vec![(Anonymous, None), (Operator, Some(op))];
-    for (c, email) in [
-        (IsvAdmin, "isv-admin@acme.example"),
-        (IsvAppAdmin, "isv-dev@acme.example"),
-        (IsvMember, "newdev@acme.example"),
-        (OtherIsv, "admin@plain.example"),
-        (CustomerAdmin, "admin@north.example"),
-        (CustomerMember, "member@north.example"),
-        (OtherOrgAdmin, "admin@south.example"),
-        (IsvInMaintenance, "isv-admin@acme.example"),
-    ] {
-        tokens.push((c, Some(s.session(email).await)));
-    }
-    let maint = tokens.iter().find(|(c, _)| *c == IsvInMaintenance).unwrap();
-    ok(s.call(
-        "/api/maintenance/start",
-        &format!("order_id={}", ids["order"]),
-        maint.1.as_deref(),
-        &[],
-    )
-    .await);
     // Closed so the database can be copied (PostgreSQL copies need that).
     let Site { t, .. } = s;
     t.db.pool.close().await;

@@ -1,7 +1,10 @@
 //! A demo world seen by every kind of caller: the ISV Acme sells an app to
 //! Northwind and Southgate; a look-alike ISV (Plain Studio) has the same
 //! shapes of data (an app with every kind of part, a link, an order, a
-//! member); an Acme session is in remote maintenance of Northwind's copy.
+//! member); an Acme session is in remote maintenance of Northwind's copy,
+//! where it has renamed a form (its change set, `change_set`, is open and
+//! unreviewed), and Plain Studio has maintained Southgate's copy of its app
+//! once, renaming its form (`plain_change_set`, over: revertable).
 //!
 //! Built once per test and then copied: every call that may change data gets
 //! its own copy of the database, sessions included.
@@ -108,6 +111,10 @@ impl Instance<'_> {
                 "app_id || COALESCE(open_until, 0) || COALESCE(requested_at, 0) || request_note",
             ),
             ("maintenance_sessions", "id || COALESCE(ended_at, 0)"),
+            (
+                "change_sets",
+                "id || kind || changes || after_json || COALESCE(reviewed_at, 0)",
+            ),
             (
                 "sessions",
                 "id_hash || COALESCE(current_org, '') || COALESCE(maintenance_id, '')",
