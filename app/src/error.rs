@@ -102,6 +102,14 @@ pub enum ErrorCode {
     UpgradeNotPossible,
     UpgradeChanged,
     MaintenanceInProgress,
+    InvalidTrialDays,
+    InvalidTerm,
+    InvalidSeats,
+    InvalidGraceDays,
+    InvalidSuspendReason,
+    TrialUsed,
+    SeatsExhausted,
+    LicenceIsvOnly,
     Internal,
 }
 
@@ -203,6 +211,14 @@ impl ErrorCode {
             UpgradeNotPossible => K::ErrUpgradeNotPossible,
             UpgradeChanged => K::ErrUpgradeChanged,
             MaintenanceInProgress => K::ErrMaintenanceInProgress,
+            InvalidTrialDays => K::ErrInvalidTrialDays,
+            InvalidTerm => K::ErrInvalidTerm,
+            InvalidSeats => K::ErrInvalidSeats,
+            InvalidGraceDays => K::ErrInvalidGraceDays,
+            InvalidSuspendReason => K::ErrInvalidSuspendReason,
+            TrialUsed => K::ErrTrialUsed,
+            SeatsExhausted => K::ErrSeatsExhausted,
+            LicenceIsvOnly => K::ErrLicenceIsvOnly,
             Internal => K::ErrInternal,
         }
     }
@@ -226,7 +242,8 @@ impl ErrorCode {
             | NotOwnApp
             | NoDataAccess
             | NotAppUser
-            | InvitationOtherEmail => 403,
+            | InvitationOtherEmail
+            | LicenceIsvOnly => 403,
             NotFound | LinkInvalid | InvitationInvalid | VerificationInvalid => 404,
             EmailTaken
             | AlreadyMember
@@ -242,7 +259,9 @@ impl ErrorCode {
             | NotUpgradable
             | UpgradeNotPossible
             | UpgradeChanged
-            | MaintenanceInProgress => 409,
+            | MaintenanceInProgress
+            | TrialUsed
+            | SeatsExhausted => 409,
             SignInSlowDown | SignInLocked | SignUpSlowDown | ExportRunning => 429,
             ServerBusy | MailNotSent => 503,
             MethodNotAllowed => 405,

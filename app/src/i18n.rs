@@ -732,6 +732,22 @@ catalogue! {
     TriggerSubmitted => "记录提交时", "Record submitted";
     TriggerApproved => "审批通过时", "Approved";
     TriggerRejected => "审批拒绝时", "Rejected";
+    ErrInvalidTrialDays => "试用天数：需为 1–90 天，或留空表示不提供试用", "Trial: 1–90 days, or empty for no trial";
+    ErrInvalidTerm => "付费期限：需为 1–120 个月或“长期有效”；试用和付费期限至少提供一项", "Paid term: 1–120 months or no end; offer a trial, a paid term or both";
+    ErrInvalidSeats => "席位数：需为 1–100000 的整数，或留空表示不限", "Seats: a whole number from 1 to 100,000, or empty for unlimited";
+    ErrInvalidGraceDays => "宽限期：需为 0–60 天", "Grace period: 0–60 days";
+    ErrInvalidSuspendReason => "暂停原因：需为 1–200 个字符", "Reason for suspending: must be 1–200 characters";
+    ErrTrialUsed => "此组织已试用过此应用，每个组织只能试用一次", "This organization has already tried this app: one trial per organization";
+    ErrSeatsExhausted => "席位已用完：请先移除其他使用者，或请服务商增加席位", "No seats left: remove another user first, or ask the service provider for more seats";
+    ErrLicenceIsvOnly => "没有权限：只有售出此订单的服务商的管理员和该应用的应用管理员可以修改许可", "No permission: only the admins of the service provider that sold this order and the app's app admins can change its licence";
+    LicenceKindTrial => "试用", "Trial";
+    LicenceKindPaid => "付费", "Paid";
+    LicenceTrial => "试用中", "Trial";
+    LicenceActive => "有效", "Active";
+    LicenceGrace => "宽限期", "Grace period";
+    LicenceReadOnly => "只读", "Read-only";
+    LicenceArchived => "已归档", "Archived";
+    LicenceSuspended => "已暂停", "Suspended";
 }
 
 /// The language of the page, shared by every component.

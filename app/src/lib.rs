@@ -9,6 +9,7 @@ pub mod changes;
 pub mod distribution;
 pub mod error;
 pub mod i18n;
+pub mod licences;
 pub mod maintenance;
 pub mod orders;
 pub mod runtime;
