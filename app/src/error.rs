@@ -109,6 +109,8 @@ pub enum ErrorCode {
     InvalidSuspendReason,
     TrialUsed,
     SeatsExhausted,
+    /// The app's licence has ended (or is suspended): no new records.
+    LicenceReadOnly,
     LicenceIsvOnly,
     Internal,
 }
@@ -218,6 +220,7 @@ impl ErrorCode {
             InvalidSuspendReason => K::ErrInvalidSuspendReason,
             TrialUsed => K::ErrTrialUsed,
             SeatsExhausted => K::ErrSeatsExhausted,
+            LicenceReadOnly => K::ErrLicenceReadOnly,
             LicenceIsvOnly => K::ErrLicenceIsvOnly,
             Internal => K::ErrInternal,
         }
@@ -261,7 +264,8 @@ impl ErrorCode {
             | UpgradeChanged
             | MaintenanceInProgress
             | TrialUsed
-            | SeatsExhausted => 409,
+            | SeatsExhausted
+            | LicenceReadOnly => 409,
             SignInSlowDown | SignInLocked | SignUpSlowDown | ExportRunning => 429,
             ServerBusy | MailNotSent => 503,
             MethodNotAllowed => 405,

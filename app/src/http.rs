@@ -287,12 +287,51 @@ async fn security_headers(
     // Pages carry their own policy (with the render's nonce, see `shell`);
     // everything else (JSON, CSV, files) may run nothing at all.
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let html = h
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        if html {
+            return with_page_policy(res).await;
+        }
         h.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         );
     }
     res
+}
+
+/// A page whose render's policy header did not reach the response (seen
+/// now and then in release builds, when a page's request followed a burst
+/// of the same browser's calls): its policy is made from the nonce its own
+/// scripts carry, read from the (already complete) page.
+async fn with_page_policy(res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, 8 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading a page to find its nonce");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let nonce = text
+        .split("nonce=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next());
+    let policy = match nonce {
+        Some(n) => {
+            tracing::debug!("a page's policy made from its nonce");
+            page_csp(n)
+        }
+        // No script to allow: nothing may run.
+        None => "default-src 'none'; frame-ancestors 'none'".to_string(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&policy) {
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The Content-Security-Policy of a rendered page: scripts only from this
@@ -303,4 +342,31 @@ pub fn page_csp(nonce: &str) -> String {
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn policy_of(html: &'static str) -> (String, String) {
+        let res = with_page_policy(Response::new(Body::from(html))).await;
+        let csp = res.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (csp, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_page_without_its_policy_gets_one_from_its_own_nonce() {
+        let page = r#"<html><script nonce="aB+c/9=">x</script></html>"#;
+        let (csp, body) = policy_of(page).await;
+        assert_eq!(csp, page_csp("aB+c/9="));
+        assert_eq!(body, page, "the page itself is unchanged");
+        let (csp, _) = policy_of("<html><p>no script</p></html>").await;
+        assert!(csp.starts_with("default-src 'none'"));
+    }
 }

@@ -468,3 +468,93 @@ async fn a_call_held_for_days_gets_its_day_of_retries_after_setup() {
     assert_eq!(s.history(&r).await.last().unwrap(), "service_failed");
     assert_eq!(s.received(), 4);
 }
+
+#[tokio::test]
+async fn an_ended_licence_holds_the_calls_and_a_renewal_sends_them() {
+    use app::distribution::domain::{LinkOptions, PurchaseOutcome};
+    use app::distribution::queries::{links, links::LinkRef, purchase};
+    use app::licences::domain::Terms;
+    use app::licences::queries::{self as licences, Change};
+    let s = setup(Some(SECRET)).await;
+    let (db, now) = (&s.c.t.db, s.c.t.clock.now_ms());
+    // North buys the app for one month; its copy calls the receiver once
+    // North has set the credential.
+    let mut o = LinkOptions::parse("", "", "", "", "").unwrap();
+    o.terms = Terms::parse("", "1", "", "0").unwrap();
+    let link = links::create_link(db, &s.c.isv, &s.c.app, &o, now)
+        .await
+        .unwrap();
+    let org = s.c.buyer.org().unwrap().org_id.0.clone();
+    let token = link.path.strip_prefix("/l/").unwrap();
+    let PurchaseOutcome::Bought { app_id: copy, .. } = purchase::purchase(
+        db,
+        &s.c.t.links,
+        &s.c.buyer,
+        LinkRef::Token(token),
+        &org,
+        "k",
+        now,
+    )
+    .await
+    .unwrap() else {
+        panic!("not bought")
+    };
+    let one = |sql: &str| {
+        let (sql, copy, pool) = (sql.to_string(), copy.to_string(), s.c.t.db.pool.clone());
+        async move {
+            let (v,): (String,) = sqlx::query_as(&sql)
+                .bind(copy)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            v
+        }
+    };
+    let service: ServiceId = one("SELECT id FROM services WHERE app_id = $1")
+        .await
+        .into();
+    let form: FormId = one("SELECT id FROM forms WHERE app_id = $1").await.into();
+    let field: app::values::FieldId =
+        one("SELECT f.id FROM fields f JOIN forms m ON m.id = f.form_id WHERE m.app_id = $1")
+            .await
+            .into();
+    let order: app::values::OrderId =
+        one("SELECT id FROM distribution_orders WHERE installed_app_id = $1")
+            .await
+            .into();
+    edits::set_credential(db, &s.c.buyer, &copy, &service, SECRET, now)
+        .await
+        .unwrap();
+    let submit = |at: i64| {
+        let raw: RawValues = [(value_key(&field, None), "空调".to_string())].into();
+        let (db, buyer, copy, form) = (db.clone(), s.c.buyer.clone(), copy.clone(), form.clone());
+        async move { rt::submit(&db, &buyer, &copy, &form, &raw, at).await }
+    };
+    submit(now).await.unwrap();
+    // The month and its day of grace pass before the worker runs: read-only.
+    let v = licences::for_app(db, &s.c.buyer, &copy, now)
+        .await
+        .unwrap()
+        .unwrap();
+    s.c.t.clock.advance_ms(v.ends_at.unwrap() + 1 - now);
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    assert_eq!(s.received(), 0);
+    // The ISV extends: the held call goes out.
+    let later = s.c.t.clock.now_ms();
+    licences::change(db, &s.c.isv, &order, &Change::Extend(Some(1)), later)
+        .await
+        .unwrap();
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(s.received(), 1);
+    // Suspended: held again until resumed.
+    submit(later).await.unwrap();
+    licences::change(db, &s.c.isv, &order, &Change::Suspend("欠款".into()), later)
+        .await
+        .unwrap();
+    assert_eq!(s.worker().run_once().await.unwrap(), 0);
+    licences::change(db, &s.c.isv, &order, &Change::Resume, later)
+        .await
+        .unwrap();
+    assert_eq!(s.worker().run_once().await.unwrap(), 1);
+    assert_eq!(s.received(), 2);
+}

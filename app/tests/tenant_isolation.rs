@@ -151,6 +151,12 @@ const ROWS: &[(&str, &str)] = &[
         "/api/changes/take_home",
         "order_id={order}&set_id={order_set}",
     ),
+    ("/api/licences/app", "app_id={app}"),
+    ("/api/licences/order", "order_id={order}"),
+    (
+        "/api/licences/change",
+        "order_id={order}&action=seats&months=&seats=50&reason=",
+    ),
     ("/api/change_role", "user_id={member}&role=admin"),
     ("/api/remove_member", "user_id={member}"),
     ("/api/switch_org", "org_id={org}"),
@@ -216,6 +222,14 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
     ),
     ("/api/distribution/dismiss_request", "request_id={request}"),
     ("/api/switch_org", "org_id={customer_org}"),
+    // A copy's licence, and the licence of the order it was bought with
+    // (the order's is the ISV's to read and change).
+    ("/api/licences/app", "app_id={installed}"),
+    ("/api/licences/order", "order_id={bought_order}"),
+    (
+        "/api/licences/change",
+        "order_id={bought_order}&action=suspend&months=&seats=&reason=r",
+    ),
 ];
 
 type Rows = &'static [(&'static str, &'static str)];
@@ -302,8 +316,13 @@ fn sides(w: &World) -> [Side; 4] {
             ("basis", "basis"),
             ("changed_copy", "installed"),
             ("change_set", "change_set"),
+            ("bought_order", "order"),
         ]),
-        secrets: vec!["Northwind Trading".into(), "Fixed in maintenance".into()],
+        secrets: vec![
+            "Northwind Trading".into(),
+            "Fixed in maintenance".into(),
+            w.id("order_no").into(),
+        ],
     };
     let south = Side {
         caller: OtherOrgAdmin,
@@ -319,8 +338,14 @@ fn sides(w: &World) -> [Side; 4] {
             // Southgate's copy of Plain's app, which Plain maintained.
             ("changed_copy", "plain_installed"),
             ("change_set", "plain_change_set"),
+            // Its order of Acme's app (the same ISV as Northwind's).
+            ("bought_order", "other_order"),
         ]),
-        secrets: vec!["Southgate Logistics".into(), "Visit checked".into()],
+        secrets: vec![
+            "Southgate Logistics".into(),
+            "Visit checked".into(),
+            w.id("other_order_no").into(),
+        ],
     };
     [acme, plain, north, south]
 }

@@ -139,6 +139,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     app::distribution::cache::LinkCache::spawn_flusher(&state.links, state.db.clone());
     // Calls to third-party services leave from here, never from a request.
     app::runtime::outbox::Worker::from_env(state.db.clone(), state.clock.clone()).spawn();
+    app::licences::queries::spawn_reminders(state.db.clone(), state.clock.clone());
     let links = state.links.clone();
 
     let db = state.db.clone();

@@ -130,6 +130,7 @@ fn action_key(code: &str) -> Option<K> {
         "upgrade.offer" => K::ActUpgradeOffer,
         "upgrade.offered" => K::ActUpgradeOffered,
         "changes.revert" => K::ActChangesRevert,
+        "licence.change" => K::ActLicenceChange,
         "changes.reviewed" => K::ActChangesReviewed,
         "app.take_fix" => K::ActTakeFix,
         "upgrade.apply" | "order.upgrade_applied" => K::ActUpgradeApply,

@@ -52,9 +52,10 @@ crate::api!(
     /// before the first, the app is published as 1.0.0 with the link).
     create_link at "distribution/create_link" for member
     (app_id: AppId, expires_days: String, max_purchases: String, bound_org: String, note: String,
-     version_id: Option<String>) -> NewLink, |c| {
+     version_id: Option<String>, terms: Option<crate::licences::domain::TermsForm>) -> NewLink, |c| {
         let version = version_id.unwrap_or_default();
-        let options = LinkOptions::parse(&expires_days, &max_purchases, &bound_org, &note, &version)?;
+        let mut options = LinkOptions::parse(&expires_days, &max_purchases, &bound_org, &note, &version)?;
+        options.terms = terms.unwrap_or_default().parse()?;
         links::create_link(&c.s.db, &c.ctx, &app_id, &options, c.now).await
     }
 );

@@ -51,6 +51,8 @@ pub struct LinkOptions {
     pub note: String,
     /// The published version it sells; `None`: the latest.
     pub version: Option<VersionId>,
+    /// The licence it sells (default: forever, for everyone).
+    pub terms: crate::licences::domain::Terms,
 }
 
 impl LinkOptions {
@@ -97,6 +99,7 @@ impl LinkOptions {
             _ => return Err(AppError::new(ErrorCode::NotFound)),
         };
         Ok(LinkOptions {
+            terms: Default::default(),
             version,
             expires_days,
             max_purchases,

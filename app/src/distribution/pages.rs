@@ -189,6 +189,15 @@ fn Dialog(
                     <label>{t(K::ExpiresDays)} <input name="expires_days" type="number" min="1" max="365" value="30" /></label>
                     <label>{t(K::MaxPurchases)} <input name="max_purchases" type="number" min="1" /></label>
                 </div>
+                <fieldset class="stack" data-testid="link-terms">
+                    <legend>{t(K::LinkTerms)}</legend>
+                    <div class="grid2">
+                        <label>{t(K::LinkTrialDays)} <input name="terms[trial_days]" type="number" min="1" max="90" /></label>
+                        <label>{t(K::LinkTerm)} <input name="terms[term]" value="no_end" maxlength="8" /></label>
+                        <label>{t(K::LicenceSeatsHint)} <input name="terms[seats]" type="number" min="1" /></label>
+                        <label>{t(K::LinkGraceDays)} <input name="terms[grace_days]" type="number" min="0" max="60" value="7" /></label>
+                    </div>
+                </fieldset>
                 <label>{t(K::BoundOrg)} <input name="bound_org" maxlength="64" /></label>
                 <label>{t(K::Note)} <input name="note" maxlength="200" /></label>
                 {error_note(move || create.value().get().and_then(|r| r.err()))}

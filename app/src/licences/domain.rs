@@ -140,7 +140,29 @@ impl Terms {
             seats: self.seats,
             grace_days: self.grace_days,
             suspended: None,
+            seats_lowered_at: None,
         })
+    }
+}
+
+/// The terms as the link form sends them (`terms[trial_days]`, ...); all
+/// empty: the terms of links before licences (forever, for everyone).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TermsForm {
+    pub trial_days: String,
+    pub term: String,
+    pub seats: String,
+    pub grace_days: String,
+}
+
+impl TermsForm {
+    pub fn parse(&self) -> AppResult<Terms> {
+        let all = [&self.trial_days, &self.term, &self.seats, &self.grace_days];
+        if all.iter().all(|v| v.trim().is_empty()) {
+            return Ok(Terms::default());
+        }
+        Terms::parse(&self.trial_days, &self.term, &self.seats, &self.grace_days)
     }
 }
 
@@ -199,6 +221,50 @@ pub struct Licence {
     pub grace_days: u16,
     /// The ISV's reason, while suspended.
     pub suspended: Option<String>,
+    /// When the seats were lowered below the users (the over-seat grace
+    /// runs from then); `None` while the users fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats_lowered_at: Option<i64>,
+}
+
+/// A licence as both sides see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceView {
+    pub order_id: crate::values::OrderId,
+    pub order_no: String,
+    /// The installed copy.
+    pub app_id: crate::values::AppId,
+    pub kind: LicenceKind,
+    pub state: LicenceState,
+    /// Normal use ends (24:00 local); `None`: never.
+    pub ends_at: Option<i64>,
+    /// When the current state ends by the clock.
+    pub state_ends: Option<i64>,
+    pub days_left: Option<u32>,
+    /// `None`: unlimited.
+    pub seats: Option<u32>,
+    pub seats_used: u32,
+    pub grace_days: u16,
+    /// The ISV's reason, while suspended.
+    pub suspended: Option<String>,
+    pub allows: Use,
+    /// Users over the seats, in the order they lose the right to submit
+    /// (display names); `over_seat_from`: when that happens.
+    pub over_seat: Vec<String>,
+    pub over_seat_from: Option<i64>,
+}
+
+impl LicenceView {
+    /// The state after the current one, by the clock.
+    pub fn next(&self) -> Option<LicenceState> {
+        self.state_ends?;
+        match self.state {
+            LicenceState::Trial | LicenceState::Active => Some(LicenceState::Grace),
+            LicenceState::Grace => Some(LicenceState::ReadOnly),
+            LicenceState::ReadOnly => Some(LicenceState::Archived),
+            _ => None,
+        }
+    }
 }
 
 /// What the customer may do with the app in a state. Viewing the records
@@ -252,12 +318,17 @@ pub struct Timeline {
 impl Timeline {
     /// The state at `now`: a suspension overrides the clock.
     pub fn state(&self, licence: &Licence, now: i64) -> LicenceState {
-        if licence.suspended.is_some() {
+        self.state_of(licence.kind, licence.suspended.is_some(), now)
+    }
+
+    /// [`Timeline::state`] from the stored columns (the Order Center).
+    pub fn state_of(&self, kind: LicenceKind, suspended: bool, now: i64) -> LicenceState {
+        if suspended {
             return LicenceState::Suspended;
         }
         let before = |t: Option<i64>| t.is_none_or(|t| now < t);
         if before(self.ends) {
-            match licence.kind {
+            match kind {
                 LicenceKind::Trial => LicenceState::Trial,
                 LicenceKind::Paid => LicenceState::Active,
             }

@@ -4,5 +4,9 @@
 //! that state allows. Expiry limits use, never the customer's access to its
 //! own records: viewing and export stay possible in every state.
 
+pub mod api;
 pub mod domain;
 pub mod policy;
+
+#[cfg(feature = "ssr")]
+pub mod queries;

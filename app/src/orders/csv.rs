@@ -1,6 +1,6 @@
 //! CSV export of the Order Center's current filter (`GET /orders.csv`).
 
-use super::domain::{AccessFilter, AccessState, Filters, UpgradeFilter};
+use super::domain::{AccessFilter, AccessState, Filters, LicenceFilter, UpgradeFilter};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -92,6 +92,12 @@ fn push_line(out: &mut String, r: &super::domain::OrderRow, zone: &jiff::tz::Tim
         ",incomplete,"
     });
     push_field(out, &access);
+    out.push_str(r.licence.as_str());
+    out.push(',');
+    if let Some(end) = r.licence_ends {
+        out.push_str(&time(end));
+    }
+    out.push(',');
     // The last field's comma becomes the line's end.
     out.pop();
     out.push_str("\r\n");
@@ -137,6 +143,7 @@ pub async fn export(
     let filter = Filters {
         access: AccessFilter::parse(param("access")),
         upgrade: UpgradeFilter::parse(param("upgrade")),
+        licence: LicenceFilter::parse(param("licence")),
     };
     let now = state.clock.now_ms();
     let refuse = |e: crate::error::AppError| {
@@ -163,7 +170,7 @@ pub async fn export(
     // The header and that page go out first; then page by page as the
     // client reads, so memory stays at one page.
     let mut first_chunk = String::from(
-        "\u{feff}order_no,app,customer,buyer,purchased_at,app_version,setup,maintenance_access\r\n",
+        "\u{feff}order_no,app,customer,buyer,purchased_at,app_version,setup,maintenance_access,licence,licence_ends\r\n",
     );
     first_chunk.push_str(&lines(&first.rows, &zone));
     let rest = futures_util::stream::unfold(first.next, move |after| {

@@ -1,5 +1,6 @@
 //! Values of the Order Center.
 
+use crate::licences::domain::LicenceState;
 use crate::upgrades::domain::UpgradeState;
 use crate::values::OrderId;
 use serde::{Deserialize, Serialize};
@@ -53,11 +54,52 @@ impl UpgradeFilter {
     }
 }
 
+/// Orders by the state of their licence, or those ending within 30 days.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LicenceFilter {
+    #[default]
+    All,
+    Expiring,
+    State(LicenceState),
+}
+
+impl LicenceFilter {
+    pub const CHOICES: [LicenceFilter; 8] = [
+        LicenceFilter::All,
+        LicenceFilter::Expiring,
+        LicenceFilter::State(LicenceState::Trial),
+        LicenceFilter::State(LicenceState::Active),
+        LicenceFilter::State(LicenceState::Grace),
+        LicenceFilter::State(LicenceState::ReadOnly),
+        LicenceFilter::State(LicenceState::Archived),
+        LicenceFilter::State(LicenceState::Suspended),
+    ];
+
+    pub fn parse(s: &str) -> LicenceFilter {
+        match s {
+            "expiring" => LicenceFilter::Expiring,
+            s => LicenceState::parse(s).map_or(LicenceFilter::All, LicenceFilter::State),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LicenceFilter::All => "",
+            LicenceFilter::Expiring => "expiring",
+            LicenceFilter::State(s) => s.as_str(),
+        }
+    }
+}
+
+/// "Expiring": normal use ends within this long.
+pub const EXPIRING_MS: i64 = 30 * 24 * 3600 * 1000;
+
 /// What the Order Center filters on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Filters {
     pub access: AccessFilter,
     pub upgrade: UpgradeFilter,
+    pub licence: LicenceFilter,
 }
 
 impl From<AccessFilter> for Filters {
@@ -65,6 +107,7 @@ impl From<AccessFilter> for Filters {
         Filters {
             access,
             upgrade: UpgradeFilter::All,
+            licence: LicenceFilter::All,
         }
     }
 }
@@ -109,6 +152,9 @@ pub struct OrderRow {
     pub version: Option<String>,
     /// The last upgrade offered to the order, and what became of it.
     pub upgrade: Option<UpgradeState>,
+    pub licence: LicenceState,
+    /// Normal use ends (`None`: never).
+    pub licence_ends: Option<i64>,
     pub setup_done: bool,
     pub access: AccessState,
 }

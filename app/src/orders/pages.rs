@@ -38,9 +38,10 @@ pub fn OrdersPage() -> impl IntoView {
                 q.get("access").unwrap_or_default(),
                 q.get("after"),
                 q.get("upgrade"),
+                q.get("licence"),
             )
         },
-        |(q, a, after, upgrade)| list_orders(q, a, after, upgrade),
+        |(q, a, after, upgrade, licence)| list_orders(q, a, after, upgrade, licence),
     );
     view! { <SignedIn children=move |_me: Me| view! { <Orders page /> } /> }
 }
@@ -51,6 +52,7 @@ fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl Int
     let q = move || query.read().get("q").unwrap_or_default();
     let access = move || query.read().get("access").unwrap_or_default();
     let upgrade = move || query.read().get("upgrade").unwrap_or_default();
+    let licence = move || query.read().get("licence").unwrap_or_default();
     let lang = use_lang();
     view! {
         <section class="card" data-testid="orders">
@@ -88,8 +90,21 @@ fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl Int
                         })
                         .collect_view()}
                 </select>
+                <select name="licence" aria-label=t(K::Licence) data-testid="licence-filter">
+                    {LicenceFilter::CHOICES
+                        .into_iter()
+                        .map(|f| {
+                            let label = match f {
+                                LicenceFilter::All => K::AllLicences,
+                                LicenceFilter::Expiring => K::ExpiringSoon,
+                                LicenceFilter::State(s) => s.label(),
+                            };
+                            view! { <option value=f.as_str() selected=move || licence() == f.as_str()>{t(label)}</option> }
+                        })
+                        .collect_view()}
+                </select>
                 <button type="submit">{t(K::Search)}</button>
-                <a class="button secondary" href=move || format!("/orders.csv?q={}&access={}&upgrade={}", urlencode(&q()), urlencode(&access()), urlencode(&upgrade())) rel="external" download>
+                <a class="button secondary" href=move || format!("/orders.csv?q={}&access={}&upgrade={}&licence={}", urlencode(&q()), urlencode(&access()), urlencode(&upgrade()), urlencode(&licence())) rel="external" download>
                     {t(K::ExportCsv)}
                 </a>
             </form>
@@ -98,7 +113,7 @@ fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl Int
                     match page.await {
                         Err(e) => error_note(move || Some(e.clone())).into_any(),
                         Ok(p) if p.rows.is_empty() => view! { <p class="muted">{t(K::NoOrders)}</p> }.into_any(),
-                        Ok(p) => view! { <OrderTable p q=q() access=access() upgrade=upgrade() /> }.into_any(),
+                        Ok(p) => view! { <OrderTable p q=q() access=access() upgrade=upgrade() licence=licence() /> }.into_any(),
                     }
                 })}
             </Transition>
@@ -107,7 +122,13 @@ fn Orders(page: Resource<Result<OrderPage, crate::error::AppError>>) -> impl Int
 }
 
 #[component]
-fn OrderTable(p: OrderPage, q: String, access: String, upgrade: String) -> impl IntoView {
+fn OrderTable(
+    p: OrderPage,
+    q: String,
+    access: String,
+    upgrade: String,
+    licence: String,
+) -> impl IntoView {
     let lang = use_lang();
     let start = start_action();
     view! {
@@ -115,7 +136,7 @@ fn OrderTable(p: OrderPage, q: String, access: String, upgrade: String) -> impl 
         <table class="table" data-testid="order-table">
             <thead><tr>
                 <th>{t(K::OrderNo)}</th><th>{t(K::App)}</th><th>{t(K::Customer)}</th><th>{t(K::Buyer)}</th>
-                <th>{t(K::PurchasedAt)}</th><th>{t(K::Version)}</th><th>{t(K::UpgradeState)}</th><th>{t(K::Setup)}</th><th>{t(K::MaintenanceAccess)}</th>
+                <th>{t(K::PurchasedAt)}</th><th>{t(K::Version)}</th><th>{t(K::UpgradeState)}</th><th>{t(K::Licence)}</th><th>{t(K::Setup)}</th><th>{t(K::MaintenanceAccess)}</th>
             </tr></thead>
             <tbody>
                 {p.rows.into_iter().map(|r| {
@@ -136,6 +157,10 @@ fn OrderTable(p: OrderPage, q: String, access: String, upgrade: String) -> impl 
                             <td>{crate::time::show(r.created_at)}</td>
                             <td data-testid="order-version">{r.version_label()}</td>
                             <td data-testid="order-upgrade">{r.upgrade.map(|s| view! { <span class="badge">{t(s.label())}</span> })}</td>
+                            <td data-testid="order-licence" data-licence=r.licence.as_str()>
+                                <span class="badge">{t(r.licence.label())}</span>
+                                {r.licence_ends.map(|e| view! { <div class="small muted">{crate::time::show(e)}</div> })}
+                            </td>
                             <td>{if r.setup_done { view! { <span class="ok">{t(K::SetupDone)}</span> }.into_any() } else { view! { <span class="badge warn">{t(K::SetupIncomplete)}</span> }.into_any() }}</td>
                             <td>
                                 {move || access_view(&a, lang.get())}
@@ -150,7 +175,7 @@ fn OrderTable(p: OrderPage, q: String, access: String, upgrade: String) -> impl 
             </tbody>
         </table>
         {p.next.map(|n| view! {
-            <A href=format!("/orders?q={}&access={}&upgrade={}&after={}", urlencode(&q), urlencode(&access), urlencode(&upgrade), urlencode(&n)) attr:class="button secondary" attr:data-testid="next-page">
+            <A href=format!("/orders?q={}&access={}&upgrade={}&licence={}&after={}", urlencode(&q), urlencode(&access), urlencode(&upgrade), urlencode(&licence), urlencode(&n)) attr:class="button secondary" attr:data-testid="next-page">
                 {t(K::NextPage)}
             </A>
         })}

@@ -5,6 +5,7 @@ use super::search;
 use crate::apps::queries::access::is_app_admin;
 use crate::db::{Backend, Db};
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::licences::domain::{LicenceKind, LicenceState, Timeline};
 use crate::maintenance::policy::IsvStanding;
 use crate::session::Ctx;
 use crate::values::{AppId, OrderId};
@@ -30,6 +31,11 @@ struct Row {
     open_until: Option<i64>,
     requested_at: Option<i64>,
     request_note: Option<String>,
+    licence_kind: Option<String>,
+    licence_ends: Option<i64>,
+    licence_read_only_from: Option<i64>,
+    licence_archived_from: Option<i64>,
+    licence_suspended: i64,
 }
 
 impl Row {
@@ -57,6 +63,20 @@ impl Row {
                 .and_then(|s| crate::upgrades::domain::UpgradeState::parse(s).ok()),
             setup_done: self.pending_setup == 0,
             access,
+            licence: Timeline {
+                ends: self.licence_ends,
+                read_only_from: self.licence_read_only_from,
+                archived_from: self.licence_archived_from,
+            }
+            .state_of(
+                match self.licence_kind.as_deref() {
+                    Some("trial") => LicenceKind::Trial,
+                    _ => LicenceKind::Paid,
+                },
+                self.licence_suspended != 0,
+                now,
+            ),
+            licence_ends: self.licence_ends,
         }
     }
 }
@@ -67,7 +87,8 @@ const COLUMNS: &str = "SELECT o.id, o.order_no, l.app_name, c.name AS customer, 
         OR EXISTS (SELECT 1 FROM notification_templates t WHERE t.app_id = o.installed_app_id AND t.needs_config = 1) \
         OR EXISTS (SELECT 1 FROM services s WHERE s.app_id = o.installed_app_id AND s.needs_config = 1) \
         THEN 1 ELSE 0 END AS BIGINT) AS pending_setup, \
-        g.open_until, g.requested_at, g.request_note";
+        g.open_until, g.requested_at, g.request_note, o.licence_kind, o.licence_ends, \
+        o.licence_read_only_from, o.licence_archived_from, o.licence_suspended";
 
 const JOINS: &str = "JOIN distribution_links l ON l.id = o.link_id \
     JOIN organizations c ON c.id = o.customer_org_id JOIN users b ON b.id = o.buyer_user_id \
@@ -104,6 +125,7 @@ pub async fn list(
         c_id: &c_id,
         filter: filters.access,
         upgrade: filters.upgrade,
+        licence: filters.licence,
         limit,
         now,
     };
@@ -147,6 +169,7 @@ struct Page<'a> {
     c_id: &'a str,
     filter: AccessFilter,
     upgrade: UpgradeFilter,
+    licence: LicenceFilter,
     limit: i64,
     now: i64,
 }
@@ -166,6 +189,7 @@ impl Page<'_> {
             UpgradeFilter::UpToDate => " AND o.upgrade_state IS NULL".into(),
             UpgradeFilter::State(s) => format!(" AND o.upgrade_state = '{}'", s.as_str()),
         };
+        let licence_sql = licence_sql(self.licence);
         let plan = search.map(|(scan, term)| (scan, scan.plan(db.backend, term)));
         let (source, condition) = match &plan {
             None => ("distribution_orders o", ""),
@@ -176,7 +200,7 @@ impl Page<'_> {
         let sql = format!(
             "{} WHERE o.isv_org_id = $1 \
                AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \
-               AND $4 = $4{access_sql}{upgrade_sql}{condition} \
+               AND $4 = $4{access_sql}{upgrade_sql}{licence_sql}{condition} \
              ORDER BY o.created_at DESC, o.id DESC LIMIT $5",
             select(source)
         );
@@ -213,11 +237,41 @@ impl Page<'_> {
     }
 }
 
+/// The licence filter as SQL over the order's stored timeline (`$4`: now).
+/// Only fixed text: never input.
+fn licence_sql(f: LicenceFilter) -> String {
+    let live = " AND o.licence_suspended = 0";
+    let cond = match f {
+        LicenceFilter::All => return String::new(),
+        LicenceFilter::Expiring => format!(
+            "{live} AND o.licence_ends > $4 AND o.licence_ends <= $4 + {EXPIRING_MS}"
+        ),
+        LicenceFilter::State(s) => match s {
+            LicenceState::Suspended => " AND o.licence_suspended = 1".to_string(),
+            LicenceState::Trial => {
+                format!("{live} AND o.licence_kind = 'trial' AND (o.licence_ends IS NULL OR o.licence_ends > $4)")
+            }
+            LicenceState::Active => format!(
+                "{live} AND COALESCE(o.licence_kind, 'paid') = 'paid' AND (o.licence_ends IS NULL OR o.licence_ends > $4)"
+            ),
+            LicenceState::Grace => {
+                format!("{live} AND o.licence_ends <= $4 AND o.licence_read_only_from > $4")
+            }
+            LicenceState::ReadOnly => format!(
+                "{live} AND o.licence_read_only_from <= $4 AND o.licence_archived_from > $4"
+            ),
+            LicenceState::Archived => format!("{live} AND o.licence_archived_from <= $4"),
+        },
+    };
+    cond
+}
+
 /// A [`Row`]'s columns, in its fields' order (a packed row is read as a
 /// sequence).
 const PACKED: &str =
     "p.id, p.order_no, p.app_name, p.customer, p.buyer, p.created_at, p.app_version, p.version, p.upgrade_state, \
-    p.pending_setup, p.open_until, p.requested_at, p.request_note";
+    p.pending_setup, p.open_until, p.requested_at, p.request_note, p.licence_kind, p.licence_ends, \
+    p.licence_read_only_from, p.licence_archived_from, p.licence_suspended";
 
 /// One order with its timeline, and whether the caller may maintain now.
 pub async fn detail(db: &Db, ctx: &Ctx, order_id: &OrderId, now: i64) -> AppResult<OrderDetail> {

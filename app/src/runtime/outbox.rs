@@ -8,7 +8,8 @@
 //! credential, and records the outcome only if it still holds that claim;
 //! failures are retried with exponential backoff for 24 hours from the
 //! first attempt. A service that still needs setting up (no credential)
-//! holds its rows until it is set up.
+//! holds its rows until it is set up, and an app whose licence is read-only
+//! or suspended holds its calls until it is renewed or resumed.
 //!
 //! Signature (as well-known webhook senders do): header
 //! `Fenfa-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(credential, "<t>.<body>")>`.
@@ -183,6 +184,8 @@ impl Worker {
             "SELECT d.id FROM deliveries d JOIN services s ON s.id = d.service_id \
              WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND d.lease_until < $1 \
                AND s.needs_config = 0 AND s.credential IS NOT NULL \
+               AND NOT EXISTS (SELECT 1 FROM distribution_orders o WHERE o.installed_app_id = d.app_id \
+                               AND (o.licence_suspended = 1 OR o.licence_read_only_from <= $1)) \
              ORDER BY d.next_attempt_at, d.id LIMIT $2",
         )
         .bind(now)
@@ -215,7 +218,9 @@ impl Worker {
                retry_until = CASE WHEN attempts = 0 THEN $2 ELSE retry_until END \
              WHERE id = $3 AND status = 'pending' AND next_attempt_at <= $4 AND lease_until < $4 \
                AND EXISTS (SELECT 1 FROM services s WHERE s.id = deliveries.service_id \
-                           AND s.needs_config = 0 AND s.credential IS NOT NULL)",
+                           AND s.needs_config = 0 AND s.credential IS NOT NULL) \
+               AND NOT EXISTS (SELECT 1 FROM distribution_orders o WHERE o.installed_app_id = deliveries.app_id \
+                               AND (o.licence_suspended = 1 OR o.licence_read_only_from <= $4))",
         )
         .bind(lease)
         .bind(now + RETRY_WINDOW_MS)

@@ -542,8 +542,11 @@ fn Messages(list: Loaded<Vec<MessageView>>, read: ServerAction<ReadMessages>) ->
                                             <span class="message-body">{m.body.clone()}</span>
                                         </p>
                                         <div class="muted small row">
-                                            {m.app_name.clone()} " · " {crate::time::show(m.created_at)} " · "
-                                            <a href=format!("/records/{}", m.record_id)>{t(K::OpenRecord)}</a>
+                                            {m.app_name.clone()} " · " {crate::time::show(m.created_at)}
+                                            // A licence reminder concerns no record.
+                                            {(!m.record_id.is_empty()).then(|| view! {
+                                                " · " <a href=format!("/records/{}", m.record_id)>{t(K::OpenRecord)}</a>
+                                            })}
                                             {(!m.read).then(|| view! {
                                                 <ActionForm action=read attr:class="inline">
                                                     <input type="hidden" name="message_id" value=m.id.to_string() />

@@ -177,6 +177,14 @@ pub async fn submit(
     if !app.can_use {
         return Err(AppError::new(ErrorCode::NotAppUser));
     }
+    // An ended or suspended licence keeps the records, takes no new ones.
+    if !crate::licences::queries::use_of(&mut tx, app_id.as_str(), now)
+        .await?
+        .submit
+    {
+        return Err(AppError::new(ErrorCode::LicenceReadOnly));
+    }
+    crate::licences::queries::may_submit(&mut tx, app_id.as_str(), &ctx.user_id, now).await?;
     let form = app
         .forms
         .iter()
@@ -291,6 +299,13 @@ pub async fn decide(
     let comment = crate::values::optional_text(comment, COMMENT_MAX, ErrorCode::InvalidComment)?;
     let mut tx = db.begin_write().await?;
     let r = record_in(&mut tx, ctx, record_id).await?;
+    // Running approvals may finish while read-only, not once archived.
+    if !crate::licences::queries::use_of(&mut tx, r.app_id.as_str(), now)
+        .await?
+        .decide_running
+    {
+        return Err(AppError::new(ErrorCode::LicenceReadOnly));
+    }
     let me = ctx.user_id.as_str();
     let task: Option<(i64,)> =
         sqlx::query_as("SELECT step FROM record_tasks WHERE record_id = $1 AND user_id = $2")

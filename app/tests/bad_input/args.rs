@@ -87,6 +87,16 @@ pub(crate) fn baseline(w: &World, c: Caller, field: &str) -> String {
             "other_upgrade"
         }),
         "basis" => w.id("basis"),
+        // A licence change: an extension by a year (its other inputs unused).
+        "action" => "extend",
+        "months" => "12",
+        "seats" => "50",
+        "reason" => "未付款",
+        // A link's terms: a trial, then a year, for ten users.
+        "terms[trial_days]" => "14",
+        "terms[term]" => "12",
+        "terms[seats]" => "10",
+        "terms[grace_days]" => "7",
         // The set Acme's session made in Northwind's copy (its order's).
         "set_id" => w.id("change_set"),
         "with_dependents" => "no",
@@ -101,11 +111,44 @@ pub(crate) fn baseline(w: &World, c: Caller, field: &str) -> String {
     v.to_string()
 }
 
+/// The form fields an argument is sent as: itself, or for a structured one
+/// (a link's `terms`) each of its fields, so each is spoiled on its own.
+pub(crate) fn form_fields(arg: &str) -> Vec<String> {
+    match arg {
+        "terms" => ["trial_days", "term", "seats", "grace_days"]
+            .iter()
+            .map(|k| format!("{arg}[{k}]"))
+            .collect(),
+        _ => vec![arg.to_string()],
+    }
+}
+
+/// An argument's plausible value in a JSON body (an object for a
+/// structured one).
+pub(crate) fn json_value(w: &World, c: Caller, arg: &str) -> serde_json::Value {
+    let fields = form_fields(arg);
+    if fields == [arg] {
+        return baseline(w, c, arg).into();
+    }
+    fields
+        .iter()
+        .map(|f| {
+            let key = &f[arg.len() + 1..f.len() - 1];
+            (key.to_string(), baseline(w, c, f).into())
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
 /// The arguments of `ep` with plausible values, encoded.
 pub(crate) fn base(w: &World, c: Caller, ep: &Endpoint) -> Vec<(String, Vec<u8>)> {
     ep.fields
         .iter()
-        .map(|f| (f.clone(), enc(&baseline(w, c, f)).into_bytes()))
+        .flat_map(|a| form_fields(a))
+        .map(|f| {
+            let v = enc(&baseline(w, c, &f)).into_bytes();
+            (f, v)
+        })
         .collect()
 }
 

@@ -51,7 +51,7 @@ pub(crate) fn bad_requests(
     let json: serde_json::Map<String, serde_json::Value> = ep
         .fields
         .iter()
-        .map(|f| (f.clone(), baseline(w, c, f).into()))
+        .map(|f| (f.clone(), json_value(w, c, f)))
         .collect();
     let json = serde_json::to_vec(&json).unwrap();
     let with = |suffix: &[u8]| {

@@ -14,6 +14,7 @@ mod routes;
 mod rows_accounts;
 mod rows_apps;
 mod rows_changes;
+mod rows_licences;
 mod rows_pages;
 mod rows_runtime;
 mod rows_sales;
@@ -69,6 +70,7 @@ fn matrix() -> Vec<Row> {
         rows_pages::rows(),
         rows_runtime::rows(),
         rows_changes::rows(),
+        rows_licences::rows(),
     ]
     .into_iter()
     .flatten()

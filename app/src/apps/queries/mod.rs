@@ -34,6 +34,7 @@ struct CardRow {
     open_until: Option<i64>,
     offered: Option<String>,
     unreviewed: i64,
+    archived_from: Option<i64>,
 }
 
 pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
@@ -49,7 +50,8 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
                 + (SELECT COUNT(*) FROM services s WHERE s.app_id = a.id AND s.needs_config = 1) AS pending_setup, \
                 (SELECT g.open_until FROM maintenance_grants g WHERE g.app_id = a.id) AS open_until, \
                 (SELECT MAX(x.version) FROM upgrades x WHERE x.app_id = a.id AND x.state IN ('offered', 'failed')) AS offered, \
-                (SELECT COUNT(*) FROM change_sets c WHERE c.app_id = a.id AND c.kind = 'maintenance' AND c.changes > 0 AND c.reviewed_at IS NULL) AS unreviewed \
+                (SELECT COUNT(*) FROM change_sets c WHERE c.app_id = a.id AND c.kind = 'maintenance' AND c.changes > 0 AND c.reviewed_at IS NULL) AS unreviewed, \
+                (SELECT o.licence_archived_from FROM distribution_orders o WHERE o.installed_app_id = a.id) AS archived_from \
          FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
          WHERE a.org_id = $1 AND ($3 = '' OR a.id = $3) ORDER BY a.updated_at DESC, a.id",
     )
@@ -60,6 +62,11 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
+        // An archived licence hides the app from members; its admins still
+        // see it, read and export everything.
+        .filter(|r| {
+            org.role == Role::Admin || r.is_app_admin > 0 || r.archived_from.is_none_or(|a| now < a)
+        })
         .map(|r| {
             let can_edit =
                 org.role == Role::Admin || r.is_app_admin > 0 || ctx.maintenance.is_some();

@@ -180,8 +180,8 @@ pub async fn create_link(
     let id = new_id();
     sqlx::query(
         "INSERT INTO distribution_links (id, token_hash, isv_org_id, source_app_id, app_name, app_version, snapshot_json, \
-         created_by, created_at, expires_at, max_purchases, purchases, views, bound_org_id, note, version_id, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, $12, $13, $14, $15)",
+         created_by, created_at, expires_at, max_purchases, purchases, views, bound_org_id, note, version_id, version, terms_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, $12, $13, $14, $15, $16)",
     )
     .bind(&id)
     .bind(hash_token(&token))
@@ -198,10 +198,11 @@ pub async fn create_link(
     .bind(&o.note)
     .bind(&sold.id)
     .bind(sold.version.to_string())
+    .bind(serde_json::to_string(&o.terms).map_err(AppError::internal)?)
     .execute(&mut *tx)
     .await?;
     let after = json!({ "app": snap.name, "version": sold.version.to_string(), "expires_days": o.expires_days,
-        "max_purchases": o.max_purchases, "bound_org": o.bound_org, "note": o.note });
+        "max_purchases": o.max_purchases, "bound_org": o.bound_org, "note": o.note, "terms": o.terms });
     let entry = Entry {
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
@@ -269,6 +270,8 @@ pub struct ValidLink {
     /// Shared with the link cache: frozen when the link was made.
     pub snapshot: std::sync::Arc<AppSnapshot>,
     pub bound_org_id: Option<String>,
+    /// The licence it sells.
+    pub terms: crate::licences::domain::Terms,
 }
 
 /// Revoked, expired, used up and unknown links all give the same answer.
@@ -292,6 +295,7 @@ pub async fn valid_link(
         purchases: i64,
         max_purchases: Option<i64>,
         revoked_at: Option<i64>,
+        terms_json: Option<String>,
     }
     let (column, value) = match by {
         LinkRef::Token(t) => ("l.token_hash", hash_token(t)),
@@ -299,7 +303,7 @@ pub async fn valid_link(
     };
     let sql = format!(
         "SELECT l.id, l.isv_org_id, o.name AS isv_name, l.source_app_id, l.app_version, l.version_id, l.version, l.bound_org_id, \
-                l.expires_at, l.purchases, l.max_purchases, l.revoked_at \
+                l.expires_at, l.purchases, l.max_purchases, l.revoked_at, l.terms_json \
          FROM distribution_links l JOIN organizations o ON o.id = l.isv_org_id WHERE {column} = $1 \
          AND NOT EXISTS (SELECT 1 FROM apps a WHERE a.id = l.source_app_id AND a.origin <> 'own')"
     );
@@ -333,7 +337,13 @@ pub async fn valid_link(
             s
         }
     };
+    // Links made before licences sell forever, for everyone.
+    let terms = match &row.terms_json {
+        Some(j) => serde_json::from_str(j).map_err(AppError::internal)?,
+        None => Default::default(),
+    };
     Ok(ValidLink {
+        terms,
         id: row.id,
         isv_org_id: row.isv_org_id,
         isv_name: row.isv_name,

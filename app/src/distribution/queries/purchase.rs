@@ -180,6 +180,16 @@ async fn purchase_once(
         Ok(_) => {}
     }
     crate::orders::search::index(&mut tx, crate::orders::search::Orders::One(&order_id)).await?;
+    // The licence it sells (a trial once per organization and app).
+    crate::licences::queries::on_purchase(
+        &mut tx,
+        &order_id,
+        org_id,
+        &link.source_app_id,
+        &link.terms,
+        now,
+    )
+    .await?;
     // Maintenance access is open after purchase, for 30 days by default.
     crate::maintenance::queries::open_after_purchase(&mut tx, &app_id, &order_id, now).await?;
     sqlx::query("UPDATE purchase_requests SET status = 'bought' WHERE link_id = $1 AND org_id = $2 AND status = 'open'")

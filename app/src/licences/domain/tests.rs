@@ -30,6 +30,7 @@ fn paid(ends_at: Option<i64>) -> Licence {
         seats: None,
         grace_days: DEFAULT_GRACE_DAYS,
         suspended: None,
+        seats_lowered_at: None,
     }
 }
 

@@ -241,7 +241,9 @@ pub async fn world() -> World {
     };
     let (order, order_no) = order_of("installed").await;
     let (porder, porder_no) = order_of("plain_installed").await;
-    ids.insert("other_order_no".into(), order_of("other_installed").await.1);
+    let (other_order, other_order_no) = order_of("other_installed").await;
+    ids.insert("other_order".into(), other_order);
+    ids.insert("other_order_no".into(), other_order_no);
     ids.insert("order".into(), order);
     ids.insert("order_no".into(), order_no);
     ids.insert("plain_order".into(), porder);

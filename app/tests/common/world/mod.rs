@@ -120,6 +120,15 @@ impl Instance<'_> {
                 "id_hash || COALESCE(current_org, '') || COALESCE(maintenance_id, '')",
             ),
             ("users", "id || password_hash"),
+            // Each order's licence, and the trials organizations have had.
+            (
+                "(SELECT id, licence_json, licence_ends, licence_suspended FROM distribution_orders) licences",
+                "id || COALESCE(licence_json, '') || COALESCE(licence_ends, 0) || licence_suspended",
+            ),
+            (
+                "licence_trials",
+                "customer_org_id || source_app_id || order_id",
+            ),
             // Links again without their view count (see the matrix's GETs).
             (
                 "(SELECT id, purchases, revoked_at FROM distribution_links) links",

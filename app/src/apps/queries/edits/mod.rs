@@ -221,17 +221,24 @@ async fn people(e: &mut AppEdit, list: People, user_id: &str, add: bool) -> AppR
         People::Admins => "app_admins",
         People::Users => "app_users",
     };
-    let sql = if add {
+    if add {
         e.require_org_user(user_id).await?;
-        format!("INSERT INTO {table} (app_id, user_id) VALUES ($1, $2)")
-    } else {
-        format!("DELETE FROM {table} WHERE app_id = $1 AND user_id = $2")
+    }
+    let sql = match (add, list) {
+        // When each user was chosen decides who loses a seat first.
+        (true, People::Users) => {
+            "INSERT INTO app_users (app_id, user_id, granted_at) VALUES ($1, $2, $3)".to_string()
+        }
+        (true, People::Admins) => {
+            "INSERT INTO app_admins (app_id, user_id) VALUES ($1, $2)".to_string()
+        }
+        (false, _) => format!("DELETE FROM {table} WHERE app_id = $1 AND user_id = $2"),
     };
-    let res = sqlx::query(&sql)
-        .bind(&e.app_id)
-        .bind(user_id)
-        .execute(&mut *e.tx)
-        .await;
+    let mut q = sqlx::query(&sql).bind(&e.app_id).bind(user_id);
+    if add && matches!(list, People::Users) {
+        q = q.bind(e.now);
+    }
+    let res = q.execute(&mut *e.tx).await;
     match res {
         Err(err) if crate::db::is_unique_violation(&err) => {
             Err(AppError::new(ErrorCode::AlreadyAdded))
@@ -260,6 +267,8 @@ pub async fn set_use_by(
         .bind(app_id)
         .execute(&mut *e.tx)
         .await?;
+    // The users it now has must fit the licence's seats.
+    crate::licences::queries::check_seat(&mut e.tx, app_id.as_str(), 0).await?;
     e.finish(
         "app.use_by",
         app_id,
@@ -281,6 +290,10 @@ pub async fn set_app_user(
     refuse_in_maintenance(ctx.maintenance.is_some(), CustomerOnly::AppUsers)?;
     let mut e = AppEdit::begin(db, ctx, app_id, now).await?;
     people(&mut e, People::Users, user_id, add).await?;
+    if add {
+        // Refused past the licence's seats (the grant is rolled back).
+        crate::licences::queries::check_seat(&mut e.tx, app_id.as_str(), 0).await?;
+    }
     let user = Some(json!({ "app_user": user_id }));
     let (action, before, after) = if add {
         ("app.user_add", None, user)
