@@ -1,4 +1,4 @@
-import { test, expect, goto, signIn, newContext, createLink, unique, findings, api, relabel } from './fixtures';
+import { test, expect, goto, hydrated, signIn, newContext, createLink, unique, findings, api, relabel } from './fixtures';
 
 test.use({ locale: 'en' });
 
@@ -37,7 +37,10 @@ test('the customer reviews a maintenance session, reverts one of its changes and
   await goto(isv, `/orders?q=${encodeURIComponent(name)}`);
   const row = isv.locator('tr[data-customer="Southgate Logistics"]').filter({ hasText: name }).first();
   await row.getByRole('link').first().click();
-  await isv.getByTestId('start-maintenance').click();
+  // The order's own page (the list's rows have a Remote maintenance button too).
+  await expect(isv.getByTestId('timeline')).toContainText('Purchased');
+  await hydrated(isv);
+  await isv.getByTestId('order-detail').getByTestId('start-maintenance').click();
   await expect(isv.getByTestId('maintenance-banner')).toBeVisible();
   await relabel(isv, copyId, 'Customer', 'Client');
   await goto(isv, `/apps/${copyId}`);
@@ -92,6 +95,8 @@ test('the customer reviews a maintenance session, reverts one of its changes and
   // The ISV applies the session's changes to its own app.
   await goto(isv, `/orders?q=${encodeURIComponent(name)}`);
   await isv.locator('tr[data-customer="Southgate Logistics"]').filter({ hasText: name }).first().getByRole('link').first().click();
+  await expect(isv.getByTestId('timeline')).toContainText('Purchased');
+  await hydrated(isv);
   const theirs = isv.getByTestId('order-changes');
   await expect(theirs.getByTestId('changes')).toContainText('Client');
   await theirs.getByRole('button', { name: 'Apply to my app as a draft' }).click();
