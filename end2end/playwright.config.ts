@@ -12,8 +12,17 @@ const port = process.env.E2E_PORT ?? '3900';
 const repo = path.resolve(__dirname, '..');
 const bin = path.resolve(__dirname, process.env.FENFA_SERVER_BIN ?? path.join(repo, 'target/debug/fenfa-server'));
 
+// A release binary has no test clock (it cannot be moved in production):
+// the journeys that need time to pass run against the debug build only.
+const release = bin.split(path.sep).includes('release');
+if (release && !process.env.FENFA_E2E_QUIET) {
+  console.log('licences.spec.ts runs on the debug build only: the release binary has no test clock');
+  process.env.FENFA_E2E_QUIET = '1';
+}
+
 export default defineConfig({
   testDir: './tests',
+  testIgnore: release ? ['**/licences.spec.ts'] : [],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -42,6 +51,8 @@ export default defineConfig({
       FENFA_OUTBOX_DIR: path.join(dataDir, 'outbox'),
       // The tests' webhook receiver listens on 127.0.0.1.
       FENFA_ALLOW_PRIVATE_WEBHOOKS: '1',
+      // Debug builds only: lets licences.spec.ts move the server's time.
+      FENFA_TEST_CLOCK: '1',
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target/site'),
       RUST_LOG: 'warn',

@@ -296,32 +296,65 @@ async fn prepare_sqlite_file(url: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Time source. Tests move it by hand; production reads the system clock.
+/// A debug build's browser tests run the server on the system clock moved
+/// forward by hand ([`Clock::shifted`]): a licence runs out in a second.
 #[derive(Clone, Debug, Default)]
-pub struct Clock(Option<Arc<AtomicI64>>);
+pub struct Clock {
+    /// Stands still unless moved (integration tests).
+    manual: Option<Arc<AtomicI64>>,
+    /// Added to the system clock (debug builds' browser tests).
+    shift: Option<Arc<AtomicI64>>,
+}
 
 impl Clock {
     pub fn system() -> Self {
-        Clock(None)
+        Clock::default()
     }
 
     pub fn manual(start_ms: i64) -> Self {
-        Clock(Some(Arc::new(AtomicI64::new(start_ms))))
+        Clock {
+            manual: Some(Arc::new(AtomicI64::new(start_ms))),
+            shift: None,
+        }
+    }
+
+    /// The system clock, movable forward with [`Clock::advance_ms`]. Only
+    /// debug builds have it: a release binary's time cannot be moved.
+    #[cfg(debug_assertions)]
+    pub fn shifted() -> Self {
+        Clock {
+            manual: None,
+            shift: Some(Arc::new(AtomicI64::new(0))),
+        }
+    }
+
+    /// Back to the system clock's time (a shifted clock; see `shifted`).
+    pub fn reset_shift(&self) {
+        if let Some(s) = &self.shift {
+            s.store(0, Ordering::SeqCst);
+        }
+    }
+
+    /// Whether [`Clock::advance_ms`] moves the system clock (see `shifted`).
+    pub fn is_shifted(&self) -> bool {
+        self.shift.is_some()
     }
 
     pub fn advance_ms(&self, ms: i64) {
-        if let Some(t) = &self.0 {
+        if let Some(t) = self.manual.as_ref().or(self.shift.as_ref()) {
             t.fetch_add(ms, Ordering::SeqCst);
         }
     }
 
     pub fn now_ms(&self) -> i64 {
-        match &self.0 {
-            Some(t) => t.load(Ordering::SeqCst),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0),
+        if let Some(t) = &self.manual {
+            return t.load(Ordering::SeqCst);
         }
+        let system = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        system + self.shift.as_ref().map_or(0, |s| s.load(Ordering::SeqCst))
     }
 }
 

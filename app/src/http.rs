@@ -15,7 +15,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 
 /// The routes outside leptos (listed so the permission matrix test can
 /// check that it covers every route the server has).
-pub const PLAIN_ROUTES: [&str; 3] = ["/healthz", "/orders.csv", "/ping"];
+pub const PLAIN_ROUTES: [&str; 4] = ["/healthz", "/orders.csv", "/ping", "/use/{id}/records.csv"];
 
 /// The largest request body accepted, in bytes. The longest legitimate form
 /// (a 4096-character credential of 4-byte characters, percent-encoded) is
@@ -30,6 +30,15 @@ pub fn router(state: AppState) -> Router {
         .route(PLAIN_ROUTES[0], get(healthz))
         .route(PLAIN_ROUTES[1], get(crate::orders::csv::export))
         .route(PLAIN_ROUTES[2], get(ping))
+        .route(PLAIN_ROUTES[3], get(crate::runtime::csv::export));
+    // Debug builds' browser tests only (see `Clock::shifted`).
+    #[cfg(debug_assertions)]
+    let router = if state.clock.is_shifted() {
+        router.route("/test/clock", axum::routing::post(move_clock))
+    } else {
+        router
+    };
+    let router = router
         .leptos_routes_with_context(&state, routes, request_context, move || {
             shell(options.clone())
         })
@@ -61,6 +70,25 @@ pub fn router(state: AppState) -> Router {
     router
         .layer(tower_http::compression::CompressionLayer::new().compress_when(compress))
         .with_state(state)
+}
+
+/// `POST /test/clock?days=N`: moves a test clock N days (1–400) forward;
+/// `?reset=1`: back to the system's time.
+#[cfg(debug_assertions)]
+async fn move_clock(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    if q.get("reset").is_some_and(|v| v == "1") {
+        state.clock.reset_shift();
+    } else {
+        match q.get("days").and_then(|d| d.parse::<i64>().ok()) {
+            Some(days @ 1..=400) => state.clock.advance_ms(days * 24 * 3600 * 1000),
+            _ => return StatusCode::BAD_REQUEST.into_response(),
+        }
+    }
+    tracing::warn!(now = state.clock.now_ms(), "test clock moved");
+    (StatusCode::OK, state.clock.now_ms().to_string()).into_response()
 }
 
 /// What every page render and server function call gets besides the request:

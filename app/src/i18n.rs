@@ -773,6 +773,8 @@ catalogue! {
     LicenceReadOnly => "只读", "Read-only";
     LicenceArchived => "已归档", "Archived";
     LicenceSuspended => "已暂停", "Suspended";
+    OfferTrialDays => "试用天数", "Trial days";
+    OfferTermMonths => "付费期限（月）", "Paid term (months)";
 }
 
 /// The language of the page, shared by every component.

@@ -14,7 +14,7 @@ pub struct AppState {
     /// Proxies whose `X-Forwarded-For` is believed (`FENFA_TRUSTED_PROXIES`).
     pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
     /// CSV exports running now, per organization.
-    pub exports: crate::orders::csv::Exports,
+    pub exports: crate::csv::Exports,
     /// Outgoing mail (verification, invitations).
     pub mailer: crate::mail::Mailer,
     /// Link snapshots and view counts kept in memory (the link page).

@@ -100,7 +100,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let addr = leptos_options.site_addr;
 
     let db = Db::connect(&database_url()).await?;
-    let clock = Clock::system();
+    let clock = clock();
     // Credentials stored before sealing existed, or under an old key.
     let resealed = app::apps::queries::edits::reseal_credentials(&db).await?;
     if resealed > 0 {
@@ -175,6 +175,18 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     links.flush(&db).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The system clock; in a debug build with `FENFA_TEST_CLOCK=1`, one the
+/// browser tests move forward (`POST /test/clock`), so a licence can run
+/// out during a test. A release build has no such clock.
+fn clock() -> Clock {
+    #[cfg(debug_assertions)]
+    if std::env::var("FENFA_TEST_CLOCK").is_ok_and(|v| v == "1") {
+        tracing::warn!("FENFA_TEST_CLOCK=1: POST /test/clock moves this server's time forward");
+        return Clock::shifted();
+    }
+    Clock::system()
 }
 
 /// How long requests in flight may take to finish once a stop is asked for.

@@ -207,6 +207,8 @@ pub struct LinkPage {
     pub signed_in: bool,
     /// Rendered into the buy form: a double click or a resend buys once.
     pub idempotency_key: String,
+    /// What a purchase gets: trial, paid term, seats.
+    pub terms: crate::licences::domain::Terms,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -367,6 +367,7 @@ fn Offer(
                 {p.version.clone().map(|v| view! { " · " {t(K::VersionNumber)} " " <span data-testid="link-page-version">{v}</span> })}
             </p>
             <ContentsView contents=p.contents.clone() />
+            <crate::licences::pages::OfferTerms terms=p.terms />
             {if !p.signed_in {
                 view! {
                     <A href=format!("/sign-in?next={}", urlencode(&here)) attr:class="button" attr:data-testid="sign-in-to-buy">{t(K::SignInToBuy)}</A>

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod pages;
 pub mod policy;
 
 #[cfg(feature = "ssr")]

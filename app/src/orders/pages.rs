@@ -190,16 +190,17 @@ pub fn OrderDetailPage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         |id| get_order(id.into()),
     );
-    let changes = crate::changes::pages::OrderChangesSwitch::new(move || {
-        params.read().get("id").unwrap_or_default()
-    });
-    view! { <SignedIn children=move |_me: Me| view! { <OrderDetailView detail changes /> } /> }
+    let order_id = move || params.read().get("id").unwrap_or_default();
+    let changes = crate::changes::pages::OrderChangesSwitch::new(order_id);
+    let licence = crate::licences::pages::OrderLicenceSwitch::new(order_id);
+    view! { <SignedIn children=move |_me: Me| view! { <OrderDetailView detail changes licence /> } /> }
 }
 
 #[component]
 fn OrderDetailView(
     detail: Resource<Result<OrderDetail, crate::error::AppError>>,
     changes: crate::changes::pages::OrderChangesSwitch,
+    licence: crate::licences::pages::OrderLicenceSwitch,
 ) -> impl IntoView {
     let start = start_action();
     let lang = use_lang();
@@ -233,6 +234,7 @@ fn OrderDetailView(
                                     }.into_any(),
                                 }}
                             </section>
+                            <crate::licences::pages::OrderLicence switch=licence />
                             <crate::changes::pages::OrderChanges switch=changes order_id=d.row.id.to_string() />
                             <section class="card">
                                 <h2>{t(K::Timeline)}</h2>

@@ -7,6 +7,8 @@ pub mod pages;
 pub mod policy;
 
 #[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
 pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod queries;

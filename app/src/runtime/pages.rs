@@ -27,6 +27,7 @@ pub fn UseAppPage() -> impl IntoView {
     let submit = ServerAction::<SubmitRecord>::new();
     // Outside the sign-in guard (see `SignedIn`).
     let app = Resource::new(app_id, |id| get_app(id.into()));
+    let licence = crate::licences::pages::LicenceSwitch::new(app_id);
     let records = Resource::new(
         move || {
             let q = query.read();
@@ -55,12 +56,13 @@ pub fn UseAppPage() -> impl IntoView {
     });
     // A submission may send the submitter a message (the header counts it).
     crate::session::use_session().refresh_when(move || matches!(submit.value().get(), Some(Ok(_))));
-    view! { <SignedIn children=move |me: Me| view! { <UseApp app records submit maintaining=me.maintenance.is_some() /> } /> }
+    view! { <SignedIn children=move |me: Me| view! { <UseApp app licence records submit maintaining=me.maintenance.is_some() /> } /> }
 }
 
 #[component]
 fn UseApp(
     app: Loaded<AppDetail>,
+    licence: crate::licences::pages::LicenceSwitch,
     records: Loaded<Option<RecordPage>>,
     submit: ServerAction<SubmitRecord>,
     /// A provider maintaining the app tries nothing out in the customer's data.
@@ -77,6 +79,8 @@ fn UseApp(
                 match app.await {
                     Err(e) => error_note(move || Some(e.clone())).into_any(),
                     Ok(app) => {
+                        // An ended or suspended licence: the records stay, nothing new.
+                        let refused = licence.licence.await.ok().flatten().filter(|l| !l.allows.submit);
                         let form = chosen.and_then(|id| app.forms.iter().find(|f| f.id.as_str() == id).cloned());
                         view! {
                             <section class="card" data-testid="use-app">
@@ -87,7 +91,8 @@ fn UseApp(
                                 <FormTabs app=app.clone() current=form.as_ref().map(|f| f.id.to_string()) />
                             </section>
                             {form.map(|form| view! {
-                                {(!maintaining && app.can_use).then(|| view! { <FillIn app=app.clone() form=form.clone() submit /> })}
+                                {refused.as_ref().map(crate::licences::pages::read_only_notice)}
+                                {(!maintaining && app.can_use && refused.is_none()).then(|| view! { <FillIn app=app.clone() form=form.clone() submit /> })}
                                 {(!maintaining && !app.can_use).then(|| view! { <p class="notice" data-testid="not-app-user">{t(K::ErrNotAppUser)}</p> })}
                                 <Records app_id=app.id.to_string() form records />
                             })}
@@ -274,6 +279,7 @@ fn Records(app_id: String, form: FormView, records: Loaded<Option<RecordPage>>) 
     let form_id = form.id.to_string();
     let is_process = form.kind == FormKind::Process;
     let base = format!("/use/{app_id}?form={form_id}");
+    let export = format!("/use/{app_id}/records.csv?form={form_id}");
     view! {
         <section class="card" data-testid="records">
             <h2>{form.name.clone()} {move || K::RecordsOf.text(lang.get())}</h2>
@@ -294,6 +300,11 @@ fn Records(app_id: String, form: FormView, records: Loaded<Option<RecordPage>>) 
                     </select>
                 })}
                 <button type="submit" class="secondary">{t(K::Search)}</button>
+                // The records are the customer's: exportable whatever the licence.
+                <a class="button secondary" data-testid="export-records" rel="external" download
+                    href=move || format!("{export}&q={}&status={}", urlencode(&q()), urlencode(&status()))>
+                    {t(K::ExportCsv)}
+                </a>
             </form>
             <Transition fallback=move || view! { <p class="muted">{t(K::Loading)}</p> }>
                 {move || {

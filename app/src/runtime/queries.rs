@@ -466,6 +466,52 @@ pub async fn list(
     after: Option<&str>,
     now: i64,
 ) -> AppResult<RecordPage> {
+    let page = listed(db, ctx, app_id, form_id, q, status, after, PAGE, now).await?;
+    Ok(RecordPage {
+        rows: page
+            .rows
+            .into_iter()
+            .map(|r| RecordRow {
+                summary: summary(&r.values),
+                id: r.id,
+                submitted_by: r.submitted_by,
+                submitted_at: r.submitted_at,
+                status: r.status,
+            })
+            .collect(),
+        next: page.next,
+        sees_all: page.sees_all,
+    })
+}
+
+/// A listed record with all its values (the CSV export writes them).
+pub struct Listed {
+    pub id: RecordId,
+    pub submitted_by: String,
+    pub submitted_at: i64,
+    pub status: RecordStatus,
+    pub values: Vec<EnteredValue>,
+}
+
+pub struct ListedPage {
+    pub rows: Vec<Listed>,
+    pub next: Option<String>,
+    pub sees_all: bool,
+}
+
+/// The records [`list`] shows, `limit` at a time, with their values.
+#[allow(clippy::too_many_arguments)]
+pub async fn listed(
+    db: &Db,
+    ctx: &Ctx,
+    app_id: &AppId,
+    form_id: &FormId,
+    q: &str,
+    status: &str,
+    after: Option<&str>,
+    limit: usize,
+    now: i64,
+) -> AppResult<ListedPage> {
     let q = crate::values::optional_text(q, 100, ErrorCode::InvalidInput)?;
     let status = match status {
         "" => String::new(),
@@ -519,21 +565,20 @@ pub async fn list(
         } else {
             after_id
         })
-        .bind((PAGE + 1) as i64);
+        .bind((limit + 1) as i64);
     let query = if all { query } else { query.bind(&ctx.user_id) };
     let rows: Vec<(String, i64, String, String, String)> = query.fetch_all(&mut *conn).await?;
-    let more = rows.len() > PAGE;
+    let more = rows.len() > limit;
     let rows = rows
         .into_iter()
-        .take(PAGE)
+        .take(limit)
         .map(|(id, at, status, values, by)| {
-            let values: Vec<EnteredValue> = decode(&values)?;
-            Ok(RecordRow {
+            Ok(Listed {
                 id: id.into(),
                 submitted_by: by,
                 submitted_at: at,
                 status: RecordStatus::parse(&status)?,
-                summary: summary(&values),
+                values: decode(&values)?,
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
@@ -544,7 +589,7 @@ pub async fn list(
     // The page shows these records: each one is a read.
     let shown: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     provider_reads(db, ctx, app_id, &shown, now).await?;
-    Ok(RecordPage {
+    Ok(ListedPage {
         rows,
         next,
         sees_all: all,

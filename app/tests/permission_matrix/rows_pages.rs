@@ -45,6 +45,12 @@ pub(super) fn rows() -> Vec<Row> {
             )),
         ),
         page("/orders.csv", Some(("{other_order_no}", ACME_USERS))),
+        // The member submitted it and the app's admins see everything; a
+        // provider in maintenance exports nothing.
+        page(
+            "/use/{app}/records.csv?form={form}",
+            Some(("{record}", ACME_USERS)),
+        ),
         page(
             "/audit",
             Some(("maintenance.start", &[CustomerAdmin, OtherOrgAdmin])),

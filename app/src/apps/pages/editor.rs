@@ -138,10 +138,12 @@ pub fn AppEditorPage() -> impl IntoView {
     let access = crate::maintenance::pages::AccessSwitch::new(app_id);
     let upgrades = crate::upgrades::pages::UpgradeSwitch::new(app_id);
     let changes = crate::changes::pages::ChangesSwitch::new(app_id);
+    let licence = crate::licences::pages::LicenceSwitch::new(app_id);
     let switches = Switches {
         access,
         upgrades,
         changes,
+        licence,
     };
     view! { <SignedIn children=move |me: Me| view! { <AppEditor app switches last_error maintaining=me.maintenance.is_some() /> } /> }
 }
@@ -152,6 +154,7 @@ struct Switches {
     access: crate::maintenance::pages::AccessSwitch,
     upgrades: crate::upgrades::pages::UpgradeSwitch,
     changes: crate::changes::pages::ChangesSwitch,
+    licence: crate::licences::pages::LicenceSwitch,
 }
 
 #[component]
@@ -186,6 +189,7 @@ fn Editor(app: AppDetail, switches: Switches, maintaining: bool) -> impl IntoVie
         access,
         upgrades,
         changes,
+        licence,
     } = switches;
     let lang = use_lang();
     let origin = if app.origin == "installed" {
@@ -209,6 +213,7 @@ fn Editor(app: AppDetail, switches: Switches, maintaining: bool) -> impl IntoVie
             </div>
             {(!can_edit).then(|| view! { <p class="notice" data-testid="read-only">{t(K::ReadOnly)}</p> })}
         </section>
+        {(app.origin == "installed" && !maintaining).then(|| view! { <crate::licences::pages::LicenceCard switch=licence /> })}
         {(app.origin == "installed" && app.can_edit && !maintaining).then(|| view! { <crate::upgrades::pages::UpgradeCardView switch=upgrades /> })}
         {(app.origin == "installed" && !maintaining).then(|| view! { <crate::changes::pages::ChangeSetsCard switch=changes /> })}
         <Checklist app=app.clone() />

@@ -404,5 +404,6 @@ pub async fn link_page(
         orgs,
         signed_in: ctx.is_some(),
         idempotency_key: new_id(),
+        terms: link.terms,
     })
 }

@@ -1,0 +1,218 @@
+//! Licences over HTTP: a trial bought through a link runs out; the app turns
+//! read-only (new records refused) while its records stay listed and
+//! exportable as CSV; the ISV extends and the app works again. And the
+//! records export refuses what is not the caller's.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::body::Body;
+use common::site::{site, Reply, Site};
+use http::{header, Request, StatusCode};
+
+const DAY: i64 = 24 * 3600 * 1000;
+
+async fn ok(s: &Site, path: &str, form: &str, who: &str) -> serde_json::Value {
+    let r = s.call(path, form, Some(who), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+    r.json()
+}
+
+async fn export(s: &Site, who: Option<&str>, path: &str) -> Reply {
+    let mut b = Request::get(path).header(header::HOST, "localhost:3000");
+    if let Some(t) = who {
+        b = b.header(header::COOKIE, format!("fenfa_session={t}"));
+    }
+    s.send(b.body(Body::empty()).unwrap()).await
+}
+
+/// The CSV's lines after its header.
+fn rows(r: &Reply) -> Vec<String> {
+    r.body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_trial_runs_out_the_records_stay_exportable_and_an_extension_restores_use() {
+    let s = site(false).await;
+    let isv = s.session("isv-admin@acme.example").await;
+    let admin = s.session("admin@north.example").await;
+    let stranger = s.session("admin@south.example").await;
+
+    // Acme's app: one plain form, one text field; sold as a 2-day trial.
+    let app = ok(
+        &s,
+        "/api/apps/create",
+        "name=Visits&icon=chart&description=",
+        &isv,
+    )
+    .await;
+    let app = app.as_str().unwrap().to_string();
+    let form = ok(
+        &s,
+        "/api/apps/add_form",
+        &format!("app_id={app}&name=Visit&kind=plain"),
+        &isv,
+    )
+    .await;
+    let form = form.as_str().unwrap().to_string();
+    ok(
+        &s,
+        "/api/apps/add_field",
+        &format!(
+            "app_id={app}&form_id={form}&label=Customer&field_type=text&required=yes&options="
+        ),
+        &isv,
+    )
+    .await;
+    let link = ok(
+        &s,
+        "/api/distribution/create_link",
+        &format!(
+            "app_id={app}&expires_days=30&max_purchases=&bound_org=&note=\
+             &terms[trial_days]=2&terms[term]=&terms[seats]=&terms[grace_days]=0"
+        ),
+        &isv,
+    )
+    .await;
+    let token = link["path"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/l/")
+        .to_string();
+    let page = ok(
+        &s,
+        "/api/distribution/link",
+        &format!("token={token}"),
+        &admin,
+    )
+    .await;
+    assert_eq!(
+        page["terms"]["trial_days"], 2,
+        "the link page shows the offer"
+    );
+    let north = page["orgs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Northwind Trading")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bought = ok(
+        &s,
+        "/api/distribution/buy",
+        &format!("token={token}&org_id={north}&idempotency_key=k1"),
+        &admin,
+    )
+    .await;
+    let copy = bought["Bought"]["app_id"].as_str().unwrap().to_string();
+    let detail = ok(&s, "/api/apps/get", &format!("app_id={copy}"), &admin).await;
+    let (cform, field) = (
+        detail["forms"][0]["id"].as_str().unwrap().to_string(),
+        detail["forms"][0]["fields"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    );
+    let submit = |name: &str| format!("app_id={copy}&form_id={cform}&values[f{field}]={name}");
+    let licence = ok(&s, "/api/licences/app", &format!("app_id={copy}"), &admin).await;
+    assert_eq!(licence["state"], "trial");
+    ok(&s, "/api/runtime/submit", &submit("Contoso"), &admin).await;
+    ok(&s, "/api/runtime/submit", &submit("%3Dcmd"), &admin).await;
+
+    // Three days on (no grace): read-only. Nothing new; everything readable.
+    s.t.clock.advance_ms(3 * DAY);
+    let licence = ok(&s, "/api/licences/app", &format!("app_id={copy}"), &admin).await;
+    assert_eq!(licence["state"], "read_only");
+    assert_eq!(licence["allows"]["submit"], false);
+    let refused = s
+        .call(
+            "/api/runtime/submit",
+            &submit("Fabrikam"),
+            Some(&admin),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        refused.json()["code"],
+        "licence_read_only",
+        "{}",
+        refused.body
+    );
+    let list = ok(
+        &s,
+        "/api/runtime/records",
+        &format!("app_id={copy}&form_id={cform}&q=&status="),
+        &admin,
+    )
+    .await;
+    assert_eq!(list["rows"].as_array().unwrap().len(), 2);
+    let csv_path = format!("/use/{copy}/records.csv?form={cform}");
+    let csv = export(&s, Some(&admin), &csv_path).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(csv.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("fenfa-records.csv"));
+    let header_line = csv
+        .body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(header_line.contains("\"Customer\""), "{header_line}");
+    let lines = rows(&csv);
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(lines.iter().any(|l| l.contains("\"Contoso\"")));
+    // A formula a spreadsheet would run is written as text.
+    assert!(
+        lines.iter().any(|l| l.contains("\"'=cmd\"")),
+        "{}",
+        csv.body
+    );
+    // The list's search narrows the export alike.
+    let one = export(&s, Some(&admin), &format!("{csv_path}&q=contoso")).await;
+    assert_eq!(rows(&one).len(), 1);
+
+    // The ISV extends by a year: new records at once, the same copy.
+    let order = &licence["order_id"];
+    ok(
+        &s,
+        "/api/licences/change",
+        &format!(
+            "order_id={}&action=extend&months=12&seats=&reason=",
+            order.as_str().unwrap()
+        ),
+        &isv,
+    )
+    .await;
+    ok(&s, "/api/runtime/submit", &submit("Fabrikam"), &admin).await;
+    assert_eq!(rows(&export(&s, Some(&admin), &csv_path).await).len(), 3);
+
+    // Not the caller's: refused without a line of the records.
+    for (who, status) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(stranger.as_str()), StatusCode::NOT_FOUND),
+    ] {
+        let r = export(&s, who, &csv_path).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        assert!(!r.body.contains("Contoso"));
+    }
+    // Bad input: a form of no app, a bad status, a bad id.
+    for path in [
+        format!("/use/{copy}/records.csv?form=nope"),
+        format!("/use/{copy}/records.csv?form={cform}&status=whatever"),
+        format!("/use/{copy}/records.csv"),
+        format!("/use/{}/records.csv?form={cform}", "z".repeat(5000)),
+    ] {
+        let r = export(&s, Some(&admin), &path).await;
+        assert!(r.status.is_client_error(), "{path}: {}", r.status);
+    }
+}
