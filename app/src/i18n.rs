@@ -774,6 +774,15 @@ catalogue! {
     LicenceArchived => "已归档", "Archived";
     LicenceSuspended => "已暂停", "Suspended";
     OfferTrialDays => "试用天数", "Trial days";
+    ActLicenceRenewed => "通过续费链接续费了许可", "Renewed the licence through a renewal link";
+    RenewalLink => "续费链接", "Renewal link";
+    CreateRenewalLink => "生成续费链接", "Create renewal link";
+    CreatingRenewalLink => "正在生成…", "Creating…";
+    RenewalLinkHint => "仅限此订单的客户购买一次，30 天内有效；购买后许可从到期日（已过期则从今天）起延长，已安装的应用、数据和客户的修改保持不变。", "For this order's customer, one purchase, valid 30 days; buying it extends the licence from its end (or from today if it has ended), on the same installed app with its data and the customer's changes.";
+    RenewsOrder => "续费订单：", "Renews order: ";
+    RenewsLicence => "此链接用于续费已购买的应用，不会安装新的副本。", "This link renews an app already bought; it installs no new copy.";
+    RenewApp => "续费", "Renew";
+    Renewing => "正在续费…", "Renewing…";
     OfferTermMonths => "付费期限（月）", "Paid term (months)";
 }
 

@@ -216,3 +216,163 @@ async fn a_trial_runs_out_the_records_stay_exportable_and_an_extension_restores_
         assert!(r.status.is_client_error(), "{path}: {}", r.status);
     }
 }
+
+#[tokio::test]
+async fn a_renewal_link_bought_by_the_customer_extends_the_same_copy_once() {
+    let s = site(false).await;
+    let isv = s.session("isv-admin@acme.example").await;
+    let admin = s.session("admin@north.example").await;
+    let south = s.session("admin@south.example").await;
+
+    // A 2-day trial bought by Northwind, then run out.
+    let app = ok(
+        &s,
+        "/api/apps/create",
+        "name=Visits&icon=chart&description=",
+        &isv,
+    )
+    .await;
+    let app = app.as_str().unwrap().to_string();
+    ok(
+        &s,
+        "/api/apps/add_form",
+        &format!("app_id={app}&name=Visit&kind=plain"),
+        &isv,
+    )
+    .await;
+    let link = ok(
+        &s,
+        "/api/distribution/create_link",
+        &format!(
+            "app_id={app}&expires_days=30&max_purchases=&bound_org=&note=\
+             &terms[trial_days]=2&terms[term]=&terms[seats]=3&terms[grace_days]=0"
+        ),
+        &isv,
+    )
+    .await;
+    let token = |l: &serde_json::Value| {
+        l["path"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("/l/")
+            .to_string()
+    };
+    let page = ok(
+        &s,
+        "/api/distribution/link",
+        &format!("token={}", token(&link)),
+        &admin,
+    )
+    .await;
+    let north = page["orgs"][0]["id"].as_str().unwrap().to_string();
+    let bought = ok(
+        &s,
+        "/api/distribution/buy",
+        &format!("token={}&org_id={north}&idempotency_key=t1", token(&link)),
+        &admin,
+    )
+    .await;
+    let copy = bought["Bought"]["app_id"].as_str().unwrap().to_string();
+    s.t.clock.advance_ms(3 * DAY);
+    let lapsed = ok(&s, "/api/licences/app", &format!("app_id={copy}"), &admin).await;
+    assert_eq!(lapsed["state"], "read_only");
+    let order = lapsed["order_id"].as_str().unwrap().to_string();
+
+    // The customer cannot make one; the ISV makes a 12-month renewal link.
+    let refused = s
+        .call(
+            "/api/licences/renewal_link",
+            &format!("order_id={order}&months=12"),
+            Some(&admin),
+            &[],
+        )
+        .await;
+    assert!(refused.status.is_client_error(), "{}", refused.body);
+    let renewal = ok(
+        &s,
+        "/api/licences/renewal_link",
+        &format!("order_id={order}&months=12"),
+        &isv,
+    )
+    .await;
+
+    // Southgate cannot use it (it is bound to Northwind).
+    let other = ok(
+        &s,
+        "/api/distribution/link",
+        &format!("token={}", token(&renewal)),
+        &south,
+    )
+    .await;
+    assert_eq!(other["orgs"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        other["renews"], "",
+        "the order's number is Northwind's to see"
+    );
+
+    // Northwind's admin sees what it renews and buys it (twice the same form).
+    let page = ok(
+        &s,
+        "/api/distribution/link",
+        &format!("token={}", token(&renewal)),
+        &admin,
+    )
+    .await;
+    assert_eq!(page["renews"], lapsed["order_no"]);
+    assert_eq!(page["terms"]["term"]["months"], 12);
+    for _ in 0..2 {
+        let again = ok(
+            &s,
+            "/api/distribution/buy",
+            &format!(
+                "token={}&org_id={north}&idempotency_key=r1",
+                token(&renewal)
+            ),
+            &admin,
+        )
+        .await;
+        assert_eq!(
+            again["Bought"]["app_id"],
+            copy.as_str(),
+            "the same copy, no new one"
+        );
+    }
+    let renewed = ok(&s, "/api/licences/app", &format!("app_id={copy}"), &admin).await;
+    assert_eq!(renewed["state"], "active");
+    assert_eq!(renewed["kind"], "paid");
+    assert_eq!(renewed["seats"], 3, "the licence's seats stay");
+    let days = renewed["days_left"].as_u64().unwrap();
+    assert!(
+        (364..=367).contains(&days),
+        "a year from today: {days} days"
+    );
+    // Renewed once: the resent form did not extend again, and the link is used up.
+    let (orders,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM distribution_orders WHERE customer_org_id = $1 AND source_app_id = $2",
+    )
+    .bind(&north)
+    .bind(&app)
+    .fetch_one(&s.t.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(orders, 1);
+    let used = s
+        .call(
+            "/api/distribution/buy",
+            &format!(
+                "token={}&org_id={north}&idempotency_key=r2",
+                token(&renewal)
+            ),
+            Some(&admin),
+            &[],
+        )
+        .await;
+    assert_eq!(used.json()["code"], "link_invalid", "{}", used.body);
+    // Both audit logs say who renewed.
+    let (entries,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_entries WHERE action = 'licence.renewed'")
+            .fetch_one(&s.t.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(entries, 2);
+}

@@ -157,6 +157,7 @@ const ROWS: &[(&str, &str)] = &[
         "/api/licences/change",
         "order_id={order}&action=seats&months=&seats=50&reason=",
     ),
+    ("/api/licences/renewal_link", "order_id={order}&months=12"),
     ("/api/change_role", "user_id={member}&role=admin"),
     ("/api/remove_member", "user_id={member}"),
     ("/api/switch_org", "org_id={org}"),
@@ -229,6 +230,10 @@ const CUSTOMER_ROWS: &[(&str, &str)] = &[
     (
         "/api/licences/change",
         "order_id={bought_order}&action=suspend&months=&seats=&reason=r",
+    ),
+    (
+        "/api/licences/renewal_link",
+        "order_id={bought_order}&months=12",
     ),
 ];
 

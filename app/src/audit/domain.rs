@@ -131,6 +131,7 @@ fn action_key(code: &str) -> Option<K> {
         "upgrade.offered" => K::ActUpgradeOffered,
         "changes.revert" => K::ActChangesRevert,
         "licence.change" => K::ActLicenceChange,
+        "licence.renewed" => K::ActLicenceRenewed,
         "changes.reviewed" => K::ActChangesReviewed,
         "app.take_fix" => K::ActTakeFix,
         "upgrade.apply" | "order.upgrade_applied" => K::ActUpgradeApply,

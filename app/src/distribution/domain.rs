@@ -53,6 +53,8 @@ pub struct LinkOptions {
     pub version: Option<VersionId>,
     /// The licence it sells (default: forever, for everyone).
     pub terms: crate::licences::domain::Terms,
+    /// A renewal link: buying it extends this order's licence.
+    pub renews: Option<crate::values::OrderId>,
 }
 
 impl LinkOptions {
@@ -100,6 +102,7 @@ impl LinkOptions {
         };
         Ok(LinkOptions {
             terms: Default::default(),
+            renews: None,
             version,
             expires_days,
             max_purchases,
@@ -209,6 +212,8 @@ pub struct LinkPage {
     pub idempotency_key: String,
     /// What a purchase gets: trial, paid term, seats.
     pub terms: crate::licences::domain::Terms,
+    /// A renewal link: the number of the order whose licence it extends.
+    pub renews: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -246,7 +246,7 @@ fn Dialog(
     }
 }
 
-fn full_url(path: &str) -> String {
+pub fn full_url(path: &str) -> String {
     #[cfg(feature = "hydrate")]
     if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
         return format!("{origin}{path}");
@@ -361,6 +361,10 @@ fn Offer(
         .find(|o| o.installed_app.is_none())
         .map(|o| o.id.clone());
     let token2 = token.clone();
+    let (buy_label, buying_label) = match p.renews {
+        Some(_) => (K::RenewApp, K::Renewing),
+        None => (K::BuyApp, K::Buying),
+    };
     view! {
         <section class="card narrow-wide" data-testid="link-page">
             <p class="muted small">{t(K::ProvidedBy)} ": " <strong data-testid="isv-name">{p.isv_name.clone()}</strong>
@@ -368,6 +372,12 @@ fn Offer(
             </p>
             <ContentsView contents=p.contents.clone() />
             <crate::licences::pages::OfferTerms terms=p.terms />
+            {p.renews.clone().map(|no| view! {
+                <p class="notice" data-testid="renews">
+                    {t(K::RenewsLicence)}
+                    {(!no.is_empty()).then(|| view! { " " {t(K::RenewsOrder)} <strong>{no}</strong> })}
+                </p>
+            })}
             {if !p.signed_in {
                 view! {
                     <A href=format!("/sign-in?next={}", urlencode(&here)) attr:class="button" attr:data-testid="sign-in-to-buy">{t(K::SignInToBuy)}</A>
@@ -396,7 +406,7 @@ fn Offer(
                             }).collect_view()}
                         </fieldset>
                         {error_note(move || buy.value().get().and_then(|r| r.err()))}
-                        {submit_button(K::BuyApp, K::Buying, move || buy.pending().get())}
+                        {submit_button(buy_label, buying_label, move || buy.pending().get())}
                     </ActionForm>
                     {(!member_orgs.is_empty()).then(|| view! {
                         <ActionForm action=ask attr:class="row ask" attr:data-testid="ask-form">

@@ -21,6 +21,20 @@ crate::api!(
 );
 
 crate::api!(
+    /// The selling ISV makes a renewal link for an order: bound to its
+    /// customer, one purchase, 30 days; buying it extends the licence by
+    /// `months` (empty: no end) from max(now, its end).
+    create_renewal_link at "licences/renewal_link" for member
+    (order_id: OrderId, months: String) -> crate::distribution::domain::NewLink, |c| {
+        let months = match parse_term(&months)? {
+            None | Some(Term::NoEnd) => None,
+            Some(Term::Months(m)) => Some(m),
+        };
+        queries::renewal_link(&c.s.db, &c.ctx, &order_id, months, c.now).await
+    }
+);
+
+crate::api!(
     /// The selling ISV changes an order's licence: `action` `extend`
     /// (`months`, empty: no end), `seats` (`seats`, empty: unlimited),
     /// `suspend` (`reason`) or `resume`. Audited on both sides.

@@ -137,16 +137,22 @@ pub fn read_only_notice(v: &LicenceView) -> impl IntoView {
 pub struct OrderLicenceSwitch {
     licence: Resource<Result<LicenceView, AppError>>,
     change: ServerAction<ChangeLicence>,
+    renewal: ServerAction<CreateRenewalLink>,
 }
 
 impl OrderLicenceSwitch {
     pub fn new(order_id: impl Fn() -> String + Send + Sync + 'static) -> OrderLicenceSwitch {
         let change = ServerAction::<ChangeLicence>::new();
+        let renewal = ServerAction::<CreateRenewalLink>::new();
         let licence = Resource::new(
             move || (order_id(), change.version().get()),
             |(id, _)| get_order_licence(id.into()),
         );
-        OrderLicenceSwitch { licence, change }
+        OrderLicenceSwitch {
+            licence,
+            change,
+            renewal,
+        }
     }
 }
 
@@ -154,7 +160,11 @@ impl OrderLicenceSwitch {
 /// changes. Each form sends every argument (the unused ones empty).
 #[component]
 pub fn OrderLicence(switch: OrderLicenceSwitch) -> impl IntoView {
-    let OrderLicenceSwitch { licence, change } = switch;
+    let OrderLicenceSwitch {
+        licence,
+        change,
+        renewal,
+    } = switch;
     let pending = move || change.pending().get();
     view! {
         <Transition fallback=|| ()>
@@ -198,9 +208,30 @@ pub fn OrderLicence(switch: OrderLicenceSwitch) -> impl IntoView {
                                 {hidden(&["months", "seats"])}
                             }.into_any(), K::LicenceSuspend)
                         }}
+                        <RenewalLink renewal order_id=v.order_id.to_string() />
                     </section>
                 })
             })}
         </Transition>
+    }
+}
+
+/// The ISV's renewal link for the order: made on request, shown to copy.
+#[component]
+fn RenewalLink(renewal: ServerAction<CreateRenewalLink>, order_id: String) -> impl IntoView {
+    view! {
+        <h3>{t(K::RenewalLink)}</h3>
+        <p class="small muted">{t(K::RenewalLinkHint)}</p>
+        <ActionForm action=renewal attr:class="row" attr:data-testid="renewal-form">
+            <input type="hidden" name="order_id" value=order_id />
+            <label>{t(K::LicenceMonths)} " " <input name="months" type="number" min="1" max="120" /></label>
+            {submit_button(K::CreateRenewalLink, K::CreatingRenewalLink, move || renewal.pending().get())}
+        </ActionForm>
+        {error_note(move || renewal.value().get().and_then(|r| r.err()))}
+        {move || renewal.value().get().and_then(|r| r.ok()).map(|l| view! {
+            <label>{t(K::RenewalLink)} " "
+                <input readonly data-testid="renewal-link" value=crate::distribution::pages::full_url(&l.path) />
+            </label>
+        })}
     }
 }

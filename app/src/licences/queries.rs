@@ -343,30 +343,124 @@ pub async fn change(db: &Db, ctx: &Ctx, order_id: &OrderId, c: &Change, now: i64
         return Ok(());
     }
     write(&mut tx, order_id, &after, &zone).await?;
+    let change = Audited {
+        action: "licence.change",
+        before: &before,
+        after: &after,
+    };
+    audit_both(&mut tx, ctx, &r, Side::Seller, change, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A licence change as both audit logs record it.
+struct Audited<'a> {
+    action: &'a str,
+    before: &'a Licence,
+    after: &'a Licence,
+}
+
+/// One entry in the ISV's audit log and one in the customer's, naming the
+/// side `by` acted from.
+async fn audit_both(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    r: &Row,
+    by: Side,
+    c: Audited<'_>,
+    now: i64,
+) -> AppResult<()> {
     let json_of = |l: &Licence| json!({ "kind": l.kind.as_str(), "ends_at": l.ends_at, "seats": l.seats, "suspended": l.suspended });
-    for (org, acting_as, actor_org) in [
-        (r.isv_org_id.as_str(), ActingAs::Admin, None),
-        (
-            r.customer_org_id.as_str(),
-            ActingAs::Provider,
-            Some(r.isv_org_id.as_str()),
-        ),
-    ] {
+    let (isv, customer) = (r.isv_org_id.as_str(), r.customer_org_id.as_str());
+    let sides = if by == Side::Seller {
+        [
+            (isv, ActingAs::Admin, None),
+            (customer, ActingAs::Provider, Some(isv)),
+        ]
+    } else {
+        [
+            (customer, ActingAs::BuyerAdmin, None),
+            (isv, ActingAs::BuyerAdmin, Some(customer)),
+        ]
+    };
+    for (org, acting_as, actor_org) in sides {
         let entry = Entry {
             org_id: org,
             actor_user_id: &ctx.user_id.0,
             acting_as,
             actor_org_id: actor_org,
             app_id: Some(&r.installed_app_id),
-            action: "licence.change",
-            target: order_id.as_str(),
-            before: Some(json_of(&before)),
-            after: Some(json_of(&after)),
+            action: c.action,
+            target: &r.id,
+            before: Some(json_of(c.before)),
+            after: Some(json_of(c.after)),
         };
-        audit::record(&mut tx, entry, now).await?;
+        audit::record(tx, entry, now).await?;
     }
-    tx.commit().await?;
     Ok(())
+}
+
+/// A renewal link bought by the order's customer (in the purchase's
+/// transaction): the licence extended by the link's term from max(now, its
+/// end) — a trial becomes paid on the same copy, a lapsed licence works
+/// again at once. Returns the copy and the order number.
+pub async fn renew_in(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    order_id: &OrderId,
+    org_id: &str,
+    terms: &Terms,
+    now: i64,
+) -> AppResult<(AppId, String)> {
+    let r = order_row(tx, order_id).await?;
+    if r.customer_org_id != org_id {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let zone = zone_of(tx, org_id).await?;
+    let before = r.licence()?;
+    let months = terms.term.and_then(Term::months);
+    let after = renew(&before, months, now, &zone);
+    write(tx, order_id, &after, &zone).await?;
+    let renewed = Audited {
+        action: "licence.renewed",
+        before: &before,
+        after: &after,
+    };
+    audit_both(tx, ctx, &r, Side::Customer, renewed, now).await?;
+    Ok((AppId(r.installed_app_id), r.order_no))
+}
+
+/// The selling ISV's renewal link for an order: bound to its customer, one
+/// purchase, 30 days; it sells `months` more (`None`: no end) with the
+/// licence's seats and grace.
+pub async fn renewal_link(
+    db: &Db,
+    ctx: &Ctx,
+    order_id: &OrderId,
+    months: Option<u16>,
+    now: i64,
+) -> AppResult<crate::distribution::domain::NewLink> {
+    let mut conn = db.pool.acquire().await?;
+    let r = order_row(&mut conn, order_id).await?;
+    policy::may_change(&standing(&mut conn, ctx, &r).await?)?;
+    drop(conn);
+    let licence = r.licence()?;
+    let options = crate::distribution::domain::LinkOptions {
+        expires_days: crate::distribution::domain::DEFAULT_EXPIRY_DAYS,
+        max_purchases: Some(1),
+        bound_org: Some(r.customer_org_id.clone()),
+        note: r.order_no.clone(),
+        version: None,
+        terms: Terms {
+            trial_days: None,
+            term: Some(months.map_or(Term::NoEnd, Term::Months)),
+            seats: licence.seats,
+            grace_days: licence.grace_days,
+        },
+        renews: Some(order_id.clone()),
+    };
+    let app = AppId(r.source_app_id);
+    crate::distribution::queries::links::create_link(db, ctx, &app, &options, now).await
 }
 
 /// Sends the reminders due now (30, 7 and 1 days before a licence ends) to

@@ -46,5 +46,17 @@ pub(super) fn rows() -> Vec<Row> {
             "order_id={plain_order}&action=suspend&months=&seats=&reason=unpaid",
             &[OtherIsv],
         ),
+        // Renewal links: who may change the licence may sell its renewal.
+        post(
+            "/api/licences/renewal_link",
+            "order_id={order}&months=12",
+            APP_EDITORS,
+        )
+        .seeing("/l/", APP_EDITORS),
+        post(
+            "/api/licences/renewal_link",
+            "order_id={plain_order}&months=",
+            &[OtherIsv],
+        ),
     ]
 }

@@ -180,8 +180,8 @@ pub async fn create_link(
     let id = new_id();
     sqlx::query(
         "INSERT INTO distribution_links (id, token_hash, isv_org_id, source_app_id, app_name, app_version, snapshot_json, \
-         created_by, created_at, expires_at, max_purchases, purchases, views, bound_org_id, note, version_id, version, terms_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, $12, $13, $14, $15, $16)",
+         created_by, created_at, expires_at, max_purchases, purchases, views, bound_org_id, note, version_id, version, terms_json, renews_order_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&id)
     .bind(hash_token(&token))
@@ -199,10 +199,12 @@ pub async fn create_link(
     .bind(&sold.id)
     .bind(sold.version.to_string())
     .bind(serde_json::to_string(&o.terms).map_err(AppError::internal)?)
+    .bind(o.renews.as_ref().map(|r| r.as_str()))
     .execute(&mut *tx)
     .await?;
     let after = json!({ "app": snap.name, "version": sold.version.to_string(), "expires_days": o.expires_days,
-        "max_purchases": o.max_purchases, "bound_org": o.bound_org, "note": o.note, "terms": o.terms });
+        "max_purchases": o.max_purchases, "bound_org": o.bound_org, "note": o.note, "terms": o.terms,
+        "renews": o.renews });
     let entry = Entry {
         org_id: &org,
         actor_user_id: &ctx.user_id.0,
@@ -272,6 +274,8 @@ pub struct ValidLink {
     pub bound_org_id: Option<String>,
     /// The licence it sells.
     pub terms: crate::licences::domain::Terms,
+    /// A renewal link's order (see `LinkOptions::renews`).
+    pub renews_order_id: Option<String>,
 }
 
 /// Revoked, expired, used up and unknown links all give the same answer.
@@ -296,6 +300,7 @@ pub async fn valid_link(
         max_purchases: Option<i64>,
         revoked_at: Option<i64>,
         terms_json: Option<String>,
+        renews_order_id: Option<String>,
     }
     let (column, value) = match by {
         LinkRef::Token(t) => ("l.token_hash", hash_token(t)),
@@ -303,7 +308,7 @@ pub async fn valid_link(
     };
     let sql = format!(
         "SELECT l.id, l.isv_org_id, o.name AS isv_name, l.source_app_id, l.app_version, l.version_id, l.version, l.bound_org_id, \
-                l.expires_at, l.purchases, l.max_purchases, l.revoked_at, l.terms_json \
+                l.expires_at, l.purchases, l.max_purchases, l.revoked_at, l.terms_json, l.renews_order_id \
          FROM distribution_links l JOIN organizations o ON o.id = l.isv_org_id WHERE {column} = $1 \
          AND NOT EXISTS (SELECT 1 FROM apps a WHERE a.id = l.source_app_id AND a.origin <> 'own')"
     );
@@ -344,6 +349,7 @@ pub async fn valid_link(
     };
     Ok(ValidLink {
         terms,
+        renews_order_id: row.renews_order_id,
         id: row.id,
         isv_org_id: row.isv_org_id,
         isv_name: row.isv_name,
@@ -395,6 +401,19 @@ pub async fn link_page(
             });
         }
     }
+    // A renewal names its order to the customer's people only.
+    let renews = match &link.renews_order_id {
+        Some(order) if !orgs.is_empty() => {
+            let (no,): (String,) =
+                sqlx::query_as("SELECT order_no FROM distribution_orders WHERE id = $1")
+                    .bind(order)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            Some(no)
+        }
+        Some(_) => Some(String::new()),
+        None => None,
+    };
     Ok(LinkPage {
         isv_name: link.isv_name,
         contents: Contents::of(&link.snapshot),
@@ -405,5 +424,6 @@ pub async fn link_page(
         signed_in: ctx.is_some(),
         idempotency_key: new_id(),
         terms: link.terms,
+        renews,
     })
 }

@@ -59,7 +59,9 @@ const ATTEMPTS: usize = 3;
 /// caller's own, so another user's key is refused.
 async fn prior(tx: &mut crate::db::Tx, ctx: &Ctx, key: &str) -> AppResult<Option<PurchaseOutcome>> {
     let done: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT installed_app_id, order_no, buyer_user_id FROM distribution_orders WHERE idempotency_key = $1",
+        "SELECT installed_app_id, order_no, buyer_user_id FROM distribution_orders WHERE idempotency_key = $1 \
+         UNION ALL SELECT o.installed_app_id, o.order_no, r.buyer_user_id \
+         FROM licence_renewals r JOIN distribution_orders o ON o.id = r.order_id WHERE r.idempotency_key = $1",
     )
     .bind(key)
     .fetch_optional(&mut **tx)
@@ -121,6 +123,19 @@ async fn purchase_once(
     // Returning early rolls the count back.
     if let Some(done) = prior(&mut tx, ctx, key).await? {
         return Ok(Some(done));
+    }
+    if let Some(order) = &link.renews_order_id {
+        return renew(
+            tx,
+            ctx,
+            &link,
+            order,
+            org_id,
+            key,
+            counted.rows_affected(),
+            now,
+        )
+        .await;
     }
     let installed: Option<(AppId,)> =
         sqlx::query_as("SELECT installed_app_id FROM distribution_orders WHERE link_id = $1 AND customer_org_id = $2")
@@ -220,6 +235,45 @@ async fn purchase_once(
         };
         audit::record(&mut tx, entry, now).await?;
     }
+    tx.commit().await?;
+    Ok(Some(PurchaseOutcome::Bought { app_id, order_no }))
+}
+
+/// A renewal link bought: no copy deployed; the order's licence extended
+/// by the link's term (see `licences::queries::renew_in`).
+#[allow(clippy::too_many_arguments)]
+async fn renew(
+    mut tx: crate::db::Tx,
+    ctx: &Ctx,
+    link: &super::links::ValidLink,
+    order_id: &str,
+    org_id: &str,
+    key: &str,
+    counted: u64,
+    now: i64,
+) -> AppResult<Option<PurchaseOutcome>> {
+    if counted != 1 {
+        return Err(AppError::new(ErrorCode::LinkInvalid));
+    }
+    let stored = sqlx::query(
+        "INSERT INTO licence_renewals (idempotency_key, order_id, link_id, buyer_user_id, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(key)
+    .bind(order_id)
+    .bind(&link.id)
+    .bind(&ctx.user_id.0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    match stored {
+        // A concurrent twin with the same key: the next try finds it.
+        Err(e) if is_unique_violation(&e) => return Ok(None),
+        Err(e) => return Err(AppError::internal(e)),
+        Ok(_) => {}
+    }
+    let order = OrderId(order_id.to_string());
+    let (app_id, order_no) =
+        crate::licences::queries::renew_in(&mut tx, ctx, &order, org_id, &link.terms, now).await?;
     tx.commit().await?;
     Ok(Some(PurchaseOutcome::Bought { app_id, order_no }))
 }
