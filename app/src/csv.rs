@@ -139,10 +139,12 @@ where
             }
         }
     });
-    let body = futures_util::StreamExt::chain(
+    // Fused: the compression layer polls its body once more after the end,
+    // which an unfused `unfold` answers with a panic (a reset connection).
+    let body = futures_util::StreamExt::fuse(futures_util::StreamExt::chain(
         futures_util::stream::once(std::future::ready(Ok(bytes::Bytes::from(first)))),
         rest,
-    );
+    ));
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -36,59 +36,63 @@ fn rows(r: &Reply) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_trial_runs_out_the_records_stay_exportable_and_an_extension_restores_use() {
-    let s = site(false).await;
-    let isv = s.session("isv-admin@acme.example").await;
-    let admin = s.session("admin@north.example").await;
-    let stranger = s.session("admin@south.example").await;
+/// The token of a link the API made.
+fn token(link: &serde_json::Value) -> String {
+    link["path"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/l/")
+        .to_string()
+}
 
-    // Acme's app: one plain form, one text field; sold as a 2-day trial.
+/// A copy Northwind bought as a 2-day trial without grace.
+struct Trial {
+    /// Acme's source app.
+    app: String,
+    north: String,
+    copy: String,
+    /// The copy's form and its one text field ("Customer").
+    form: String,
+    field: String,
+}
+
+/// Acme's app (one plain form, one required text field "Customer") sold by
+/// a link with a 2-day trial, no grace and `seats`; Northwind's admin buys.
+async fn trial(s: &Site, isv: &str, admin: &str, seats: &str) -> Trial {
     let app = ok(
-        &s,
+        s,
         "/api/apps/create",
         "name=Visits&icon=chart&description=",
-        &isv,
+        isv,
     )
     .await;
     let app = app.as_str().unwrap().to_string();
     let form = ok(
-        &s,
+        s,
         "/api/apps/add_form",
         &format!("app_id={app}&name=Visit&kind=plain"),
-        &isv,
+        isv,
     )
     .await;
-    let form = form.as_str().unwrap().to_string();
-    ok(
-        &s,
-        "/api/apps/add_field",
-        &format!(
-            "app_id={app}&form_id={form}&label=Customer&field_type=text&required=yes&options="
-        ),
-        &isv,
-    )
-    .await;
+    let form = form.as_str().unwrap();
+    let field =
+        format!("app_id={app}&form_id={form}&label=Customer&field_type=text&required=yes&options=");
+    ok(s, "/api/apps/add_field", &field, isv).await;
     let link = ok(
-        &s,
+        s,
         "/api/distribution/create_link",
         &format!(
             "app_id={app}&expires_days=30&max_purchases=&bound_org=&note=\
-             &terms[trial_days]=2&terms[term]=&terms[seats]=&terms[grace_days]=0"
+             &terms[trial_days]=2&terms[term]=&terms[seats]={seats}&terms[grace_days]=0"
         ),
-        &isv,
+        isv,
     )
     .await;
-    let token = link["path"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("/l/")
-        .to_string();
     let page = ok(
-        &s,
+        s,
         "/api/distribution/link",
-        &format!("token={token}"),
-        &admin,
+        &format!("token={}", token(&link)),
+        admin,
     )
     .await;
     assert_eq!(
@@ -104,22 +108,33 @@ async fn a_trial_runs_out_the_records_stay_exportable_and_an_extension_restores_
         .as_str()
         .unwrap()
         .to_string();
-    let bought = ok(
-        &s,
-        "/api/distribution/buy",
-        &format!("token={token}&org_id={north}&idempotency_key=k1"),
-        &admin,
-    )
-    .await;
+    let buy = format!("token={}&org_id={north}&idempotency_key=t1", token(&link));
+    let bought = ok(s, "/api/distribution/buy", &buy, admin).await;
     let copy = bought["Bought"]["app_id"].as_str().unwrap().to_string();
-    let detail = ok(&s, "/api/apps/get", &format!("app_id={copy}"), &admin).await;
-    let (cform, field) = (
-        detail["forms"][0]["id"].as_str().unwrap().to_string(),
-        detail["forms"][0]["fields"][0]["id"]
-            .as_str()
-            .unwrap()
-            .to_string(),
-    );
+    let detail = ok(s, "/api/apps/get", &format!("app_id={copy}"), admin).await;
+    let form = &detail["forms"][0];
+    Trial {
+        app,
+        north,
+        form: form["id"].as_str().unwrap().to_string(),
+        field: form["fields"][0]["id"].as_str().unwrap().to_string(),
+        copy,
+    }
+}
+
+#[tokio::test]
+async fn a_trial_runs_out_the_records_stay_exportable_and_an_extension_restores_use() {
+    let s = site(false).await;
+    let isv = s.session("isv-admin@acme.example").await;
+    let admin = s.session("admin@north.example").await;
+    let stranger = s.session("admin@south.example").await;
+
+    let Trial {
+        copy,
+        form: cform,
+        field,
+        ..
+    } = trial(&s, &isv, &admin, "").await;
     let submit = |name: &str| format!("app_id={copy}&form_id={cform}&values[f{field}]={name}");
     let licence = ok(&s, "/api/licences/app", &format!("app_id={copy}"), &admin).await;
     assert_eq!(licence["state"], "trial");
@@ -177,6 +192,27 @@ async fn a_trial_runs_out_the_records_stay_exportable_and_an_extension_restores_
         "{}",
         csv.body
     );
+    // As a browser asks for it (compressed): the same file, to its end.
+    let brotli_csv = {
+        let _answering = common::site::ROUTE_LIST.read().await;
+        let req = Request::get(&csv_path)
+            .header(header::COOKIE, format!("fenfa_session={admin}"))
+            .header(header::ACCEPT_ENCODING, "br, gzip")
+            .body(Body::empty())
+            .unwrap();
+        let res = tower::ServiceExt::oneshot(s.router.clone(), req)
+            .await
+            .unwrap();
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+            .await
+            .unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut brotli::Decompressor::new(&bytes[..], 4096), &mut text)
+            .unwrap();
+        text
+    };
+    assert_eq!(brotli_csv, csv.body);
     // The list's search narrows the export alike.
     let one = export(&s, Some(&admin), &format!("{csv_path}&q=contoso")).await;
     assert_eq!(rows(&one).len(), 1);
@@ -225,54 +261,9 @@ async fn a_renewal_link_bought_by_the_customer_extends_the_same_copy_once() {
     let south = s.session("admin@south.example").await;
 
     // A 2-day trial bought by Northwind, then run out.
-    let app = ok(
-        &s,
-        "/api/apps/create",
-        "name=Visits&icon=chart&description=",
-        &isv,
-    )
-    .await;
-    let app = app.as_str().unwrap().to_string();
-    ok(
-        &s,
-        "/api/apps/add_form",
-        &format!("app_id={app}&name=Visit&kind=plain"),
-        &isv,
-    )
-    .await;
-    let link = ok(
-        &s,
-        "/api/distribution/create_link",
-        &format!(
-            "app_id={app}&expires_days=30&max_purchases=&bound_org=&note=\
-             &terms[trial_days]=2&terms[term]=&terms[seats]=3&terms[grace_days]=0"
-        ),
-        &isv,
-    )
-    .await;
-    let token = |l: &serde_json::Value| {
-        l["path"]
-            .as_str()
-            .unwrap()
-            .trim_start_matches("/l/")
-            .to_string()
-    };
-    let page = ok(
-        &s,
-        "/api/distribution/link",
-        &format!("token={}", token(&link)),
-        &admin,
-    )
-    .await;
-    let north = page["orgs"][0]["id"].as_str().unwrap().to_string();
-    let bought = ok(
-        &s,
-        "/api/distribution/buy",
-        &format!("token={}&org_id={north}&idempotency_key=t1", token(&link)),
-        &admin,
-    )
-    .await;
-    let copy = bought["Bought"]["app_id"].as_str().unwrap().to_string();
+    let Trial {
+        app, north, copy, ..
+    } = trial(&s, &isv, &admin, "3").await;
     s.t.clock.advance_ms(3 * DAY);
     let lapsed = ok(&s, "/api/licences/app", &format!("app_id={copy}"), &admin).await;
     assert_eq!(lapsed["state"], "read_only");

@@ -1,5 +1,5 @@
-import { test, expect, goto, hydrated, signIn, newContext, unique, api, findings } from './fixtures';
 import * as fs from 'fs';
+import { test, expect, goto, hydrated, signIn, newContext, unique, api, findings } from './fixtures';
 
 // The trial runs out by the server's test clock (`POST /test/clock`), which
 // only a debug build started with FENFA_TEST_CLOCK=1 has: the configuration
@@ -63,8 +63,10 @@ test('a trial runs out: the app turns read-only with its records visible and exp
   await expect(cust.getByTestId('record-table')).toContainText('Contoso');
   const download = cust.waitForEvent('download');
   await cust.getByTestId('export-records').click();
-  const file = await (await download).path();
-  const csv = fs.readFileSync(file!, 'utf8');
+  const got = await download;
+  expect(await got.failure(), 'the download').toBeNull();
+  expect(got.suggestedFilename()).toBe('fenfa-records.csv');
+  const csv = fs.readFileSync((await got.path())!, 'utf8');
   expect(csv.split('\r\n')[0]).toContain('"Customer"');
   expect(csv).toContain('"Contoso"');
   await goto(cust, `/apps/${copyId}`);

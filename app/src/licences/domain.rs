@@ -259,6 +259,10 @@ impl LicenceView {
     pub fn next(&self) -> Option<LicenceState> {
         self.state_ends?;
         match self.state {
+            // Without grace days, read-only follows the end at once.
+            LicenceState::Trial | LicenceState::Active if self.grace_days == 0 => {
+                Some(LicenceState::ReadOnly)
+            }
             LicenceState::Trial | LicenceState::Active => Some(LicenceState::Grace),
             LicenceState::Grace => Some(LicenceState::ReadOnly),
             LicenceState::ReadOnly => Some(LicenceState::Archived),
@@ -581,6 +585,34 @@ mod pure_tests {
 
     fn code<T: std::fmt::Debug>(r: AppResult<T>) -> ErrorCode {
         r.unwrap_err().code
+    }
+
+    #[test]
+    fn the_next_state_skips_a_grace_of_no_days() {
+        let view = |state, grace_days| LicenceView {
+            order_id: "o".to_string().into(),
+            order_no: String::new(),
+            app_id: "a".to_string().into(),
+            kind: LicenceKind::Trial,
+            state,
+            ends_at: Some(1),
+            state_ends: Some(1),
+            days_left: Some(1),
+            seats: None,
+            seats_used: 0,
+            grace_days,
+            suspended: None,
+            allows: state.allows(),
+            over_seat: Vec::new(),
+            over_seat_from: None,
+        };
+        use LicenceState::*;
+        assert_eq!(view(Trial, 7).next(), Some(Grace));
+        assert_eq!(view(Trial, 0).next(), Some(ReadOnly));
+        assert_eq!(view(Active, 0).next(), Some(ReadOnly));
+        assert_eq!(view(Grace, 7).next(), Some(ReadOnly));
+        assert_eq!(view(ReadOnly, 0).next(), Some(Archived));
+        assert_eq!(view(Suspended, 7).next(), None);
     }
 
     #[test]
