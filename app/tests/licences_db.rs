@@ -465,3 +465,42 @@ async fn lowering_seats_below_the_users_gives_seven_days_then_the_last_granted_s
         .unwrap();
     submit(member, T0 + 9 * DAY).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_renewal_in_each_state_restores_normal_use_from_the_later_of_now_and_the_end() {
+    let s = shop().await;
+    // During the trial: paid from the trial's end, on the same copy.
+    let trial = s.buy(terms("3", "", ""), T0).await.unwrap();
+    let trial_end = s.licence(&trial, T0).await.ends_at.unwrap();
+    s.change(&trial, Change::Extend(Some(12)), T0)
+        .await
+        .unwrap();
+    let v = s.licence(&trial, T0).await;
+    assert_eq!((v.kind, v.state), (LicenceKind::Paid, LicenceState::Active));
+    assert!(v.ends_at.unwrap() >= trial_end + 365 * DAY - DAY);
+    // A month's term renewed while active, in grace, read-only and archived.
+    for state in [
+        LicenceState::Active,
+        LicenceState::Grace,
+        LicenceState::ReadOnly,
+        LicenceState::Archived,
+    ] {
+        let c = s.buy(terms("", "1", ""), T0).await.unwrap();
+        let mut at = T0;
+        while s.licence(&c, at).await.state != state {
+            at = s.licence(&c, at).await.state_ends.unwrap();
+        }
+        let end = s.licence(&c, at).await.ends_at.unwrap();
+        s.change(&c, Change::Extend(Some(12)), at).await.unwrap();
+        let v = s.licence(&c, at).await;
+        assert_eq!(v.state, LicenceState::Active, "renewed in {state:?}");
+        // Twelve months from the later of now and the end.
+        let from = at.max(end);
+        let new_end = v.ends_at.unwrap();
+        assert!(
+            new_end > from + 364 * DAY && new_end <= from + 367 * DAY,
+            "{state:?}"
+        );
+        s.submit(&c, at).await.unwrap();
+    }
+}
