@@ -58,6 +58,30 @@ pub struct Entry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> Entry<'a> {
+    /// An admin acting on an app of their own organization (before and
+    /// after added with `..`).
+    pub fn by_admin(
+        org_id: &'a str,
+        actor_user_id: &'a str,
+        app_id: &'a str,
+        action: &'a str,
+        target: &'a str,
+    ) -> Entry<'a> {
+        Entry {
+            org_id,
+            actor_user_id,
+            acting_as: super::domain::ActingAs::Admin,
+            actor_org_id: None,
+            app_id: Some(app_id),
+            action,
+            target,
+            before: None,
+            after: None,
+        }
+    }
+}
+
 pub async fn record(tx: &mut Tx, e: Entry<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_entries (id, org_id, actor_user_id, acting_as, action, target, before_json, after_json, at, \

@@ -6,7 +6,6 @@ use super::domain::*;
 use super::policy;
 use crate::apps::queries::access::{is_app_admin, ours, AppEdit};
 use crate::apps::snapshot::{self, sync, AppSnapshot};
-use crate::audit::domain::ActingAs;
 use crate::audit::{self, Entry};
 use crate::db::{new_id, Db, Tx};
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -510,15 +509,9 @@ pub async fn revert(
     )
     .await?;
     let entry = Entry {
-        org_id: &org,
-        actor_user_id: &ctx.user_id.0,
-        acting_as: ActingAs::Admin,
-        actor_org_id: None,
-        app_id: Some(app_id),
-        action: "changes.revert",
-        target: &set,
         before: Some(json!({ "app": app_name, "change_set": id, "only": r.only })),
         after: Some(json!({ "reverted": reverted })),
+        ..Entry::by_admin(&org, &ctx.user_id.0, app_id, "changes.revert", &set)
     };
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
@@ -554,17 +547,7 @@ pub async fn mark_reviewed(
         return Ok(());
     }
     let org = ctx.org()?.org_id.0.clone();
-    let entry = Entry {
-        org_id: &org,
-        actor_user_id: &ctx.user_id.0,
-        acting_as: ActingAs::Admin,
-        actor_org_id: None,
-        app_id: Some(app_id),
-        action: "changes.reviewed",
-        target: id,
-        before: None,
-        after: None,
-    };
+    let entry = Entry::by_admin(&org, &ctx.user_id.0, app_id, "changes.reviewed", id);
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
     Ok(())

@@ -129,10 +129,7 @@ impl Row {
 /// What an app's licence allows now: an installed copy's order's, or
 /// everything (the organization's own apps).
 pub async fn use_of(conn: &mut AnyConnection, app_id: &str, now: i64) -> AppResult<Use> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} WHERE installed_app_id = $1"))
-        .bind(app_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = row_of_app(conn, app_id).await?;
     Ok(match row {
         Some(r) => r.timeline().state(&r.licence()?, now).allows(),
         None => LicenceState::Active.allows(),
@@ -177,10 +174,7 @@ pub async fn may_submit(
     user: &UserId,
     now: i64,
 ) -> AppResult<()> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} WHERE installed_app_id = $1"))
-        .bind(app_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = row_of_app(conn, app_id).await?;
     let Some(r) = row else { return Ok(()) };
     let licence = r.licence()?;
     if licence.seats_lowered_at.is_none() {
@@ -196,10 +190,7 @@ pub async fn may_submit(
 /// Refuses when the seat holders of an installed copy, with `more` to
 /// come, exceed its seats (called after a grant is written: `more` 0).
 pub async fn check_seat(conn: &mut AnyConnection, app_id: &str, more: u32) -> AppResult<()> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} WHERE installed_app_id = $1"))
-        .bind(app_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = row_of_app(conn, app_id).await?;
     let Some(r) = row else { return Ok(()) };
     let seats = r.licence()?.seats;
     let used = seats_used(conn, app_id).await?;
@@ -255,14 +246,21 @@ pub async fn for_app(
     let org = ctx.org()?;
     let mut conn = db.pool.acquire().await?;
     crate::apps::queries::access::ours(&mut conn, &org.org_id.0, app_id).await?;
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} WHERE installed_app_id = $1"))
-        .bind(app_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = row_of_app(&mut conn, app_id.as_str()).await?;
     match row {
         Some(r) => Ok(Some(view_of(&mut conn, &r, now).await?)),
         None => Ok(None),
     }
+}
+
+/// The order an installed copy was bought with (`None`: an own app).
+async fn row_of_app(conn: &mut AnyConnection, app_id: &str) -> AppResult<Option<Row>> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} WHERE installed_app_id = $1"))
+            .bind(app_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }
 
 async fn order_row(conn: &mut AnyConnection, order_id: &OrderId) -> AppResult<Row> {

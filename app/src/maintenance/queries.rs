@@ -298,15 +298,9 @@ async fn record_customer(
 ) -> AppResult<()> {
     let org = ctx.org()?.org_id.0.clone();
     let entry = Entry {
-        org_id: &org,
-        actor_user_id: &ctx.user_id.0,
-        acting_as: ActingAs::Admin,
-        actor_org_id: None,
-        app_id: Some(app_id),
-        action,
-        target: app_id,
         before: Some(access_json(before)),
         after: Some(access_json(after)),
+        ..Entry::by_admin(&org, &ctx.user_id.0, app_id, action, app_id)
     };
     audit::record(tx, entry, now).await?;
     Ok(())
