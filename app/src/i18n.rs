@@ -774,6 +774,7 @@ catalogue! {
     LicenceArchived => "已归档", "Archived";
     LicenceSuspended => "已暂停", "Suspended";
     OfferTrialDays => "试用天数", "Trial days";
+    LicenceUntil => "正常使用至", "normal use until";
     ActLicenceRenewed => "通过续费链接续费了许可", "Renewed the licence through a renewal link";
     RenewalLink => "续费链接", "Renewal link";
     CreateRenewalLink => "生成续费链接", "Create renewal link";

@@ -214,6 +214,35 @@ async fn the_states_follow_the_customer_s_days_and_never_lock_the_records() {
     assert!(sees(s.w.buyer_member.clone(), archived - 1).await);
     assert!(!sees(s.w.buyer_member.clone(), archived).await);
     assert!(sees(s.w.buyer.clone(), archived).await);
+    // The Workbench card: grace (with the end of normal use) for the
+    // admins only; what stops use for everyone.
+    let card = |who: app::session::Ctx, at: i64| {
+        let (db, app) = (s.w.t.db.clone(), c.app.clone());
+        async move {
+            app::apps::queries::list(&db, &who, at)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|a| a.id == app)
+                .and_then(|a| a.licence_warning)
+        }
+    };
+    let admin = s.w.buyer.clone();
+    let member = s.w.buyer_member.clone();
+    assert_eq!(card(admin.clone(), ends - 1).await, None);
+    assert_eq!(
+        card(admin.clone(), ends).await,
+        Some((LicenceState::Grace, Some(read_only)))
+    );
+    assert_eq!(card(member.clone(), ends).await, None);
+    assert_eq!(
+        card(member, read_only).await,
+        Some((LicenceState::ReadOnly, None))
+    );
+    assert_eq!(
+        card(admin, archived).await,
+        Some((LicenceState::Archived, None))
+    );
     // The ISV extends: normal use at once, the same copy and its records.
     s.change(&c, Change::Extend(Some(12)), archived)
         .await

@@ -69,6 +69,8 @@ test('a trial runs out: the app turns read-only with its records visible and exp
   const csv = fs.readFileSync((await got.path())!, 'utf8');
   expect(csv.split('\r\n')[0]).toContain('"Customer"');
   expect(csv).toContain('"Contoso"');
+  await goto(cust, '/');
+  await expect(cust.locator(`li[data-app-id="${copyId}"]`).getByTestId('licence-warning')).toHaveAttribute('data-state', 'read_only');
   await goto(cust, `/apps/${copyId}`);
   await expect(cust.getByTestId('licence-card').getByTestId('licence-state')).toHaveAttribute('data-state', 'read_only');
   expect(await findings(cust)).toEqual([]);

@@ -43,6 +43,10 @@ pub struct AppCard {
     pub upgrade_offered: Option<String>,
     /// Maintenance sessions whose changes its admins have not reviewed.
     pub unreviewed_changes: i64,
+    /// An installed copy's licence when it limits use (read-only,
+    /// archived, suspended), or its grace (for the admins), with the end of
+    /// normal use while in grace.
+    pub licence_warning: Option<(crate::licences::domain::LicenceState, Option<i64>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

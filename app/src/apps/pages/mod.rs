@@ -167,6 +167,7 @@ fn AppCardView(
     let setup_incomplete = app.setup_incomplete;
     let offered = app.upgrade_offered.clone();
     let unreviewed = app.unreviewed_changes;
+    let licence_warning = app.licence_warning;
     let access_open = app.access_open;
     let app_id = app.id.clone();
     let updated = crate::time::show(app.updated_at);
@@ -181,7 +182,13 @@ fn AppCardView(
                 <span class="app-card-text">
                     <strong>{name} {setup_incomplete.then(|| view! { " " <span class="badge warn" data-testid="setup-incomplete">{t(K::SetupIncomplete)}</span> })}
                         {offered.map(|v| view! { " " <span class="badge" data-testid="upgrade-offered">{t(K::UpgradeOffered)} " " {v}</span> })}
-                        {(unreviewed > 0).then(|| view! { " " <span class="badge warn" data-testid="unreviewed-changes">{t(K::UnreviewedSessions)} " " {unreviewed}</span> })}</strong>
+                        {(unreviewed > 0).then(|| view! { " " <span class="badge warn" data-testid="unreviewed-changes">{t(K::UnreviewedSessions)} " " {unreviewed}</span> })}
+                        {licence_warning.map(|(state, until)| view! {
+                            " " <span class="badge warn" data-testid="licence-warning" data-state=state.as_str()>
+                                {move || state.label().text(lang.get())}
+                                {until.map(|u| view! { " · " {t(K::LicenceUntil)} " " {crate::time::show(u)} })}
+                            </span>
+                        })}</strong>
                     <span class="muted small clamp">{description}</span>
                     <span class="muted small">
                         {move || origin.text(lang.get())} " · " {t(K::LastChange)} " " {updated} {by}

@@ -34,7 +34,30 @@ struct CardRow {
     open_until: Option<i64>,
     offered: Option<String>,
     unreviewed: i64,
-    archived_from: Option<i64>,
+    licence_kind: Option<String>,
+    licence_ends: Option<i64>,
+    licence_read_only_from: Option<i64>,
+    licence_archived_from: Option<i64>,
+    /// NULL: an own app (no order).
+    licence_suspended: Option<i64>,
+}
+
+impl CardRow {
+    /// An installed copy's licence state now (`None`: an own app).
+    fn licence(&self, now: i64) -> Option<crate::licences::domain::LicenceState> {
+        use crate::licences::domain::{LicenceKind, Timeline};
+        let suspended = self.licence_suspended?;
+        let kind = match self.licence_kind.as_deref() {
+            Some("trial") => LicenceKind::Trial,
+            _ => LicenceKind::Paid,
+        };
+        let t = Timeline {
+            ends: self.licence_ends,
+            read_only_from: self.licence_read_only_from,
+            archived_from: self.licence_archived_from,
+        };
+        Some(t.state_of(kind, suspended != 0, now))
+    }
 }
 
 pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
@@ -51,8 +74,9 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
                 (SELECT g.open_until FROM maintenance_grants g WHERE g.app_id = a.id) AS open_until, \
                 (SELECT MAX(x.version) FROM upgrades x WHERE x.app_id = a.id AND x.state IN ('offered', 'failed')) AS offered, \
                 (SELECT COUNT(*) FROM change_sets c WHERE c.app_id = a.id AND c.kind = 'maintenance' AND c.changes > 0 AND c.reviewed_at IS NULL) AS unreviewed, \
-                (SELECT o.licence_archived_from FROM distribution_orders o WHERE o.installed_app_id = a.id) AS archived_from \
+                o.licence_kind, o.licence_ends, o.licence_read_only_from, o.licence_archived_from, o.licence_suspended \
          FROM apps a LEFT JOIN users u ON u.id = a.updated_by \
+         LEFT JOIN distribution_orders o ON o.installed_app_id = a.id \
          WHERE a.org_id = $1 AND ($3 = '' OR a.id = $3) ORDER BY a.updated_at DESC, a.id",
     )
     .bind(&org.org_id.0)
@@ -65,13 +89,28 @@ pub async fn list(db: &Db, ctx: &Ctx, now: i64) -> AppResult<Vec<AppCard>> {
         // An archived licence hides the app from members; its admins still
         // see it, read and export everything.
         .filter(|r| {
-            org.role == Role::Admin || r.is_app_admin > 0 || r.archived_from.is_none_or(|a| now < a)
+            org.role == Role::Admin
+                || r.is_app_admin > 0
+                || r.licence_archived_from.is_none_or(|a| now < a)
         })
         .map(|r| {
             let can_edit =
                 org.role == Role::Admin || r.is_app_admin > 0 || ctx.maintenance.is_some();
             let standing = Standing::of(org.role, r.is_app_admin > 0);
+            let admin = org.role == Role::Admin || r.is_app_admin > 0;
+            // Grace is the admins' banner; what stops use, everyone's.
+            let licence_warning = r
+                .licence(now)
+                .filter(|s| s.warns() && ctx.maintenance.is_none())
+                .filter(|s| admin || *s != crate::licences::domain::LicenceState::Grace)
+                .map(|s| {
+                    let until = (s == crate::licences::domain::LicenceState::Grace)
+                        .then_some(r.licence_read_only_from)
+                        .flatten();
+                    (s, until)
+                });
             Ok(AppCard {
+                licence_warning,
                 icon: Icon::parse(&r.icon)?,
                 can_use: ctx.maintenance.is_none()
                     && standing.may_use(UseBy::parse(&r.use_by)?, r.is_app_user > 0),
