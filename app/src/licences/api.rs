@@ -26,11 +26,8 @@ crate::api!(
     /// `months` (empty: no end) from max(now, its end).
     create_renewal_link at "licences/renewal_link" for member
     (order_id: OrderId, months: String) -> crate::distribution::domain::NewLink, |c| {
-        let months = match parse_term(&months)? {
-            None | Some(Term::NoEnd) => None,
-            Some(Term::Months(m)) => Some(m),
-        };
-        queries::renewal_link(&c.s.db, &c.ctx, &order_id, months, c.now).await
+        let term = parse_term(&months)?.unwrap_or(Term::NoEnd);
+        queries::renewal_link(&c.s.db, &c.ctx, &order_id, term, c.now).await
     }
 );
 
@@ -41,10 +38,7 @@ crate::api!(
     change_licence at "licences/change" for member
     (order_id: OrderId, action: String, months: String, seats: String, reason: String) -> (), |c| {
         let change = match action.as_str() {
-            "extend" => Change::Extend(match parse_term(&months)? {
-                None | Some(Term::NoEnd) => None,
-                Some(Term::Months(m)) => Some(m),
-            }),
+            "extend" => Change::Extend(parse_term(&months)?.and_then(Term::months)),
             "seats" => Change::Seats(parse_seats(&seats)?),
             "suspend" => Change::Suspend(parse_reason(&reason)?),
             "resume" => Change::Resume,

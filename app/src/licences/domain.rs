@@ -17,6 +17,17 @@ pub const DEFAULT_GRACE_DAYS: u16 = 7;
 pub const MAX_GRACE_DAYS: u16 = 60;
 /// Days read-only after grace, before the licence is archived.
 pub const READ_ONLY_DAYS: u16 = 90;
+impl LicenceKind {
+    /// An order's `licence_kind` column: NULL (an order from before
+    /// licences) holds a paid licence.
+    pub fn stored(column: Option<&str>) -> LicenceKind {
+        match column {
+            Some("trial") => LicenceKind::Trial,
+            _ => LicenceKind::Paid,
+        }
+    }
+}
+
 /// After seats are lowered below the users, everyone may still submit this
 /// long: a duration from the ISV's change, not a calendar term.
 pub const OVER_SEAT_MS: i64 = 7 * 24 * 3600 * 1000;

@@ -53,10 +53,6 @@ pub fn OfferTerms(terms: Terms) -> impl IntoView {
 fn Facts(v: LicenceView) -> impl IntoView {
     let lang = use_lang();
     let (state, kind) = (v.state, v.kind);
-    let kind_label = match kind {
-        LicenceKind::Trial => K::LicenceKindTrial,
-        LicenceKind::Paid => K::LicenceKindPaid,
-    };
     let next = v.next().zip(v.state_ends);
     view! {
         <dl class="facts">
@@ -65,7 +61,7 @@ fn Facts(v: LicenceView) -> impl IntoView {
                 <span class=if state.warns() { "badge warn" } else { "badge" } data-testid="licence-state" data-state=state.as_str()>
                     {move || state.label().text(lang.get())}
                 </span>
-                " " <span class="muted small">{t(kind_label)}</span>
+                " " <span class="muted small">{move || kind.label().text(lang.get())}</span>
             </dd>
             <dt>{t(K::LicenceEnds)}</dt>
             <dd data-testid="licence-ends">{end_text(v.ends_at)}</dd>

@@ -166,8 +166,9 @@ async fn seat_holders(conn: &mut AnyConnection, app_id: &str) -> AppResult<Vec<(
     Ok(rows.into_iter().map(|(u, at)| (UserId(u), at)).collect())
 }
 
-/// Refuses a submission by a user over the seats once the over-seat grace
-/// has passed.
+/// Refuses a new record while the licence takes none (`licence_read_only`:
+/// read-only, archived, suspended), and from a user over the seats once the
+/// over-seat grace has passed.
 pub async fn may_submit(
     conn: &mut AnyConnection,
     app_id: &str,
@@ -177,6 +178,9 @@ pub async fn may_submit(
     let row = row_of_app(conn, app_id).await?;
     let Some(r) = row else { return Ok(()) };
     let licence = r.licence()?;
+    if !r.timeline().state(&licence, now).allows().submit {
+        return Err(AppError::new(ErrorCode::LicenceReadOnly));
+    }
     if licence.seats_lowered_at.is_none() {
         return Ok(());
     }
@@ -187,14 +191,15 @@ pub async fn may_submit(
     Ok(())
 }
 
-/// Refuses when the seat holders of an installed copy, with `more` to
-/// come, exceed its seats (called after a grant is written: `more` 0).
-pub async fn check_seat(conn: &mut AnyConnection, app_id: &str, more: u32) -> AppResult<()> {
+/// Refuses when the seat holders of an installed copy exceed its seats
+/// (called after a grant is written, in its transaction).
+pub async fn check_seat(conn: &mut AnyConnection, app_id: &str) -> AppResult<()> {
     let row = row_of_app(conn, app_id).await?;
     let Some(r) = row else { return Ok(()) };
     let seats = r.licence()?.seats;
     let used = seats_used(conn, app_id).await?;
-    seat_check(used.saturating_add(more).saturating_sub(1), seats)
+    // The grant is written: the users before it must have left a seat.
+    seat_check(used.saturating_sub(1), seats)
 }
 
 async fn view_of(conn: &mut AnyConnection, r: &Row, now: i64) -> AppResult<LicenceView> {
@@ -229,7 +234,7 @@ async fn view_of(conn: &mut AnyConnection, r: &Row, now: i64) -> AppResult<Licen
         state_ends: t.state_ends(&licence, now),
         days_left: days_left(&licence, now, &zone),
         seats: licence.seats,
-        seats_used: seats_used(conn, &r.installed_app_id).await?,
+        seats_used: u32::try_from(holders.len()).unwrap_or(u32::MAX),
         grace_days: licence.grace_days,
         suspended: licence.suspended.clone(),
         allows: state.allows(),
@@ -429,13 +434,12 @@ pub async fn renew_in(
 }
 
 /// The selling ISV's renewal link for an order: bound to its customer, one
-/// purchase, 30 days; it sells `months` more (`None`: no end) with the
-/// licence's seats and grace.
+/// purchase, 30 days; it sells `term` with the licence's seats and grace.
 pub async fn renewal_link(
     db: &Db,
     ctx: &Ctx,
     order_id: &OrderId,
-    months: Option<u16>,
+    term: Term,
     now: i64,
 ) -> AppResult<crate::distribution::domain::NewLink> {
     let mut conn = db.pool.acquire().await?;
@@ -451,7 +455,7 @@ pub async fn renewal_link(
         version: None,
         terms: Terms {
             trial_days: None,
-            term: Some(months.map_or(Term::NoEnd, Term::Months)),
+            term: Some(term),
             seats: licence.seats,
             grace_days: licence.grace_days,
         },

@@ -69,10 +69,7 @@ impl Row {
                 archived_from: self.licence_archived_from,
             }
             .state_of(
-                match self.licence_kind.as_deref() {
-                    Some("trial") => LicenceKind::Trial,
-                    _ => LicenceKind::Paid,
-                },
+                LicenceKind::stored(self.licence_kind.as_deref()),
                 self.licence_suspended != 0,
                 now,
             ),

@@ -178,12 +178,6 @@ pub async fn submit(
         return Err(AppError::new(ErrorCode::NotAppUser));
     }
     // An ended or suspended licence keeps the records, takes no new ones.
-    if !crate::licences::queries::use_of(&mut tx, app_id.as_str(), now)
-        .await?
-        .submit
-    {
-        return Err(AppError::new(ErrorCode::LicenceReadOnly));
-    }
     crate::licences::queries::may_submit(&mut tx, app_id.as_str(), &ctx.user_id, now).await?;
     let form = app
         .forms

@@ -47,10 +47,7 @@ impl CardRow {
     fn licence(&self, now: i64) -> Option<crate::licences::domain::LicenceState> {
         use crate::licences::domain::{LicenceKind, Timeline};
         let suspended = self.licence_suspended?;
-        let kind = match self.licence_kind.as_deref() {
-            Some("trial") => LicenceKind::Trial,
-            _ => LicenceKind::Paid,
-        };
+        let kind = LicenceKind::stored(self.licence_kind.as_deref());
         let t = Timeline {
             ends: self.licence_ends,
             read_only_from: self.licence_read_only_from,

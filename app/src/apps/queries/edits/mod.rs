@@ -268,7 +268,7 @@ pub async fn set_use_by(
         .execute(&mut *e.tx)
         .await?;
     // The users it now has must fit the licence's seats.
-    crate::licences::queries::check_seat(&mut e.tx, app_id.as_str(), 0).await?;
+    crate::licences::queries::check_seat(&mut e.tx, app_id.as_str()).await?;
     e.finish(
         "app.use_by",
         app_id,
@@ -292,7 +292,7 @@ pub async fn set_app_user(
     people(&mut e, People::Users, user_id, add).await?;
     if add {
         // Refused past the licence's seats (the grant is rolled back).
-        crate::licences::queries::check_seat(&mut e.tx, app_id.as_str(), 0).await?;
+        crate::licences::queries::check_seat(&mut e.tx, app_id.as_str()).await?;
     }
     let user = Some(json!({ "app_user": user_id }));
     let (action, before, after) = if add {
